@@ -1,0 +1,280 @@
+"""Reference data: cities and areas, the indicator catalogue, submitter profiles, targets, calendar.
+
+Plain data files in ``indicators/data`` with a small, cached Python API over them. No Dagster here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+PROVINCE_CODE = "440000"
+PROVINCE_NAME_ZH = "广东省"
+PROVINCE_NAME_EN = "Guangdong"
+REGIONS = {  # region code -> (zh, en, the name used in cities.csv)
+    "GD-PRD": ("珠三角", "Pearl River Delta", "Pearl River Delta"),
+    "GD-E": ("粤东", "East Guangdong", "East"),
+    "GD-W": ("粤西", "West Guangdong", "West"),
+    "GD-N": ("粤北", "North Guangdong", "North"),
+}
+
+
+def _data_text(name: str) -> str:
+    return resources.files("indicators").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _yaml(name: str) -> dict:
+    return yaml.safe_load(_data_text(name))
+
+
+@dataclass(frozen=True)
+class City:
+    code: str
+    name_zh: str  # with 市, as in the census
+    name_en: str
+    region_code: str
+    has_districts: bool
+    population_census_2020: int
+    population_source: str
+
+    @property
+    def short_zh(self) -> str:
+        return self.name_zh.removesuffix("市")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    freq: str  # M, Q or A
+    kind: str  # stock, flow, ytd, or rate for derived
+    direction: str  # up, down, none
+    min_value: float
+    max_value: float
+    plan_item: str
+    submitter: str | None  # the agency of record; None for derived
+    monotone: bool = False
+    magnitude: bool = False
+    nominal: bool = False
+    numerator: str | None = None
+    denominator: str | None = None
+    multiplier: float | None = None
+
+    @property
+    def is_derived(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def aggregation(self) -> str:
+        return "ratio_of_sums" if self.is_derived else "sum"
+
+    @property
+    def formula(self) -> str | None:
+        if not self.is_derived:
+            return None
+        scale = "" if self.multiplier == 1 else f" × {self.multiplier:g}"
+        return f"{self.numerator} / {self.denominator}{scale}"
+
+
+@dataclass(frozen=True)
+class Profile:
+    profile_id: str
+    name_zh: str
+    name_en: str
+    kind: str  # agency or pilot
+    indicators: frozenset[str]
+    cities: frozenset[str]
+
+    def may_submit(self, indicator_code: str) -> bool:
+        return indicator_code in self.indicators
+
+    def covers_city(self, city_code: str) -> bool:
+        return city_code in self.cities
+
+
+@dataclass(frozen=True)
+class Target:
+    target_id: str
+    indicator_code: str
+    area_code: str
+    year: int
+    value: float
+    comparison: str  # ">=" or "<="
+    kind: str  # count or level
+    illustrative: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Calendar:
+    timezone: str
+    due: dict = field(hash=False)
+    first_period: dt.date = dt.date(2021, 1, 1)
+    earliest_valid_period: dt.date = dt.date(2019, 1, 1)
+
+    def due_date(self, period: dt.date, freq: str) -> dt.date:
+        """The date a period's data is due (inclusive: received on that day is on time)."""
+        rule = self.due[freq]
+        end = period_end(period, freq)
+        month_index = end.year * 12 + end.month - 1 + rule["months_after_period_end"]
+        year, month = divmod(month_index, 12)
+        first = dt.date(year, month + 1, 1)
+        last_day = (add_months(first, 1) - dt.timedelta(days=1)).day
+        return first.replace(day=min(rule["day"], last_day))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+FREQ_MONTHS = {"M": 1, "Q": 3, "A": 12}
+
+
+def period_end(period: dt.date, freq: str) -> dt.date:
+    return add_months(period, FREQ_MONTHS[freq]) - dt.timedelta(days=1)
+
+
+def period_label(period: dt.date, freq: str) -> str:
+    """SDMX TIME_PERIOD: 2023-06, 2023-Q2 or 2023."""
+    if freq == "M":
+        return f"{period.year}-{period.month:02d}"
+    if freq == "Q":
+        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
+    return str(period.year)
+
+
+@functools.cache
+def cities() -> tuple[City, ...]:
+    region_by_name = {names[2]: code for code, names in REGIONS.items()}
+    rows = csv.DictReader(_data_text("cities.csv").splitlines())
+    return tuple(
+        City(
+            code=row["city_code"],
+            name_zh=row["name_zh"],
+            name_en=row["name_en"],
+            region_code=region_by_name[row["region"]],
+            has_districts=row["has_districts"] == "yes",
+            population_census_2020=int(row["population_census_2020"]),
+            population_source=row["population_source"],
+        )
+        for row in rows
+    )
+
+
+@functools.cache
+def city_by_code() -> dict[str, City]:
+    return {c.code: c for c in cities()}
+
+
+def _fold(text: str) -> str:
+    """Normalise full-width characters and case so that people's spellings compare equal."""
+    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+
+
+@functools.cache
+def _city_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for c in cities():
+        for alias in (c.code, c.name_zh, c.short_zh, c.name_en, f"{c.name_en} City"):
+            aliases[_fold(alias)] = c.code
+    return aliases
+
+
+def resolve_city(text: object) -> str | None:
+    """The city code for ``440300``, ``深圳市``, ``深圳`` or ``Shenzhen``; None if not a city."""
+    if text is None:
+        return None
+    folded = _fold(text)
+    if folded.endswith(".0"):  # a code that Excel stored as a number
+        folded = folded[:-2]
+    return _city_aliases().get(folded)
+
+
+def areas() -> list[dict]:
+    """Cities, the four regions and the province, for ``ref.areas``."""
+    rows = [
+        dict(area_code=PROVINCE_CODE, area_level="province", name_zh=PROVINCE_NAME_ZH,
+             name_en=PROVINCE_NAME_EN, parent_code=None)
+    ]
+    for code, (zh, en, _) in REGIONS.items():
+        rows.append(dict(area_code=code, area_level="region", name_zh=zh, name_en=en, parent_code=PROVINCE_CODE))
+    for c in cities():
+        rows.append(dict(area_code=c.code, area_level="city", name_zh=c.name_zh, name_en=c.name_en,
+                         parent_code=c.region_code))
+    return rows
+
+
+@functools.cache
+def catalogue() -> dict[str, Indicator]:
+    data = _yaml("catalogue.yaml")
+    result: dict[str, Indicator] = {}
+    for item in data["base"]:
+        result[item["code"]] = Indicator(
+            code=item["code"], name_zh=item["name_zh"], name_en=item["name_en"], unit=item["unit"],
+            freq=item["freq"], kind=item["kind"], direction=item["direction"],
+            min_value=float(item["min"]), max_value=float(item["max"]), plan_item=item["plan_item"],
+            submitter=item["submitter"], monotone=item.get("monotone", False),
+            magnitude=item.get("magnitude", False), nominal=item.get("nominal", False),
+        )
+    for item in data["derived"]:
+        numerator = result[item["numerator"]]
+        result[item["code"]] = Indicator(
+            code=item["code"], name_zh=item["name_zh"], name_en=item["name_en"], unit=item["unit"],
+            freq=numerator.freq, kind="rate", direction=item["direction"],
+            min_value=float(item["min"]), max_value=float(item["max"]), plan_item=item["plan_item"],
+            submitter=None, nominal=numerator.nominal,
+            numerator=item["numerator"], denominator=item["denominator"],
+            multiplier=float(item["multiplier"]),
+        )
+    return result
+
+
+def base_indicators() -> list[Indicator]:
+    return [i for i in catalogue().values() if not i.is_derived]
+
+
+def derived_indicators() -> list[Indicator]:
+    return [i for i in catalogue().values() if i.is_derived]
+
+
+@functools.cache
+def profiles() -> dict[str, Profile]:
+    base_codes = frozenset(i.code for i in base_indicators())
+    all_cities = frozenset(c.code for c in cities())
+    result = {}
+    for pid, p in _yaml("profiles.yaml")["profiles"].items():
+        result[pid] = Profile(
+            profile_id=pid, name_zh=p["name_zh"], name_en=p["name_en"], kind=p["kind"],
+            indicators=base_codes if p["indicators"] == "all_base" else frozenset(p["indicators"]),
+            cities=all_cities if p["cities"] == "all" else frozenset(p["cities"]),
+        )
+    return result
+
+
+@functools.cache
+def targets() -> tuple[Target, ...]:
+    return tuple(Target(**t) for t in _yaml("targets.yaml")["targets"])
+
+
+@functools.cache
+def gigabit_city_thresholds() -> tuple[dict, ...]:
+    return tuple(_yaml("targets.yaml")["gigabit_city_thresholds"])
+
+
+@functools.cache
+def calendar() -> Calendar:
+    data = _yaml("calendar.yaml")
+    return Calendar(
+        timezone=data["timezone"], due=data["due"],
+        first_period=dt.date.fromisoformat(data["first_period"]),
+        earliest_valid_period=dt.date.fromisoformat(data["earliest_valid_period"]),
+    )
