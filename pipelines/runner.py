@@ -1,0 +1,186 @@
+"""Running the pipeline from the command line: land files, execute the Dagster jobs, summarise.
+
+`digecon run` and `digecon rebuild` both come here; the Dagster UI runs the very same jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+from indicators.landing import LandingZone
+from pipelines.warehouse import Paths, open_build_db, processed_submission_ids
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_dagster_home(paths: Paths) -> Path:
+    """Point Dagster at DIGECON_HOME/dagster (unless DAGSTER_HOME is set) with the project's settings."""
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home)
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text(resources.files("pipelines").joinpath("dagster.yaml").read_text())
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def land_sample(paths: Paths) -> int:
+    """Write the bundled sample submissions and land them as their manifest says; returns new receipts."""
+    from indicators.sample import write_sample
+
+    inbox = paths.home / "inbox" / "sample"
+    entries = write_sample(inbox)
+    landing = paths.landing_zone()
+    new = 0
+    for entry in entries:
+        _, is_new = landing.receive((inbox / entry.file).read_bytes(), entry.file, entry.profile,
+                                    entry.submitted_by, entry.received_at)
+        new += is_new
+    return new
+
+
+def pending_submissions(paths: Paths) -> int:
+    receipts = paths.landing_zone().receipts()
+    if not paths.build_db.exists():
+        return len(receipts)
+    with open_build_db(paths) as con:
+        done = processed_submission_ids(con)
+    return sum(r.submission_id not in done for r in receipts)
+
+
+def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int | None = None) -> None:
+    """Run ingest_job (check, load, derive, marts, publish), then every month's completeness board."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.partitions import monthly_partitions
+
+    prepare_dagster_home(paths)
+    logging.getLogger("dagster").setLevel(logging.WARNING)  # our own progress lines say what happens
+    resources_config = {"warehouse": {"config": {"home": str(paths.home),
+                                                 "reference_date": reference_date.isoformat()}}}
+    with dg.DagsterInstance.get() as instance:
+        say("  checking and loading submissions, deriving indicators, building marts …")
+        intake = {"submission_id": submission_id}
+        result = defs.resolve_job_def("ingest_job").execute_in_process(
+            instance=instance,
+            run_config={"resources": resources_config, "ops": {"landed_submissions": {"config": intake}}},
+        )
+        _report_steps(result)
+        last_month = (reference_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
+        keys = [k for k in keys if k <= last_month.isoformat()]
+        say(f"  completeness boards for {keys[0][:7]} … {keys[-1][:7]} and publishing …")
+        result = defs.resolve_job_def("period_job").execute_in_process(
+            instance=instance,
+            run_config={"resources": resources_config},
+            tags={"dagster/asset_partition_range_start": keys[0],
+                  "dagster/asset_partition_range_end": keys[-1]},
+        )
+        _report_steps(result)
+
+
+def _report_steps(result) -> None:
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        shown = {k: v.value for k, v in materialization.metadata.items()
+                 if isinstance(v.value, (int, float)) and not isinstance(v.value, bool)}
+        details = ", ".join(f"{k} {v:,}" for k, v in shown.items())
+        say(f"    ✓ {materialization.asset_key.to_user_string()}" + (f" ({details})" if details else ""))
+
+
+def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
+    say(f"digecon: warehouse at {paths.home}")
+    if with_sample:
+        new = land_sample(paths)
+        say(f"  sample submissions landed: {new} new")
+    pending = pending_submissions(paths)
+    if pending == 0 and paths.serving_db.exists():
+        say("  no new submissions: nothing changed.")
+    else:
+        say(f"  {pending} submission(s) to process")
+        execute_pipeline(paths, reference_date)
+    print_summary(paths)
+    return 0
+
+
+def rebuild(paths: Paths, reference_date: dt.date) -> int:
+    """Replay the landing zone in received order into a fresh build DB (the backup is the landing zone)."""
+    say(f"digecon: rebuilding {paths.build_db} from {paths.landing}")
+    previous = paths.build_db.with_name(paths.build_db.name + ".previous")
+    if paths.build_db.exists():
+        os.replace(paths.build_db, previous)
+    try:
+        execute_pipeline(paths, reference_date)
+    except BaseException:
+        if previous.exists():  # the old build DB comes back if the replay fails
+            paths.build_db.unlink(missing_ok=True)
+            os.replace(previous, paths.build_db)
+        raise
+    previous.unlink(missing_ok=True)
+    print_summary(paths)
+    return 0
+
+
+def print_summary(paths: Paths) -> None:
+    import duckdb
+
+    if not paths.serving_db.exists():
+        say("  no serving DB yet.")
+        return
+    con = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        latest = con.execute(
+            "SELECT max(period) FROM mart.observations WHERE indicator_code = 'fiveg_per_10k_people'"
+        ).fetchone()[0]
+        rows = con.execute(
+            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.coverage_pct
+               FROM mart.observations o JOIN ref.areas a USING (area_code)
+               WHERE o.indicator_code = 'fiveg_per_10k_people' AND o.period = $period
+               ORDER BY a.area_level = 'province', o.value DESC""",
+            dict(period=latest),
+        ).fetchall()
+        width = shutil.get_terminal_size((100, 20)).columns
+        say("")
+        say(f"5G base stations per 10,000 people, {latest:%Y-%m} / 每万人5G基站数")
+        for code, zh, en, value, _ in rows:
+            say(f"  {code}  {zh:<6}{en:<12}{round_half_away(value, 2):>8.2f}")
+        say("")
+        say("Target progress / 目标进度")
+        for row in con.execute(
+            """SELECT target_id, area_code, year, comparison, target_value, actual_period, actual,
+                      completion_pct, time_elapsed_pct
+               FROM mart.target_progress ORDER BY year, target_id"""
+        ).fetchall():
+            target_id, area, year, comparison, target, period, actual, done, elapsed = row
+            actual_text = "no data" if actual is None else f"{actual:,.1f} ({period})"
+            done_text = "" if done is None else f"{round_half_away(done, 1):.1f}% done, "
+            say(f"  {target_id:<26}{area}  {comparison} {target:>10,.1f}  actual {actual_text:<22}"
+                f"{done_text}{round_half_away(elapsed, 1):.1f}% of {year} elapsed"[:width])
+    finally:
+        con.close()
+    say("")
+    say(f"Serving DB (open read-only): {paths.serving_db}")
+
+
+def round_half_away(value: float, digits: int) -> float:
+    """Display rounding of official statistics: half away from zero (Python's round() is half-even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def dagster_dev(paths: Paths) -> int:
+    """Replace this process with `dagster dev` (webserver + daemon) on 127.0.0.1:3000."""
+    prepare_dagster_home(paths)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(dagster, [str(dagster), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", "3000"])
