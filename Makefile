@@ -1,0 +1,33 @@
+# digecon: `make run` runs the whole pipeline on the bundled sample data; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# All runtime data (landing, build, serving, exports, tokens, Dagster's home) lives under DIGECON_HOME.
+export DIGECON_HOME ?= $(CURDIR)/warehouse
+# The bundled sample's reference date ("today" for late, missing and time elapsed); empty means today.
+export DIGECON_REFERENCE_DATE ?= 2024-01-10
+
+.PHONY: install run test dev lint clean
+
+install: $(BIN)/.installed
+
+# Reinstalls only when the dependencies change; the package itself is installed editable.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+run: install
+	$(BIN)/digecon run --sample
+
+test: install
+	$(BIN)/python -m pytest -q
+
+dev: install
+	$(BIN)/digecon dev
+
+lint: install
+	$(BIN)/ruff check indicators pipelines tests benchmarks
+
+clean:
+	rm -rf $(VENV) warehouse/landing warehouse/build warehouse/serving warehouse/exports warehouse/inbox warehouse/dagster

@@ -1,0 +1,171 @@
+"""The landing zone: every received file, archived once under its sha256, with who sent it and when.
+
+It is the source of truth for the warehouse (``digecon rebuild`` replays it in received order). Nothing
+here is ever edited in place: the same bytes again are a no-op that returns the first receipt. The
+register is SQLite so that concurrent uploads get distinct, monotonic submission ids without a server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS receipts (
+    submission_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL UNIQUE,
+    profile TEXT NOT NULL,
+    submitted_by TEXT NOT NULL,
+    original_filename TEXT NOT NULL,
+    stored_name TEXT NOT NULL,
+    received_at TEXT NOT NULL,      -- ISO 8601, Asia/Shanghai
+    intake_status TEXT NOT NULL     -- received (not yet checked), accepted or rejected at upload time
+);
+CREATE TABLE IF NOT EXISTS withdrawals (
+    submission_id INTEGER PRIMARY KEY REFERENCES receipts(submission_id),
+    withdrawn_at TEXT NOT NULL,
+    withdrawn_by TEXT NOT NULL,
+    reason TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    submission_id: int
+    sha256: str
+    profile: str
+    submitted_by: str
+    original_filename: str
+    stored_name: str
+    received_at: dt.datetime  # tz-aware, Asia/Shanghai
+    intake_status: str
+
+    @property
+    def received_local(self) -> dt.datetime:
+        """Naive Asia/Shanghai wall-clock time, as the warehouse stores it."""
+        return self.received_at.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    submission_id: int
+    withdrawn_at: dt.datetime
+    withdrawn_by: str
+    reason: str | None
+
+
+def now_shanghai() -> dt.datetime:
+    return dt.datetime.now(SHANGHAI)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class LandingZone:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.files_dir = self.root / "files"
+        self.reports_dir = self.root / "reports"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        self.register_path = self.root / "register.sqlite3"
+        with closing(self._connect()) as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.register_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def receive(self, data: bytes, original_filename: str, profile: str, submitted_by: str,
+                received_at: dt.datetime | None = None, intake_status: str = "received",
+                report: dict | None = None) -> tuple[Receipt, bool]:
+        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op."""
+        digest = sha256_of(data)
+        suffix = Path(original_filename).suffix.lower()
+        stored_name = f"{digest}{suffix}"
+        received_at = (received_at or now_shanghai()).astimezone(SHANGHAI)
+        self._write_once(self.files_dir / stored_name, data)
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")  # serialises concurrent receivers: one id per sha256
+            existing = db.execute("SELECT * FROM receipts WHERE sha256 = ?", (digest,)).fetchone()
+            if existing is not None:
+                db.execute("COMMIT")
+                return _receipt(existing), False
+            cursor = db.execute(
+                "INSERT INTO receipts (sha256, profile, submitted_by, original_filename, stored_name,"
+                " received_at, intake_status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (digest, profile, submitted_by, original_filename, stored_name,
+                 received_at.isoformat(), intake_status),
+            )
+            row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (cursor.lastrowid,)).fetchone()
+            if report is not None:
+                self._write_once(self.reports_dir / f"{digest}.json",
+                                 json.dumps(report, ensure_ascii=False, indent=2).encode())
+            db.execute("COMMIT")
+        return _receipt(row), True
+
+    def withdraw(self, submission_id: int, withdrawn_by: str, reason: str | None = None,
+                 withdrawn_at: dt.datetime | None = None) -> Withdrawal:
+        withdrawn_at = (withdrawn_at or now_shanghai()).astimezone(SHANGHAI)
+        with closing(self._connect()) as db:
+            db.execute(
+                "INSERT INTO withdrawals (submission_id, withdrawn_at, withdrawn_by, reason) VALUES (?, ?, ?, ?)",
+                (submission_id, withdrawn_at.isoformat(), withdrawn_by, reason),
+            )
+        return Withdrawal(submission_id, withdrawn_at, withdrawn_by, reason)
+
+    def receipts(self) -> list[Receipt]:
+        """Every receipt in received order (ties by submission id): the order a rebuild replays."""
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM receipts").fetchall()
+        return sorted((_receipt(r) for r in rows), key=lambda r: (r.received_at, r.submission_id))
+
+    def receipt(self, submission_id: int) -> Receipt | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (submission_id,)).fetchone()
+        return None if row is None else _receipt(row)
+
+    def withdrawals(self) -> list[Withdrawal]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM withdrawals ORDER BY submission_id").fetchall()
+        return [Withdrawal(r["submission_id"], dt.datetime.fromisoformat(r["withdrawn_at"]),
+                           r["withdrawn_by"], r["reason"]) for r in rows]
+
+    def path_of(self, receipt: Receipt) -> Path:
+        return self.files_dir / receipt.stored_name
+
+    @staticmethod
+    def _write_once(path: Path, data: bytes) -> None:
+        """Write atomically and never replace: content-addressed files are immutable."""
+        if path.exists():
+            return
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+
+
+def _receipt(row: sqlite3.Row) -> Receipt:
+    return Receipt(
+        submission_id=row["submission_id"], sha256=row["sha256"], profile=row["profile"],
+        submitted_by=row["submitted_by"], original_filename=row["original_filename"],
+        stored_name=row["stored_name"], received_at=dt.datetime.fromisoformat(row["received_at"]),
+        intake_status=row["intake_status"],
+    )

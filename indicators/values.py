@@ -1,0 +1,176 @@
+"""Reading single cells the way people write them: numbers, periods, cities, indicators and units.
+
+Every function takes what a CSV or a workbook cell holds (text, a number, a date or None) and returns
+the parsed value, or None when the cell cannot be understood. Full-width characters are folded first
+(NFKC), so `１２，３４５`, `２０２３年６月` and `（个）` read like their ASCII forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from indicators import reference
+
+# What people write for "not reported": no observation, never zero.
+NOT_REPORTED = frozenset({"", "-", "—", "——", "–", "/"})
+
+# A unit prefixed with 万 means tens of thousands of that unit, for counts only (万个, 万户, 万人 …).
+TEN_THOUSAND = 10_000
+COUNT_UNITS = frozenset({"个", "户", "人", "家", "架", "次"})
+
+
+def fold(value: object) -> str:
+    """Full-width to half-width, surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def cell_text(value: object) -> str:
+    """A cell as the user sees it: Excel's 30591.0 is 30591, a date is 2023-06-01."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def is_not_reported(value: object) -> bool:
+    return fold(cell_text(value)) in NOT_REPORTED
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+
+
+def parse_number(value: object) -> float | None:
+    """A finite number; thousands separators only in their proper places (1,234,567.5)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = fold(value).replace(" ", "")
+        if not _NUMBER.fullmatch(text):
+            return None
+        number = float(text.replace(",", ""))
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date  # first day of the period
+    freq: str  # M, Q or A
+
+    @property
+    def end(self) -> dt.date:
+        return reference.period_end(self.start, self.freq)
+
+    def as_freq(self, freq: str) -> Period | None:
+        """This period read at a coarser frequency, if it closes that period (2023-06 is 2023Q2's last month)."""
+        if freq == self.freq:
+            return self
+        if reference.FREQ_MONTHS[freq] < reference.FREQ_MONTHS[self.freq]:
+            return None
+        months = reference.FREQ_MONTHS[freq]
+        start = dt.date(self.start.year, (self.start.month - 1) // months * months + 1, 1)
+        coarse = Period(start, freq)
+        return coarse if coarse.end == self.end else None
+
+
+_CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD_PATTERNS = [  # (pattern, frequency); groups: year, then month or quarter
+    (re.compile(r"(\d{4})年?"), "A"),
+    (re.compile(r"(\d{4})(?:[-/.]|年|M)?(\d{1,2})月?"), "M"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.]\d{1,2}"), "M"),  # a date: the month it falls in
+    (re.compile(r"(\d{4})-?Q([1-4])"), "Q"),
+    (re.compile(r"(\d{4})年第?([一二三四1-4])季度?"), "Q"),
+]
+
+
+def parse_period(value: object) -> Period | None:
+    """Monthly 2023-06, 2023/6, 202306, 2023年6月, 2023M06; quarterly 2023Q2, 2023-Q2, 2023年第二季度,
+    2023年二季度; annual 2023, 2023年. A date (an Excel date cell, 2023-06-30) is the month it falls in."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Period(dt.date(value.year, value.month, 1), "M")
+    text = fold(cell_text(value)).upper().replace(" ", "")
+    for pattern, freq in _PERIOD_PATTERNS:
+        match = pattern.fullmatch(text)
+        if not match:
+            continue
+        year = int(match.group(1))
+        if freq == "A":
+            return Period(dt.date(year, 1, 1), "A")
+        if freq == "Q":
+            quarter = _CHINESE_QUARTER[match.group(2)]
+            return Period(dt.date(year, quarter * 3 - 2, 1), "Q")
+        month = int(match.group(2))
+        if len(match.group(2)) == 1 and text.isdigit():  # 20236 is not a month
+            return None
+        return Period(dt.date(year, month, 1), "M") if 1 <= month <= 12 else None
+    return None
+
+
+_PROVINCE_ALIASES = frozenset(
+    fold(a).casefold() for a in (reference.PROVINCE_CODE, reference.PROVINCE_NAME_ZH, "广东", "全省",
+                                 reference.PROVINCE_NAME_EN, "Guangdong Province")
+)
+
+
+def resolve_area(value: object) -> str | None:
+    """A city code, the province code 440000 (never submitted, but recognised to say so), or None."""
+    text = cell_text(value)
+    if fold(text).casefold() in _PROVINCE_ALIASES:
+        return reference.PROVINCE_CODE
+    return reference.resolve_city(text)
+
+
+def _key(text: str) -> str:
+    """How indicator names and headers compare: folded, case-blind, spaces ignored."""
+    return re.sub(r"\s+", "", fold(text).casefold())
+
+
+@functools.cache
+def _indicator_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for indicator in reference.catalogue().values():
+        for alias in (indicator.code, indicator.name_zh, indicator.name_en):
+            aliases[_key(alias)] = indicator.code
+    return aliases
+
+
+_TRAILING_BRACKET = re.compile(r"(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*")
+_UNIT_LABEL = re.compile(r"^\s*(?:单位|unit)\s*:\s*", re.IGNORECASE)  # 5G基站数（单位：个）
+
+
+def resolve_indicator(value: object) -> tuple[str | None, str | None]:
+    """(indicator code, unit written in brackets) for `5G基站数（个）`, `fiveg_base_stations`,
+    `5G base stations (万个)`. Names that themselves end in brackets (`镇(街)数`) are tried whole first."""
+    text = fold(cell_text(value))
+    unit = None
+    while text:
+        code = _indicator_aliases().get(_key(text))
+        if code is not None:
+            return code, unit
+        match = _TRAILING_BRACKET.fullmatch(text)
+        if match is None or unit is not None:
+            return None, None
+        text, unit = match.group(1), _UNIT_LABEL.sub("", match.group(2)).strip()
+    return None, None
+
+
+def unit_factor(declared: str | None, catalogue_unit: str) -> float | None:
+    """What to multiply a value written in `declared` units by to get catalogue units; None if the
+    declared unit is neither the catalogue's nor 万 of a count unit."""
+    if declared is None or fold(declared) == "":
+        return 1.0
+    declared = fold(declared)
+    if declared.casefold() == catalogue_unit.casefold():
+        return 1.0
+    if catalogue_unit in COUNT_UNITS and declared == f"万{catalogue_unit}":
+        return float(TEN_THOUSAND)
+    return None

@@ -1,0 +1,175 @@
+"""The monitoring pipeline as Dagster assets: intake → validate → load → derive → marts → publish."""
+
+
+import datetime as dt
+from dataclasses import dataclass
+
+import dagster as dg
+import pandas as pd
+
+from indicators.landing import Receipt
+from indicators.report import Report
+from pipelines import warehouse as wh
+from pipelines.partitions import monthly_partitions, partition_period
+from pipelines.resources import WarehouseResource, shared_validator
+
+
+class IntakeConfig(dg.Config):
+    """Which landed submissions a run takes: one (the sensor's run per file) or all not yet processed."""
+
+    submission_id: int | None = None
+
+
+@dataclass
+class CheckedSubmission:
+    receipt: Receipt
+    report: Report
+    observations: pd.DataFrame
+
+
+def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
+    frame = con.execute(sql, params).df()
+    return dg.MetadataValue.md(frame.to_markdown(index=False))
+
+
+@dg.asset(group_name="intake", kinds={"python"})
+def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
+                       warehouse: WarehouseResource) -> list[Receipt]:
+    """Files received from submitters and not yet processed, in received order."""
+    paths = warehouse.paths
+    landing = paths.landing_zone()
+    with wh.open_build_db(paths) as con:
+        done = wh.processed_submission_ids(con)
+    pending = [r for r in landing.receipts() if r.submission_id not in done]
+    if config.submission_id is not None:
+        pending = [r for r in pending if r.submission_id == config.submission_id]
+    context.add_output_metadata({
+        "submissions": len(pending),
+        "files": dg.MetadataValue.md("\n".join(
+            f"- #{r.submission_id} `{r.original_filename}` from {r.profile}, {r.received_local:%Y-%m-%d %H:%M}"
+            for r in pending[:50]) or "(none)"),
+    })
+    return pending
+
+
+@dg.asset(group_name="intake", kinds={"python"})
+def validated_submissions(context: dg.AssetExecutionContext, landed_submissions: list[Receipt],
+                          warehouse: WarehouseResource) -> list[CheckedSubmission]:
+    """Each file checked against the Great Expectations suites and the domain rules; errors reject it."""
+    paths = warehouse.paths
+    landing = paths.landing_zone()
+    validator = shared_validator()
+    checked = []
+    for receipt in landed_submissions:
+        result = validator.check(
+            landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
+            history_db=paths.serving_db, reference_date=receipt.received_local.date(),
+        )
+        checked.append(CheckedSubmission(receipt, result.report, result.observations))
+    rejected = [c for c in checked if not c.report.accepted]
+    context.add_output_metadata({
+        "files_checked": len(checked),
+        "files_rejected": len(rejected),
+        "rows_rejected": sum(c.report.rows for c in rejected),
+        "warnings": sum(len(c.report.warnings) for c in checked),
+        "rejected": dg.MetadataValue.md("\n".join(
+            f"- `{c.receipt.original_filename}`: {c.report.errors[0].message_en}" for c in rejected)
+            or "(none)"),
+    })
+    return checked
+
+
+@dg.asset(group_name="core", kinds={"duckdb"})
+def loaded_observations(context: dg.AssetExecutionContext, validated_submissions: list[CheckedSubmission],
+                        warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Accepted files loaded as new vintages, one transaction per file; rejected files quarantined."""
+    paths = warehouse.paths
+    landing = paths.landing_zone()
+    loaded = 0
+    with wh.open_build_db(paths) as con:
+        for item in validated_submissions:
+            loaded += wh.load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
+                                         item.observations)
+        withdrawn = wh.sync_withdrawals(con, landing)
+        total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
+    return dg.MaterializeResult(metadata={
+        "rows_loaded": loaded,
+        "rows_rejected": sum(c.report.rows for c in validated_submissions if not c.report.accepted),
+        "withdrawals_recorded": withdrawn,
+        "observations_all_vintages": total,
+    })
+
+
+@dg.asset(group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
+def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Rates and per-capita figures per city from the latest numerators and denominators."""
+    with wh.open_build_db(warehouse.paths) as con:
+        pairs = wh.derive(con)
+    return dg.MaterializeResult(metadata={"derived_values": pairs})
+
+
+def _mart_asset(name: str, doc: str, deps: list, preview_sql: str):
+    table = name.split("_", 1)[1]
+
+    @dg.asset(name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with wh.open_build_db(warehouse.paths) as con:
+            rows = wh.build_mart(con, name, reference_date=warehouse.today())
+            preview = _preview(con, preview_sql)
+        return dg.MaterializeResult(metadata={"rows": rows, "preview": preview})
+
+    return _asset
+
+
+mart_observations = _mart_asset(
+    "10_observations",
+    "Latest value of every indicator for cities, regions and the province: what BI dashboards read.",
+    [derived_indicators],
+    "SELECT area_code, time_period, value, coverage_pct FROM mart.observations"
+    " WHERE indicator_code = 'fiveg_per_10k_people' AND area_level <> 'city'"
+    " ORDER BY period DESC, area_code LIMIT 10",
+)
+mart_growth = _mart_asset(
+    "20_growth",
+    "Year-on-year change of every series (percentage points for rates; nominal for money at current prices).",
+    [mart_observations],
+    "SELECT area_code, time_period, indicator_code, yoy_growth, yoy_growth_unit FROM mart.growth"
+    " WHERE area_code = '440000' ORDER BY period DESC, indicator_code LIMIT 10",
+)
+mart_target_progress = _mart_asset(
+    "30_target_progress",
+    "Progress toward each configured target: actual, completion % and time elapsed %.",
+    [mart_observations],
+    "SELECT target_id, actual_period, actual, target_value, round(completion_pct, 1) AS completion_pct,"
+    " round(time_elapsed_pct, 1) AS time_elapsed_pct FROM mart.target_progress",
+)
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations],
+          backfill_policy=dg.BackfillPolicy.single_run())
+def period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Who has and has not sent each month's data: every expected city × indicator, on time, late or missing."""
+    totals: dict[str, int] = {}
+    with wh.open_build_db(warehouse.paths) as con:
+        for key in context.partition_keys:  # a backfill of many months runs as one run
+            for status, n in wh.build_period_completeness(con, partition_period(key), warehouse.today()).items():
+                totals[status] = totals.get(status, 0) + n
+    return dg.MaterializeResult(metadata={**totals, "months": len(context.partition_keys)})
+
+
+@dg.asset(group_name="publish", kinds={"duckdb"},
+          deps=[mart_observations, mart_growth, mart_target_progress, period_completeness])
+def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The read-only file BI tools open: ref and mart only, atomically replaced."""
+    paths = warehouse.paths
+    with wh.open_build_db(paths) as con:
+        counts = wh.publish(con, paths.serving_db)
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(paths.serving_db)),
+        "tables": len(counts),
+        "rows": dg.MetadataValue.md("\n".join(f"- {t}: {n}" for t, n in counts.items())),
+    })
+
+
+pipeline_assets = [landed_submissions, validated_submissions, loaded_observations, derived_indicators,
+                   mart_observations, mart_growth, mart_target_progress, period_completeness, serving_db]

@@ -1,0 +1,48 @@
+"""The one Dagster Definitions of digecon: assets, checks, jobs, the monthly schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from pipelines.assets import period_completeness, pipeline_assets, serving_db
+from pipelines.checks import pipeline_checks
+from pipelines.resources import WarehouseResource
+
+# Every job that writes the warehouse carries this tag; the instance's run queue admits one at a time
+# (dagster.yaml: tag_concurrency_limits), and the build DB's file lock backs that up.
+WRITER_TAG = {"digecon/warehouse-writer": "build"}
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.assets(*pipeline_assets) - dg.AssetSelection.assets(period_completeness),
+    description="Check and load landed submissions, then rebuild derived indicators and marts, and publish.",
+    tags=WRITER_TAG,
+)
+
+period_job = dg.define_asset_job(
+    "period_job",
+    selection=dg.AssetSelection.assets(period_completeness, serving_db),
+    description="Rebuild one month's completeness board (backfill a period from the UI).",
+    tags=WRITER_TAG,
+)
+
+
+@dg.schedule(job=period_job, cron_schedule="0 6 10 * *", execution_timezone="Asia/Shanghai")
+def monthly_on_the_10th(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """On the 10th at 06:00 Shanghai time, the previous month's data is due: build its board."""
+    scheduled = context.scheduled_execution_time
+    previous_month = (scheduled.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    key = previous_month.strftime("%Y-%m-%d")
+    return dg.RunRequest(run_key=key, partition_key=key)
+
+
+defs = dg.Definitions(
+    assets=pipeline_assets,
+    asset_checks=pipeline_checks,
+    jobs=[ingest_job, period_job],
+    schedules=[monthly_on_the_10th],
+    resources={"warehouse": WarehouseResource()},
+    executor=dg.in_process_executor,  # one process: DuckDB allows one writer process on the file
+)

@@ -1,0 +1,101 @@
+"""`digecon validate FILE --as PROFILE [--json] [--history-db PATH]`: check a file before sending it.
+
+Exit codes: 0 accepted (warnings allowed), 1 rejected, 2 unreadable file or wrong usage (unknown
+profile). With --json the report object is printed on stdout on every exit, 2 included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from indicators.report import Finding, Report
+
+EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+UNUSABLE_RULES = {"unreadable", "profile_unknown"}  # the file was never checked against the rules
+
+
+def default_history_db() -> Path:
+    """The serving DB, which the history rules read: $DIGECON_HOME/serving/digital_economy.duckdb."""
+    return Path(os.environ.get("DIGECON_HOME", "warehouse")) / "serving" / "digital_economy.duckdb"
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "validate", help="check a submission file and explain every problem (校验报送文件)",
+        description="Check a CSV or XLSX submission against the rules, as the upload service would. "
+                    "Exit 0 accepted, 1 rejected, 2 unreadable or wrong usage.")
+    parser.add_argument("file", type=Path, help="the CSV or XLSX file to check")
+    parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE",
+                        help="submitter profile, e.g. gdca, pilot-440300")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    parser.add_argument("--history-db", type=Path, default=None,
+                        help="serving DuckDB for the history checks (default: $DIGECON_HOME/serving/…)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def exit_code(report: Report) -> int:
+    if any(f.rule in UNUSABLE_RULES for f in report.errors):
+        return EXIT_UNUSABLE
+    return EXIT_ACCEPTED if report.accepted else EXIT_REJECTED
+
+
+def run(args: argparse.Namespace) -> int:
+    from indicators.validation import Validator  # imports GX: only when the command runs
+
+    checked = Validator().check(args.file, args.profile, history_db=args.history_db or default_history_db())
+    report = checked.report
+    if args.json:
+        print(report.to_json())
+    else:
+        print(format_report(report))
+    return exit_code(report)
+
+
+SEVERITY_LABELS = {"error": "错误 error", "warning": "警告 warning"}
+
+
+def _place(finding: Finding) -> str:
+    parts = []
+    if finding.sheet:
+        parts.append(f"工作表 sheet {finding.sheet}")
+    parts.append(f"第 {finding.row} 行 row {finding.row}" if finding.row is not None else "整个文件 whole file")
+    if finding.column:
+        parts.append(f"列 column “{finding.column}”")
+    if finding.value not in (None, ""):
+        parts.append(f"值 value “{finding.value}”")
+    return " · ".join(parts)
+
+
+def format_report(report: Report) -> str:
+    """The findings as a bilingual list, sorted by row."""
+    verdict = "接收 ACCEPTED" if report.accepted else "拒收 REJECTED"
+    lines = [
+        f"文件 file: {report.file}   报送方 profile: {report.profile}",
+        f"sha256: {report.sha256}",
+        f"结果 result: {verdict} — {len(report.errors)} 个错误 errors, {len(report.warnings)} 个警告 warnings; "
+        f"{report.rows} 行数据 data rows, {report.observations} 个数值可装载 values to load",
+    ]
+    for finding in [*report.errors, *report.warnings]:
+        lines += [
+            "",
+            f"[{SEVERITY_LABELS[finding.severity]}] {_place(finding)}   ({finding.rule})",
+            f"    {finding.message_zh}",
+            f"    {finding.message_en}",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry, for `python -m pipelines.validate_command`; `digecon validate` is the same."""
+    parser = argparse.ArgumentParser(prog="digecon")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""The warehouse: where runtime data lives, and every write to the build DB and the serving DB.
+
+Plain functions on a DuckDB connection, called by the Dagster assets and the CLI. SQL lives in ``sql/``
+and is loaded by file name; values always go in as bound parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators import reference
+from indicators.landing import SHANGHAI, LandingZone, Receipt
+from indicators.report import Report
+
+SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
+PUBLISHED_SCHEMAS = ("ref", "mart")  # never core or ops: record-level data stays in the build DB
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every runtime path, under one home that DIGECON_HOME moves."""
+
+    home: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike | None = None) -> "Paths":
+        chosen = home or os.environ.get("DIGECON_HOME") or Path.cwd() / "warehouse"
+        return cls(Path(chosen).resolve())
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def build_db(self) -> Path:
+        return self.home / "build" / "warehouse.duckdb"
+
+    @property
+    def serving_db(self) -> Path:
+        return self.home / "serving" / "digital_economy.duckdb"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def landing_zone(self) -> LandingZone:
+        return LandingZone(self.landing)
+
+
+def sql_text(name: str) -> str:
+    return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[str]:
+    entries = resources.files("sql").joinpath(folder).iterdir()
+    return sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".sql"))
+
+
+def reference_date_or_today(value: str | dt.date | None) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if value:
+        return dt.date.fromisoformat(value)
+    return dt.datetime.now(SHANGHAI).date()
+
+
+@contextmanager
+def open_build_db(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way to write the build DB: an exclusive lock first (one writer at a time), then the schema."""
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with open(paths.build_db.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        con = duckdb.connect(str(paths.build_db))
+        try:
+            for name in sql_files("schema"):
+                con.execute(sql_text(name))
+            refresh_reference(con)
+            for name in sql_files("core"):
+                if name.startswith("core/1"):  # views and macros; derive (core/2x) is a step of its own
+                    con.execute(sql_text(name))
+            yield con
+        finally:
+            con.close()
+
+
+def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the ref tables from indicators/data in one transaction."""
+    cities = pd.DataFrame([
+        dict(city_code=c.code, name_zh=c.name_zh, name_en=c.name_en, region_code=c.region_code,
+             has_districts=c.has_districts, population_census_2020=c.population_census_2020,
+             population_source=c.population_source)
+        for c in reference.cities()
+    ])
+    areas = pd.DataFrame(reference.areas())
+    indicators = pd.DataFrame([
+        dict(indicator_code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit, freq=i.freq,
+             kind=i.kind, direction=i.direction, min_value=i.min_value, max_value=i.max_value,
+             plan_item=i.plan_item, submitter=i.submitter, is_derived=i.is_derived, monotone=i.monotone,
+             magnitude=i.magnitude, nominal=i.nominal, numerator=i.numerator, denominator=i.denominator,
+             multiplier=i.multiplier, formula=i.formula, aggregation=i.aggregation)
+        for i in reference.catalogue().values()
+    ])
+    targets = pd.DataFrame([
+        dict(target_id=t.target_id, indicator_code=t.indicator_code, area_code=t.area_code, year=t.year,
+             target_value=t.value, comparison=t.comparison, kind=t.kind, illustrative=t.illustrative,
+             source=t.source)
+        for t in reference.targets()
+    ])
+    profiles = pd.DataFrame([
+        dict(profile=p.profile_id, kind=p.kind, name_zh=p.name_zh, name_en=p.name_en,
+             indicator_code=code, city_code=city)
+        for p in reference.profiles().values() for code in sorted(p.indicators) for city in sorted(p.cities)
+    ])
+    calendar = pd.DataFrame([
+        dict(freq=freq, months_after_period_end=rule["months_after_period_end"], due_day=rule["day"])
+        for freq, rule in reference.calendar().due.items()
+    ])
+    frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
+                  reporting_calendar=calendar)
+    con.execute("BEGIN TRANSACTION")
+    for table, frame in frames.items():
+        con.execute(f"DELETE FROM ref.{table}")
+        con.execute(f"INSERT INTO ref.{table} BY NAME SELECT * FROM frame")
+    con.execute("COMMIT")
+
+
+def processed_submission_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
+    return {row[0] for row in con.execute("SELECT submission_id FROM ops.submissions").fetchall()}
+
+
+def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_path: Path,
+                    report: Report, observations: pd.DataFrame) -> int:
+    """Register one checked submission and, if accepted, load its observations: all or nothing.
+
+    Returns the number of observations loaded (0 for a rejected file, which is quarantined: its report
+    and per-rule results are kept, its values are not).
+    """
+    loaded = observations if report.accepted else observations.iloc[0:0]
+    rows = loaded.assign(
+        submission_id=receipt.submission_id, source=receipt.profile,
+        received_at=receipt.received_local,
+    ).rename(columns={"city_code": "area_code"})[
+        ["submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
+         "value", "note", "source_row"]
+    ]
+    rule_rows = pd.DataFrame(
+        [dict(submission_id=receipt.submission_id, **vars(r)) for r in report.rule_results],
+        columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",
+                 "not_evaluable"],
+    )
+    findings = [f for f in report.errors + report.warnings]
+    finding_rows = pd.DataFrame(
+        [dict(submission_id=receipt.submission_id, finding_no=n, severity=f.severity, rule=f.rule,
+              sheet=f.sheet, row=f.row, column=f.column, value=f.value, message_zh=f.message_zh,
+              message_en=f.message_en) for n, f in enumerate(findings, start=1)],
+        columns=["submission_id", "finding_no", "severity", "rule", "sheet", "row", "column", "value",
+                 "message_zh", "message_en"],
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO ops.submissions VALUES ($id, $sha, $profile, $by, $name, $path, $received,"
+            " $status, $rows, $obs, $errors, $warnings, $report, $processed)",
+            dict(id=receipt.submission_id, sha=receipt.sha256, profile=receipt.profile,
+                 by=receipt.submitted_by, name=receipt.original_filename, path=str(archived_path),
+                 received=receipt.received_local, status="accepted" if report.accepted else "rejected",
+                 rows=report.rows, obs=len(rows), errors=len(report.errors), warnings=len(report.warnings),
+                 report=json.dumps(report.to_dict(), ensure_ascii=False),
+                 processed=dt.datetime.now(SHANGHAI).replace(tzinfo=None)),
+        )
+        con.execute("INSERT INTO ops.rule_results BY NAME SELECT * FROM rule_rows")
+        con.execute("INSERT INTO ops.findings BY NAME SELECT * FROM finding_rows")
+        con.execute("INSERT INTO core.observations BY NAME SELECT * FROM rows")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def sync_withdrawals(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> int:
+    """Copy withdrawals recorded in the landing zone that the build DB does not have yet."""
+    known = {r[0] for r in con.execute("SELECT submission_id FROM ops.withdrawals").fetchall()}
+    new = [w for w in landing.withdrawals() if w.submission_id not in known]
+    for w in new:
+        con.execute(
+            "INSERT INTO ops.withdrawals VALUES ($id, $at, $by, $reason)",
+            dict(id=w.submission_id, at=w.withdrawn_at.astimezone(SHANGHAI).replace(tzinfo=None),
+                 by=w.withdrawn_by, reason=w.reason),
+        )
+    return len(new)
+
+
+def derive(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(sql_text("core/20_derive.sql"))
+    return con.execute("SELECT count(*) FROM core.derived_pairs").fetchone()[0]
+
+
+def build_mart(con: duckdb.DuckDBPyConnection, name: str, **params) -> int:
+    """Run one mart's SQL file (``marts/<name>.sql``) and return the table's row count."""
+    sql = sql_text(f"marts/{name}.sql")
+    used = {key: value for key, value in params.items() if f"${key}" in sql}  # DuckDB rejects extras
+    con.execute(sql, used or None)
+    table = "mart." + name.split("_", 1)[1]
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.date,
+                              reference_date: dt.date) -> dict[str, int]:
+    """Replace one month's completeness board in one transaction; returns the count per status."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM mart.completeness WHERE period_month = $period_month",
+                    dict(period_month=period_month))
+        con.execute(sql_text("marts/completeness_period.sql"),
+                    dict(period_month=period_month, reference_date=reference_date))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    rows = con.execute("SELECT status, count(*) FROM mart.completeness WHERE period_month = $period_month"
+                       " GROUP BY status ORDER BY status", dict(period_month=period_month)).fetchall()
+    return {status: n for status, n in rows}
+
+
+def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
+    """Build a new serving file with only ref and mart, then atomically replace the old one.
+
+    BI readers holding the old file keep their snapshot (os.replace never touches an open inode) and
+    never block the run.
+    """
+    serving_db.parent.mkdir(parents=True, exist_ok=True)
+    staging = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
+    staging.unlink(missing_ok=True)
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name IN ('ref', 'mart') ORDER BY ALL"
+    ).fetchall()
+    counts: dict[str, int] = {}
+    con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
+    try:
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"CREATE SCHEMA serving.{schema}")
+        for schema, table in tables:
+            con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+            counts[f"{schema}.{table}"] = con.execute(
+                f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
+        con.execute("CHECKPOINT serving")
+    finally:
+        con.execute("DETACH serving")
+    os.replace(staging, serving_db)
+    return counts

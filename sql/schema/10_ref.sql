@@ -1,0 +1,66 @@
+-- Reference tables; refreshed from indicators/data on every run (refresh_reference), so no history here.
+CREATE TABLE IF NOT EXISTS ref.cities (
+    city_code VARCHAR PRIMARY KEY,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    has_districts BOOLEAN NOT NULL,
+    population_census_2020 BIGINT NOT NULL,
+    population_source VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ref.areas (
+    area_code VARCHAR PRIMARY KEY,
+    area_level VARCHAR NOT NULL CHECK (area_level IN ('city', 'region', 'province')),
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    parent_code VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ref.indicators (
+    indicator_code VARCHAR PRIMARY KEY,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    freq VARCHAR NOT NULL CHECK (freq IN ('M', 'Q', 'A')),
+    kind VARCHAR NOT NULL,
+    direction VARCHAR NOT NULL,
+    min_value DOUBLE NOT NULL,
+    max_value DOUBLE NOT NULL,
+    plan_item VARCHAR NOT NULL,
+    submitter VARCHAR,
+    is_derived BOOLEAN NOT NULL,
+    monotone BOOLEAN NOT NULL,
+    magnitude BOOLEAN NOT NULL,
+    nominal BOOLEAN NOT NULL,
+    numerator VARCHAR,
+    denominator VARCHAR,
+    multiplier DOUBLE,
+    formula VARCHAR,
+    aggregation VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ref.targets (
+    target_id VARCHAR PRIMARY KEY,
+    indicator_code VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    target_value DOUBLE NOT NULL,
+    comparison VARCHAR NOT NULL CHECK (comparison IN ('>=', '<=')),
+    kind VARCHAR NOT NULL,
+    illustrative BOOLEAN NOT NULL,
+    source VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ref.profiles (
+    profile VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    city_code VARCHAR NOT NULL,
+    PRIMARY KEY (profile, indicator_code, city_code)
+);
+-- Reporting calendar: data for a period is due on due_day of the month that is
+-- months_after_period_end after the month the period ends in.
+CREATE TABLE IF NOT EXISTS ref.reporting_calendar (
+    freq VARCHAR PRIMARY KEY,
+    months_after_period_end INTEGER NOT NULL,
+    due_day INTEGER NOT NULL
+);

@@ -1,0 +1,57 @@
+-- The submissions register: one row per landed file, archived immutably under its sha256.
+-- Times are Asia/Shanghai wall-clock time (the reporting calendar's zone).
+CREATE TABLE IF NOT EXISTS ops.submissions (
+    submission_id BIGINT PRIMARY KEY,
+    sha256 VARCHAR NOT NULL UNIQUE,
+    profile VARCHAR NOT NULL,
+    submitted_by VARCHAR,
+    original_filename VARCHAR NOT NULL,
+    archived_path VARCHAR NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected')),
+    rows_read INTEGER NOT NULL,
+    observations INTEGER NOT NULL,
+    n_errors INTEGER NOT NULL,
+    n_warnings INTEGER NOT NULL,
+    report JSON NOT NULL,
+    processed_at TIMESTAMP NOT NULL
+);
+-- Per-rule results of each submission's validation (evaluated / passed / failed / not evaluable).
+CREATE TABLE IF NOT EXISTS ops.rule_results (
+    submission_id BIGINT NOT NULL,
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,
+    evaluated INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    not_evaluable INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, rule)
+);
+CREATE TABLE IF NOT EXISTS ops.findings (
+    submission_id BIGINT NOT NULL,
+    finding_no INTEGER NOT NULL,
+    severity VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    sheet VARCHAR,
+    "row" INTEGER,
+    "column" VARCHAR,
+    value VARCHAR,
+    message_zh VARCHAR NOT NULL,
+    message_en VARCHAR NOT NULL,
+    PRIMARY KEY (submission_id, finding_no)
+);
+-- Withdrawing a submission is an explicit act, itself a vintage: from withdrawn_at on, its cells fall
+-- back to the same source's previous vintage.
+CREATE TABLE IF NOT EXISTS ops.withdrawals (
+    submission_id BIGINT PRIMARY KEY,
+    withdrawn_at TIMESTAMP NOT NULL,
+    withdrawn_by VARCHAR NOT NULL,
+    reason VARCHAR
+);
+-- Releases of a period (who and when); values stay provisional until their period is released.
+CREATE TABLE IF NOT EXISTS ops.releases (
+    period DATE PRIMARY KEY,
+    released_at TIMESTAMP NOT NULL,
+    released_by VARCHAR NOT NULL
+);

@@ -1,0 +1,146 @@
+"""The whole pipeline in-process: definitions, a full materialisation, the sample run, idempotence, rebuild."""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+import pytest
+
+from indicators import reference
+from indicators.landing import SHANGHAI
+from pipelines import runner
+from pipelines import warehouse as wh
+from pipelines.assets import pipeline_assets
+from pipelines.definitions import defs, monthly_on_the_10th
+from pipelines.resources import WarehouseResource
+
+REFERENCE_DATE = dt.date(2024, 1, 10)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("DIGECON_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    (tmp_path / "dagster").mkdir()
+    return wh.Paths.resolve(home)
+
+
+def test_definitions_load_with_jobs_checks_and_schedule():
+    repo = defs.get_repository_def()
+    assert {"ingest_job", "period_job"} <= {job.name for job in repo.get_all_jobs()}
+    assert len(list(defs.resolve_asset_graph().asset_check_keys)) >= 4
+    for asset in pipeline_assets:
+        for spec in asset.specs:
+            assert spec.description, f"{spec.key} needs a business docstring"
+            assert spec.group_name in {"intake", "core", "marts", "publish"}
+
+
+def test_schedule_runs_on_the_10th_for_the_previous_month_in_shanghai_time():
+    assert monthly_on_the_10th.execution_timezone == "Asia/Shanghai"
+    assert monthly_on_the_10th.cron_schedule == "0 6 10 * *"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2024, 1, 10, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    request = monthly_on_the_10th(context)
+    assert request.partition_key == "2023-12-01"
+
+
+def _land_csv(paths, name, profile, text, received):
+    landing = paths.landing_zone()
+    return landing.receive(text.encode("utf-8"), name, profile, "test",
+                           dt.datetime.fromisoformat(received).replace(tzinfo=SHANGHAI))
+
+
+def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
+    paths = isolated_home
+    census = "城市代码,期间,指标代码,数值,单位\n" + "".join(
+        f"{c.code},2020,resident_population,{c.population_census_2020},人\n" for c in reference.cities())
+    stations = "城市代码,期间,指标代码,数值,单位\n" + "".join(
+        f"{c.code},2023-12,fiveg_base_stations,{1000 + n},个\n" for n, c in enumerate(reference.cities()))
+    _land_csv(paths, "census.csv", "gdstats", census, "2021-05-11T09:00:00")
+    _land_csv(paths, "gdca_2023-12.csv", "gdca", stations, "2024-01-05T10:00:00")
+
+    result = dg.materialize(
+        pipeline_assets, partition_key="2023-12-01",
+        resources={"warehouse": WarehouseResource(home=str(paths.home), reference_date="2024-01-10")},
+        instance=dg.DagsterInstance.get(),
+    )
+    assert result.success
+    con = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM mart.observations WHERE indicator_code ="
+                           " 'fiveg_per_10k_people' AND period = DATE '2023-12-01'").fetchone()[0] == 21 + 4 + 1
+        # The partition key reached SQL as a date: December's board has a row per city × monthly indicator.
+        monthly = sum(1 for i in reference.base_indicators() if i.freq == "M")
+        quarterly = sum(1 for i in reference.base_indicators() if i.freq == "Q")
+        annual = sum(1 for i in reference.base_indicators() if i.freq == "A")
+        board = con.execute("SELECT count(*) FROM mart.completeness WHERE period_month = DATE '2023-12-01'"
+                            ).fetchone()[0]
+        assert board == 21 * (monthly + quarterly + annual)
+        received = con.execute("SELECT count(*) FROM mart.completeness WHERE period_month = DATE '2023-12-01'"
+                               " AND indicator_code = 'fiveg_base_stations' AND status = 'received'").fetchone()[0]
+        assert received == 21
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """The sample data through `digecon run`, once for the module."""
+    tmp = tmp_path_factory.mktemp("sample")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DAGSTER_HOME", str(tmp / "dagster"))
+    (tmp / "dagster").mkdir()
+    paths = wh.Paths.resolve(tmp / "home")
+    runner.run(paths, REFERENCE_DATE, with_sample=True)
+    yield paths
+    patch.undo()
+
+
+def serving(paths):
+    return duckdb.connect(str(paths.serving_db), read_only=True)
+
+
+def test_sample_run_answers_fiveg_per_10k_for_every_city_and_the_province(sample_run):
+    con = serving(sample_run)
+    try:
+        areas = {r[0] for r in con.execute(
+            "SELECT area_code FROM mart.observations WHERE indicator_code = 'fiveg_per_10k_people'"
+            " AND period = DATE '2023-12-01'").fetchall()}
+    finally:
+        con.close()
+    assert {c.code for c in reference.cities()} | {"440000"} <= areas
+
+
+def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):
+    with wh.open_build_db(sample_run) as con:
+        statuses = dict(con.execute("SELECT status, count(*) FROM ops.submissions GROUP BY status").fetchall())
+        landed = len(sample_run.landing_zone().receipts())
+    assert statuses.get("rejected") == 1
+    assert statuses["accepted"] + statuses["rejected"] == landed
+
+
+def test_second_run_with_no_new_files_changes_nothing(sample_run, capsys):
+    before = sample_run.serving_db.stat().st_mtime_ns
+    runner.run(sample_run, REFERENCE_DATE, with_sample=True)
+    assert "nothing changed" in capsys.readouterr().out
+    assert sample_run.serving_db.stat().st_mtime_ns == before
+
+
+def test_rebuild_from_the_landing_zone_gives_identical_marts(sample_run):
+    def snapshot():
+        con = serving(sample_run)
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'mart' ORDER BY 1").fetchall()]
+            return {t: con.execute(f"SELECT * FROM mart.{t} ORDER BY ALL").fetchall() for t in tables}
+        finally:
+            con.close()
+
+    before = snapshot()
+    runner.rebuild(sample_run, REFERENCE_DATE)
+    after = snapshot()
+    assert before.keys() == after.keys()
+    for table in before:
+        assert before[table] == after[table], f"mart.{table} differs after rebuild"

@@ -1,0 +1,244 @@
+"""The warehouse model: vintages, source of record, derived formulas, aggregation, publish.
+
+Every expected figure is written out from the raw inputs by hand, never copied from the code's output.
+"""
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from indicators.landing import SHANGHAI, Receipt
+from indicators.report import Report
+from pipelines import warehouse as wh
+
+SHENZHEN, DONGGUAN, GUANGZHOU = "440300", "441900", "440100"
+SZ_CENSUS, DG_CENSUS = 17_560_061, 10_466_625
+
+
+@pytest.fixture
+def paths(tmp_path):
+    return wh.Paths.resolve(tmp_path / "home")
+
+
+class Loader:
+    """Loads hand-made submissions straight into the build DB, as the load asset does."""
+
+    def __init__(self, con):
+        self.con = con
+        self.next_id = 1
+
+    def submit(self, profile, cells, received, accepted=True):
+        receipt = Receipt(
+            submission_id=self.next_id, sha256=f"{self.next_id:064x}", profile=profile, submitted_by="test",
+            original_filename=f"{profile}-{self.next_id}.csv", stored_name="x.csv",
+            received_at=dt.datetime.fromisoformat(received).replace(tzinfo=SHANGHAI), intake_status="received",
+        )
+        self.next_id += 1
+        frame = pd.DataFrame(
+            [dict(city_code=c, period=dt.date.fromisoformat(p), freq=f, indicator_code=i, value=float(v),
+                  note=None, source_row=n + 2, sheet=None) for n, (c, p, f, i, v) in enumerate(cells)],
+            columns=["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"],
+        )
+        report = Report(file=receipt.original_filename, sha256=receipt.sha256, profile=profile,
+                        accepted=accepted, rows=len(cells), observations=len(cells) if accepted else 0)
+        wh.load_submission(self.con, receipt, paths_dummy(), report, frame)
+        return receipt.submission_id
+
+    def rebuild(self, reference_date="2024-01-10"):
+        wh.derive(self.con)
+        for name in ("10_observations", "20_growth", "30_target_progress"):
+            wh.build_mart(self.con, name, reference_date=dt.date.fromisoformat(reference_date))
+
+    def mart(self, area, indicator, period):
+        row = self.con.execute(
+            "SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code = ? AND period = ?",
+            [area, indicator, dt.date.fromisoformat(period)]).fetchone()
+        return None if row is None else row[0]
+
+
+def paths_dummy():
+    return "archived/file.csv"
+
+
+@pytest.fixture
+def loader(paths):
+    with wh.open_build_db(paths) as con:
+        yield Loader(con)
+
+
+def census(loader):
+    loader.submit("gdstats", [(SHENZHEN, "2020-01-01", "A", "resident_population", SZ_CENSUS),
+                              (DONGGUAN, "2020-01-01", "A", "resident_population", DG_CENSUS)],
+                  "2021-05-11 09:00")
+
+
+def test_fiveg_per_10k_people_for_a_city(loader):
+    census(loader)
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
+    loader.rebuild()
+    # 30,591 / 17,560,061 × 10,000 = 17.4207… → 17.42 (DOMAIN.md's worked example)
+    assert round(loader.mart(SHENZHEN, "fiveg_per_10k_people", "2021-01-01"), 2) == 17.42
+
+
+def test_region_rate_is_ratio_of_sums_over_cities_with_both_parts(loader):
+    census(loader)
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591),
+                           (DONGGUAN, "2021-01-01", "M", "fiveg_base_stations", 8305),
+                           # Guangzhou has stations but no population: it has only one part, so it is left out
+                           (GUANGZHOU, "2021-01-01", "M", "fiveg_base_stations", 23555)], "2021-02-05 10:00")
+    loader.rebuild()
+    prd = loader.mart("GD-PRD", "fiveg_per_10k_people", "2021-01-01")
+    # (30,591 + 8,305) / (17,560,061 + 10,466,625) × 10,000 = 38,896 / 2,802.6686 = 13.878…
+    assert prd == pytest.approx(38896 / 2802.6686, rel=1e-9)
+    assert round(prd, 2) == 13.88  # the mean of the city rates (17.42 + 7.93) / 2 = 12.68 would be wrong
+    n, expected = loader.con.execute(
+        "SELECT n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'GD-PRD'"
+        " AND indicator_code = 'fiveg_per_10k_people'").fetchone()
+    assert (n, expected) == (2, 9)  # the region is marked as covering 2 of its 9 cities
+    # The count itself sums all three cities that reported it.
+    assert loader.mart("440000", "fiveg_base_stations", "2021-01-01") == 30591 + 8305 + 23555
+
+
+def test_denominator_is_the_latest_at_or_before_the_period(loader):
+    census(loader)
+    loader.submit("gdstats", [(SHENZHEN, "2021-01-01", "A", "resident_population", 17_680_000)], "2022-03-20 09:00")
+    loader.submit("gdca", [(SHENZHEN, "2021-06-01", "M", "fiveg_base_stations", 40000),
+                           (SHENZHEN, "2022-01-01", "M", "fiveg_base_stations", 50000)], "2022-03-25 10:00")
+    loader.rebuild()
+    # 2021-06 must use the 2020 census (2021's population ends 2021-12-31, after June): 40,000 / 1,756.0061
+    assert loader.mart(SHENZHEN, "fiveg_per_10k_people", "2021-06-01") == pytest.approx(40000 / 1756.0061)
+    # 2022-01 uses 2021's population: 50,000 / 1,768.0
+    assert loader.mart(SHENZHEN, "fiveg_per_10k_people", "2022-01-01") == pytest.approx(50000 / 1768.0)
+
+
+def test_quarterly_denominator_for_monthly_numerator(loader):
+    loader.submit("gdca", [
+        (SHENZHEN, "2023-01-01", "Q", "households_total", 1000),
+        (SHENZHEN, "2023-01-01", "Q", "households_gigabit_covered", 800),
+        (SHENZHEN, "2023-04-01", "Q", "households_total", 1100),
+        (SHENZHEN, "2023-04-01", "Q", "households_gigabit_covered", 990),
+    ], "2023-07-10 09:00")
+    loader.rebuild()
+    assert loader.mart(SHENZHEN, "gigabit_household_coverage_pct", "2023-01-01") == pytest.approx(80.0)
+    assert loader.mart(SHENZHEN, "gigabit_household_coverage_pct", "2023-04-01") == pytest.approx(90.0)
+
+
+def test_pue_of_a_region_is_total_over_it_energy(loader):
+    loader.submit("gdiit", [
+        (SHENZHEN, "2023-01-01", "Q", "dc_total_energy_mwh", 150.0),
+        (SHENZHEN, "2023-01-01", "Q", "dc_it_energy_mwh", 100.0),
+        (DONGGUAN, "2023-01-01", "Q", "dc_total_energy_mwh", 60.0),
+        (DONGGUAN, "2023-01-01", "Q", "dc_it_energy_mwh", 30.0),
+    ], "2023-04-15 09:00")
+    loader.rebuild()
+    # Σtotal / ΣIT = 210 / 130 = 1.6153…, not the mean of 1.5 and 2.0 (1.75)
+    assert loader.mart("GD-PRD", "dc_pue", "2023-01-01") == pytest.approx(210 / 130)
+    assert loader.mart(DONGGUAN, "dc_pue", "2023-01-01") == pytest.approx(2.0)
+
+
+def test_revision_supersedes_and_history_answers_as_of(loader):
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 31000)], "2021-03-01 10:00")
+    loader.rebuild()
+    assert loader.mart(SHENZHEN, "fiveg_base_stations", "2021-01-01") == 31000
+    before = loader.con.execute(
+        "SELECT value FROM core.observations_as_of(TIMESTAMP '2021-02-20 00:00') WHERE area_code = ?",
+        [SHENZHEN]).fetchone()[0]
+    assert before == 30591
+    assert loader.con.execute("SELECT count(*) FROM core.observations").fetchone()[0] == 2  # nothing overwritten
+
+
+def test_agency_is_source_of_record_and_pilot_fills_gaps(loader):
+    loader.submit("pilot-440300", [(SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 60000),
+                                   (SHENZHEN, "2023-12-01", "M", "fiveg_base_stations", 61000)], "2023-12-05 10:00")
+    loader.submit("gdca", [(SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 52000)], "2023-12-08 10:00")
+    loader.rebuild()
+    # gdca reported November: the marts use it even though the pilot's value came first.
+    assert loader.mart(SHENZHEN, "fiveg_base_stations", "2023-11-01") == 52000
+    # December: only the pilot reported, so its value fills the cell, provisional.
+    row = loader.con.execute(
+        "SELECT value, source, obs_status FROM mart.observations WHERE area_code = ? AND period = ?"
+        " AND indicator_code = 'fiveg_base_stations'", [SHENZHEN, dt.date(2023, 12, 1)]).fetchone()
+    assert row == (61000, "pilot-440300", "P")
+
+
+def test_withdrawal_falls_back_to_previous_vintage(loader, paths):
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
+    second = loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 99999)], "2021-03-01 10:00")
+    loader.con.execute("INSERT INTO ops.withdrawals VALUES (?, TIMESTAMP '2021-03-02 09:00', 'test', 'typo')",
+                       [second])
+    loader.rebuild()
+    assert loader.mart(SHENZHEN, "fiveg_base_stations", "2021-01-01") == 30591
+    as_of = loader.con.execute(
+        "SELECT value FROM core.observations_as_of(TIMESTAMP '2021-03-01 12:00')").fetchone()[0]
+    assert as_of == 99999  # what was known before the withdrawal is still answered
+
+
+def test_rejected_submission_loads_nothing_but_keeps_its_report(loader):
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 1)], "2021-02-05 10:00",
+                  accepted=False)
+    assert loader.con.execute("SELECT count(*) FROM core.observations").fetchone()[0] == 0
+    assert loader.con.execute("SELECT status FROM ops.submissions").fetchone()[0] == "rejected"
+
+
+def test_a_load_that_fails_halfway_leaves_nothing(loader):
+    duplicate_cell = [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 1),
+                      (SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 2)]  # violates the primary key
+    with pytest.raises(duckdb.ConstraintException):
+        loader.submit("gdca", duplicate_cell, "2021-02-05 10:00")
+    for table in ("ops.submissions", "ops.rule_results", "ops.findings", "core.observations"):
+        assert loader.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_year_on_year_growth_in_percent_and_points(loader):
+    loader.submit("gdca", [
+        (SHENZHEN, "2022-06-01", "M", "fiveg_base_stations", 40000),
+        (SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
+        (SHENZHEN, "2022-06-01", "M", "pon_ports_total", 1000),
+        (SHENZHEN, "2022-06-01", "M", "pon_ports_10g", 400),
+        (SHENZHEN, "2023-06-01", "M", "pon_ports_total", 1000),
+        (SHENZHEN, "2023-06-01", "M", "pon_ports_10g", 550),
+    ], "2023-07-05 10:00")
+    loader.rebuild()
+    growth = loader.con.execute(
+        "SELECT indicator_code, yoy_growth, yoy_growth_unit FROM mart.growth WHERE area_code = ?"
+        " AND period = DATE '2023-06-01' ORDER BY indicator_code", [SHENZHEN]).fetchall()
+    by_code = {code: (g, unit) for code, g, unit in growth}
+    assert by_code["fiveg_base_stations"][0] == pytest.approx(25.0)  # 50,000 / 40,000 − 1
+    assert by_code["pon_10g_share_pct"] == (pytest.approx(15.0), "pp")  # 55 % − 40 %: points, not %
+
+
+def test_target_progress_toward_5000_enterprises(loader):
+    cities = [SHENZHEN, DONGGUAN, GUANGZHOU]
+    loader.submit("gdiit", [(c, "2022-12-01", "M", "enterprises_transformed", n)
+                            for c, n in zip(cities, [2100, 1500, 1400])], "2023-01-08 10:00")
+    loader.rebuild(reference_date="2023-01-10")
+    actual, done, elapsed = loader.con.execute(
+        "SELECT actual, completion_pct, time_elapsed_pct FROM mart.target_progress"
+        " WHERE target_id = 'transformed_2022'").fetchone()
+    assert actual == 5000 and done == pytest.approx(100.0)  # (2,100 + 1,500 + 1,400) / 5,000
+    assert elapsed == 100.0  # 2022 is over at 2023-01-10
+
+
+def test_publish_holds_only_ref_and_mart_and_is_read_only_safe(loader, paths):
+    census(loader)
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
+    loader.rebuild()
+    wh.publish(loader.con, paths.serving_db)
+    reader = duckdb.connect(str(paths.serving_db), read_only=True)  # a BI reader holds the old file open
+    schemas = {r[0] for r in reader.execute(
+        "SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
+    assert schemas == {"ref", "mart"}
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 31000)], "2021-03-01 10:00")
+    loader.rebuild()
+    wh.publish(loader.con, paths.serving_db)  # replacing under the open reader must not fail
+    old = reader.execute("SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code ="
+                         " 'fiveg_base_stations'", [SHENZHEN]).fetchone()[0]
+    assert old == 30591  # the reader keeps its snapshot until it reconnects
+    reader.close()
+    fresh = duckdb.connect(str(paths.serving_db), read_only=True)
+    assert fresh.execute("SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code ="
+                         " 'fiveg_base_stations'", [SHENZHEN]).fetchone()[0] == 31000
+    fresh.close()
