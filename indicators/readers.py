@@ -64,7 +64,8 @@ def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = ReadL
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        raise UnreadableFile(f"无法打开文件：{exc.strerror}", f"cannot open the file: {exc.strerror}") from exc
+        raise UnreadableFile(f"文件不存在或无法打开（{exc.strerror}）",
+                             f"it does not exist or cannot be opened ({exc.strerror})") from exc
     if size == 0:
         raise UnreadableFile("文件为空", "the file is empty")
     if size > limits.max_bytes:

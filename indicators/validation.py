@@ -227,11 +227,13 @@ class Validator:
             findings.add("no_data_rows")
             return _rejected(findings, report_fields, rows=rows)
 
-        self._run_suite(cells, reference_date or today_in_shanghai(), findings)
+        failed_cells = self._run_suite(cells, reference_date or today_in_shanghai(), findings)
         records = cells.to_dict("records")
         _check_scope(records, profile, findings)
         _check_units(records, findings)
-        complete = cells.dropna(subset=[*OBSERVATION_KEY, "value"])
+        # Comparisons between values use only the values that passed the checks on their own: a negative
+        # denominator is one finding, not a second one for its numerator.
+        complete = cells[~cells["cell_id"].isin(failed_cells)].dropna(subset=[*OBSERVATION_KEY, "value"])
         _check_duplicates(complete, findings)
         _check_numerators(complete, findings)
         _check_history(complete, history_db, findings)
@@ -242,7 +244,8 @@ class Validator:
             observations = observations.iloc[0:0]
         return CheckedFile(report, observations)
 
-    def _run_suite(self, cells: pd.DataFrame, reference_date: dt.date, findings: _Findings) -> None:
+    def _run_suite(self, cells: pd.DataFrame, reference_date: dt.date, findings: _Findings) -> set[int]:
+        """Runs the GX suite; returns the ids of the cells that failed an expectation."""
         parameters = {
             "province_codes": [reference.PROVINCE_CODE],
             "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
@@ -254,6 +257,7 @@ class Validator:
             outcome = self._validation.run(batch_parameters={"dataframe": cells},
                                            expectation_parameters=parameters, result_format=result_format)
         records = cells.to_dict("records")  # cell_id is the position
+        failed: set[int] = set()
         for expectation in outcome.results:
             rule_id = expectation.expectation_config.meta["rule_id"]
             result = expectation.result
@@ -264,7 +268,10 @@ class Validator:
             findings.count(rule_id, evaluated=result["element_count"] - missing, failed=unexpected,
                            not_evaluable=missing)
             for index in result.get("unexpected_index_list") or []:
-                findings.add(rule_id, records[int(index["cell_id"])])
+                cell_id = int(index["cell_id"])
+                failed.add(cell_id)
+                findings.add(rule_id, records[cell_id])
+        return failed
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,326 @@
+"""Readers and cell parsers against files as people really send them. No GX here: these are fast."""
+
+import datetime as dt
+import zipfile
+
+import pytest
+from corpus import LONG_HEADER, csv_bytes, shenzhen_june, write_csv, write_xlsx
+
+from indicators import reference
+from indicators.readers import ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
+from indicators.values import (
+    Period, is_not_reported, parse_number, parse_period, resolve_area, resolve_indicator, unit_factor,
+)
+
+M, Q, A = "M", "Q", "A"
+
+
+# ----------------------------------------------------------------------------------------------- cells
+
+@pytest.mark.parametrize("text, start, freq", [
+    ("2023-06", dt.date(2023, 6, 1), M), ("2023/6", dt.date(2023, 6, 1), M), ("202306", dt.date(2023, 6, 1), M),
+    ("2023年6月", dt.date(2023, 6, 1), M), ("2023年06月", dt.date(2023, 6, 1), M), ("2023M06", dt.date(2023, 6, 1), M),
+    ("２０２３年１２月", dt.date(2023, 12, 1), M), (" 2023-06 ", dt.date(2023, 6, 1), M),
+    ("2023-06-30", dt.date(2023, 6, 1), M), (dt.datetime(2023, 6, 1), dt.date(2023, 6, 1), M),
+    (202306, dt.date(2023, 6, 1), M),
+    ("2023Q2", dt.date(2023, 4, 1), Q), ("2023-Q2", dt.date(2023, 4, 1), Q), ("2023q4", dt.date(2023, 10, 1), Q),
+    ("2023年第二季度", dt.date(2023, 4, 1), Q), ("2023年二季度", dt.date(2023, 4, 1), Q),
+    ("2023年第1季度", dt.date(2023, 1, 1), Q),
+    ("2023", dt.date(2023, 1, 1), A), ("2023年", dt.date(2023, 1, 1), A), (2023, dt.date(2023, 1, 1), A),
+    (2023.0, dt.date(2023, 1, 1), A),
+])
+def test_periods_as_people_write_them(text, start, freq):
+    assert parse_period(text) == Period(start, freq)
+
+
+@pytest.mark.parametrize("text", ["2023-13", "20236", "2023Q5", "2023年第五季度", "六月", "", None, "2023-06-XX"])
+def test_periods_that_are_not_periods(text):
+    assert parse_period(text) is None
+
+
+def test_a_month_closes_its_quarter_and_december_its_year():
+    assert Period(dt.date(2023, 6, 1), M).as_freq(Q) == Period(dt.date(2023, 4, 1), Q)
+    assert Period(dt.date(2023, 12, 1), M).as_freq(A) == Period(dt.date(2023, 1, 1), A)
+    assert Period(dt.date(2023, 10, 1), Q).as_freq(A) == Period(dt.date(2023, 1, 1), A)
+    assert Period(dt.date(2023, 5, 1), M).as_freq(Q) is None
+    assert Period(dt.date(2023, 4, 1), Q).as_freq(M) is None  # never finer
+
+
+@pytest.mark.parametrize("text, number", [
+    ("46400", 46400.0), ("46,400", 46400.0), ("1,234,567.5", 1234567.5), ("４６，４００", 46400.0),
+    ("  46400 ", 46400.0), ("４６４００．５", 46400.5), ("-3", -3.0), (46400, 46400.0), (0.5, 0.5),
+    ("1 234", 1234.0),
+])
+def test_numbers_as_people_write_them(text, number):
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["abc", "12O45", "1,23", "4.6万", "nan", "inf", "1.2.3", True])
+def test_text_that_is_not_a_number(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text", ["", "  ", None, "—", "-", "/", "——", "－", "–"])
+def test_not_reported_markers(text):
+    assert is_not_reported(text)
+
+
+@pytest.mark.parametrize("text", ["0", "0.0", 0, "n/a"])
+def test_zero_and_words_are_reported(text):
+    assert not is_not_reported(text)
+
+
+@pytest.mark.parametrize("text", ["440300", "深圳市", "深圳", "Shenzhen", "shenzhen", "４４０３００", 440300.0])
+def test_cities_by_code_and_name(text):
+    assert resolve_area(text) == "440300"
+
+
+def test_the_province_is_recognised_so_that_it_can_be_refused():
+    assert resolve_area("440000") == resolve_area("广东省") == resolve_area("全省") == reference.PROVINCE_CODE
+    assert resolve_area("合计") is None
+
+
+@pytest.mark.parametrize("header, unit", [
+    ("fiveg_base_stations", None), ("5G基站数", None), ("5G基站数（个）", "个"), ("5G基站数(个)", "个"),
+    ("5G base stations (个)", "个"), ("5g BASE stations", None), ("5G基站数（万个）", "万个"),
+    ("5G基站数（单位：个）", "个"), ("5G基站数 [个]", "个"),
+])
+def test_indicator_headers_with_and_without_units(header, unit):
+    assert resolve_indicator(header) == ("fiveg_base_stations", unit)
+
+
+def test_names_that_end_in_brackets_are_not_units():
+    assert resolve_indicator("镇(街)数") == ("towns_total", None)
+    assert resolve_indicator("镇(街)数（个）") == ("towns_total", "个")
+    assert resolve_indicator("工业互联网标识注册量(累计)（个）") == ("iiot_identifier_registrations", "个")
+    assert resolve_indicator("Standard racks in production (2.5 kW)") == ("dc_standard_racks", None)
+    assert resolve_indicator("5G基站") == (None, None)
+
+
+def test_units_of_ten_thousand_apply_to_counts_only():
+    assert unit_factor(None, "个") == unit_factor("个", "个") == unit_factor("", "户") == 1
+    assert unit_factor("万个", "个") == unit_factor("万户", "户") == 10_000
+    assert unit_factor("万元", "亿元") is None
+    assert unit_factor("台", "个") is None
+    assert unit_factor("mwh", "MWh") == 1
+
+
+def test_every_base_indicator_has_lower_bound_zero():
+    """value_negative enforces the lower bound; value_out_of_range checks the upper one only."""
+    assert {i.min_value for i in reference.base_indicators()} == {0}
+
+
+# ------------------------------------------------------------------------------------------------ grids
+
+def grid_rows(path, **kwargs):
+    return read_grid(path, **kwargs).rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_csv_encodings_are_detected(tmp_path, encoding):
+    path = write_csv(tmp_path / "f.csv", shenzhen_june(), encoding)
+    rows = grid_rows(path)
+    assert rows[0] == (1, LONG_HEADER)
+    assert rows[1][1][:3] == ["深圳市", "2023-06", "5G基站数"]
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_tab_and_semicolon_separated_text(tmp_path, delimiter):
+    path = tmp_path / "f.txt"
+    path.write_text("\n".join(delimiter.join(r) for r in shenzhen_june()), encoding="utf-8")
+    assert grid_rows(path)[1][1][3] == "52,310"
+
+
+def test_csv_rows_are_numbered_by_the_line_they_start_on(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text('城市,期间,指标,数值,备注\n\n深圳,2023-06,5G基站数,1,"two\nlines"\n深圳,2023-06,pon_ports_total,2,\n',
+                    encoding="utf-8")
+    assert [n for n, _ in grid_rows(path)] == [1, 3, 5]
+
+
+def test_xlsx_title_rows_merged_cells_and_numbers_as_text(tmp_path):
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), title="2023年6月 通信业数据报送表")
+    grid = read_grid(path)
+    assert grid.sheet == "Sheet1"
+    assert grid.rows[0] == (1, ["2023年6月 通信业数据报送表"])
+    assert grid.rows[1] == (3, LONG_HEADER)
+    assert grid.rows[2][1][3] == "52,310"
+
+
+def test_the_sheet_named_data_wins_over_the_first(tmp_path):
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), sheet="Data", sheets_before=("说明",))
+    grid = read_grid(path)
+    assert grid.sheet == "Data"
+    assert grid.rows[0] == (1, LONG_HEADER)
+
+
+def test_the_first_sheet_when_none_is_named_data(tmp_path):
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), sheet="Sheet2", sheets_before=("六月",))
+    assert read_grid(path).sheet == "六月"
+
+
+# ------------------------------------------------------------------------------------------- unreadable
+
+def unreadable(path, **kwargs) -> UnreadableFile:
+    with pytest.raises(UnreadableFile) as caught:
+        read_grid(path, **kwargs)
+    assert caught.value.message_zh and caught.value.message_en
+    return caught.value
+
+
+def test_an_empty_file(tmp_path):
+    (tmp_path / "f.csv").write_bytes(b"")
+    assert "empty" in unreadable(tmp_path / "f.csv").message_en
+    (tmp_path / "blank.csv").write_bytes(b"\r\n  \r\n")
+    assert "empty" in unreadable(tmp_path / "blank.csv").message_en
+
+
+def test_binary_garbage(tmp_path):
+    (tmp_path / "f.csv").write_bytes(bytes(range(256)) * 40)
+    assert "unrecognised" in unreadable(tmp_path / "f.csv").message_en
+
+
+def test_an_xlsx_that_is_really_a_csv(tmp_path):
+    (tmp_path / "f.xlsx").write_bytes(csv_bytes(shenzhen_june()))
+    assert "renamed CSV" in unreadable(tmp_path / "f.xlsx").message_en
+
+
+def test_the_name_the_user_gave_decides_not_the_stored_name(tmp_path):
+    stored = tmp_path / "0123abcd"  # the landing zone names files by their sha256
+    stored.write_bytes(csv_bytes(shenzhen_june()))
+    assert grid_rows(stored)[0][1] == LONG_HEADER
+    assert "renamed CSV" in unreadable(stored, name="六月.xlsx").message_en
+
+
+def test_a_workbook_named_csv(tmp_path):
+    write_xlsx(tmp_path / "f.xlsx", shenzhen_june()).rename(tmp_path / "f.csv")
+    assert "workbook" in unreadable(tmp_path / "f.csv").message_en
+
+
+def test_a_corrupt_workbook(tmp_path):
+    data = write_xlsx(tmp_path / "good.xlsx", shenzhen_june()).read_bytes()
+    (tmp_path / "f.xlsx").write_bytes(data[: len(data) // 2])
+    assert "corrupt" in unreadable(tmp_path / "f.xlsx").message_en
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path):
+    with zipfile.ZipFile(tmp_path / "f.xlsx", "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert "not an Excel workbook" in unreadable(tmp_path / "f.xlsx").message_en
+
+
+def test_a_workbook_with_a_broken_part(tmp_path):
+    with zipfile.ZipFile(write_xlsx(tmp_path / "good.xlsx", shenzhen_june())) as good, \
+            zipfile.ZipFile(tmp_path / "f.xlsx", "w") as broken:
+        for item in good.infolist():
+            data = good.read(item)
+            broken.writestr(item, b"<worksheet><sheetData><row" if item.filename.endswith("sheet1.xml") else data)
+    assert "corrupt" in unreadable(tmp_path / "f.xlsx").message_en
+
+
+def ole_file(path, streams: bytes) -> None:
+    """The start of an OLE2 compound file, as Excel writes password-protected workbooks and .xls files."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + streams + b"\x00" * 1024)
+
+
+def test_a_password_protected_workbook(tmp_path):
+    ole_file(tmp_path / "f.xlsx", "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le"))
+    assert "password" in unreadable(tmp_path / "f.xlsx").message_en
+
+
+def test_a_legacy_xls(tmp_path):
+    ole_file(tmp_path / "f.xls", "Workbook".encode("utf-16-le"))
+    assert ".xls" in unreadable(tmp_path / "f.xls").message_en
+
+
+def test_a_file_over_the_size_limit(tmp_path):
+    path = write_csv(tmp_path / "f.csv", shenzhen_june())
+    assert "limit" in unreadable(path, limits=ReadLimits(max_bytes=100)).message_en
+
+
+def test_the_default_size_limit_is_20_mb(tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(20 * 1024 * 1024 + 1)  # sparse: no 20 MB written to disk
+    assert "20 MB" in unreadable(path).message_en
+
+
+def test_a_workbook_that_unpacks_to_too_much(tmp_path):
+    """A zip bomb: a few kilobytes that unpack to 50 MB of one repeated byte."""
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june())
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * 50_000_000)
+    assert path.stat().st_size < 200_000
+    message = unreadable(path, limits=ReadLimits(max_unpacked_bytes=10_000_000)).message_en
+    assert "unpacks to too much" in message
+
+
+# ----------------------------------------------------------------------------------------------- tables
+
+def test_a_long_table_below_a_title(tmp_path):
+    table = find_table(read_grid(write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), title="报送表")))
+    assert (table.layout, table.header_row, table.header("value")) == ("long", 3, "数值")
+    assert len(table.data_rows) == 8
+
+
+@pytest.mark.parametrize("header", [
+    ["city", "period", "indicator", "value"], ["城市代码", "报告期", "指标代码", "值"],
+    ["City_Code", "Period", "Indicator_Code", "Value"], ["城市", "时期", "指标名称", "数值"],
+])
+def test_long_headers_in_chinese_or_english(tmp_path, header):
+    path = write_csv(tmp_path / "f.csv", [header, ["440300", "2023-06", "5G基站数", "1"]])
+    table = find_table(read_grid(path))
+    assert table.layout == "long"
+    assert cells_frame(table)[["city_code", "indicator_code", "value"]].values.tolist() == [
+        ["440300", "fiveg_base_stations", 1.0]]
+
+
+def test_a_wide_table_with_units_in_its_headers(tmp_path):
+    path = write_csv(tmp_path / "f.csv", [
+        ["序号", "城市", "期间", "5G基站数（个）", "PON端口总数(个)", "10G-PON ports", "城市家庭总户数（万户）", "备注"],
+        ["1", "深圳", "2023-06", "46,400", "812000", "—", "612.5", "初报"],
+        ["2", "Guangzhou", "2023年6月", "", "790000", "380000", "", ""],
+    ])
+    table = find_table(read_grid(path))
+    assert table.layout == "wide"
+    assert [c.code for c in table.indicator_columns] == [
+        "fiveg_base_stations", "pon_ports_total", "pon_ports_10g", "households_total"]
+    cells = cells_frame(table)
+    assert cells[["source_row", "city_code", "indicator_code", "period_freq", "value"]].values.tolist() == [
+        [2, "440300", "fiveg_base_stations", "M", 46400.0],
+        [2, "440300", "pon_ports_total", "M", 812000.0],
+        [2, "440300", "households_total", "Q", 6125000.0],  # 612.5 万户, June closes Q2
+        [3, "440100", "pon_ports_total", "M", 790000.0],
+        [3, "440100", "pon_ports_10g", "M", 380000.0],
+    ]
+    assert cells["period_start"].dt.date.tolist()[2] == dt.date(2023, 4, 1)
+    assert cells["note"].tolist()[0] == "初报"
+    assert cells["indicator_row"].unique().tolist() == [1]  # in the wide layout the indicator is the header
+
+
+def test_a_wide_december_row_carries_the_year(tmp_path):
+    path = write_csv(tmp_path / "f.csv", [["城市", "期间", "行政村数（个）", "已部署粤智助的行政村数（个）"],
+                                          ["韶关", "2022-12", "1200", "1180"]])
+    cells = cells_frame(find_table(read_grid(path)))
+    assert cells[["indicator_code", "period_freq"]].values.tolist() == [
+        ["admin_villages_total", "A"], ["admin_villages_yzz", "M"]]
+    assert cells["period_start"].dt.date.tolist() == [dt.date(2022, 1, 1), dt.date(2022, 12, 1)]
+
+
+def test_a_long_file_keeps_its_periods_as_written(tmp_path):
+    """In the long layout each period is written at its indicator's own frequency: 2023-06 stays a month."""
+    path = write_csv(tmp_path / "f.csv", [LONG_HEADER[:4], ["深圳", "2023-06", "households_total", "1"]])
+    cells = cells_frame(find_table(read_grid(path)))
+    assert cells[["period_freq", "indicator_freq"]].values.tolist() == [["M", "Q"]]
+
+
+def test_not_reported_values_make_no_cells(tmp_path):
+    rows = [LONG_HEADER[:4]] + [["深圳", "2023-06", "5G基站数", marker] for marker in ["", "—", "-", "/", "0"]]
+    cells = cells_frame(find_table(read_grid(write_csv(tmp_path / "f.csv", rows))))
+    assert cells["value"].tolist() == [0.0]
+    assert cells["source_row"].tolist() == [6]
+
+
+def test_no_header_in_the_first_rows(tmp_path):
+    path = write_csv(tmp_path / "f.csv", [["名称", "数量"], ["深圳", "1"]])
+    assert find_table(read_grid(path)) is None
