@@ -27,7 +27,14 @@ import pandas as pd
 
 from indicators import reference
 from indicators.values import (
-    cell_text, fold, is_not_reported, parse_number, parse_period, resolve_area, resolve_indicator, unit_factor,
+    cell_text,
+    fold,
+    is_not_reported,
+    parse_number,
+    parse_period,
+    resolve_area,
+    resolve_indicator,
+    unit_factor,
 )
 
 SHEET_NAMES = ("数据", "data")  # a sheet with one of these names is read instead of the first sheet
@@ -49,6 +56,9 @@ class ReadLimits:
     max_unpacked_bytes: int = 256 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more
 
 
+DEFAULT_LIMITS = ReadLimits()
+
+
 @dataclass
 class Grid:
     sheet: str | None  # the worksheet read; None for CSV
@@ -57,7 +67,7 @@ class Grid:
 
 # ---------------------------------------------------------------------------------------------- 1. grid
 
-def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = ReadLimits()) -> Grid:
+def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> Grid:
     """The rows of a CSV or XLSX file. `name` is the file name the user gave (its extension must agree
     with the content); the stored file itself may have none."""
     extension = Path(name or path.name).suffix.casefold()
@@ -221,11 +231,10 @@ class Table:
 def find_table(grid: Grid) -> Table | None:
     """The first row naming a city and a period column is the header; None if there is none."""
     for position, (number, cells) in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        role_of = {i: _ROLE_BY_HEADER[_header_key(c)] for i, c in enumerate(cells) if _header_key(c) in _ROLE_BY_HEADER}
         roles: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            role = _ROLE_BY_HEADER.get(_header_key(cell))
-            if role is not None:
-                roles.setdefault(role, index)
+        for index, role in role_of.items():
+            roles.setdefault(role, index)  # the first of two city columns (code, name) is read
         if "city" not in roles or "period" not in roles:
             continue
         headers = [cell_text(c) for c in cells]
@@ -235,11 +244,10 @@ def find_table(grid: Grid) -> Table | None:
         table = Table(grid.sheet, number, headers, "long", roles, data_rows=data_rows)
         if "indicator" not in roles or "value" not in roles:
             table.layout = "wide"
-            role_columns = set(roles.values())
             table.indicator_columns = [
                 IndicatorColumn(index, header, *resolve_indicator(header))
                 for index, header in enumerate(headers)
-                if index not in role_columns and (header or any(cell_text(r[index]) for _, r in data_rows))
+                if index not in role_of and (header or any(cell_text(r[index]) for _, r in data_rows))
             ]
         return table
     return None

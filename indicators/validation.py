@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.readers import ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
+from indicators.readers import DEFAULT_LIMITS, ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
 from indicators.report import Finding, Report, RuleResult
 from indicators.values import TEN_THOUSAND
 
@@ -177,11 +177,13 @@ class Validator:
     """Checks submitted files against the rules. Builds the GX context and suite once (GX is slow to
     import and to set up); `check` may be called from several threads."""
 
-    def __init__(self, limits: ReadLimits = ReadLimits()) -> None:
+    def __init__(self, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import (
-            DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig,
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
         )
 
         self.limits = limits
@@ -200,7 +202,7 @@ class Validator:
               history_db: Path | None = None, reference_date: dt.date | None = None) -> CheckedFile:
         """Never raises for a bad file or an unknown profile: both are findings in the report."""
         path = Path(path)
-        report_fields = dict(file=display_name or path.name, sha256=_sha256(path), profile=profile_id)
+        report_fields = {"file": display_name or path.name, "sha256": _sha256(path), "profile": profile_id}
         profile = reference.profiles().get(profile_id)
         findings = _Findings({"profile_id": profile_id, "profiles": ", ".join(reference.profiles()),
                               **(_scope_text(profile) if profile else {})})

@@ -54,7 +54,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = fold(value).replace(" ", "")
+        text = fold(value)
         if not _NUMBER.fullmatch(text):
             return None
         number = float(text.replace(",", ""))
@@ -115,14 +115,15 @@ def parse_period(value: object) -> Period | None:
     return None
 
 
-_PROVINCE_ALIASES = frozenset(
+_PROVINCE_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never submitted
     fold(a).casefold() for a in (reference.PROVINCE_CODE, reference.PROVINCE_NAME_ZH, "广东", "全省",
-                                 reference.PROVINCE_NAME_EN, "Guangdong Province")
+                                 reference.PROVINCE_NAME_EN, "Guangdong Province", "合计", "总计", "全省合计")
 )
 
 
 def resolve_area(value: object) -> str | None:
-    """A city code, the province code 440000 (never submitted, but recognised to say so), or None."""
+    """A city code, the province code 440000 for the province or a totals row (never submitted, but
+    recognised to say so), or None."""
     text = cell_text(value)
     if fold(text).casefold() in _PROVINCE_ALIASES:
         return reference.PROVINCE_CODE

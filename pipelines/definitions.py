@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
 from pipelines.resources import WarehouseResource
+from pipelines.sensors import landed_submissions_sensor
 
 # Every job that writes the warehouse carries this tag; the instance's run queue admits one at a time
 # (dagster.yaml: tag_concurrency_limits), and the build DB's file lock backs that up.
@@ -43,6 +44,7 @@ defs = dg.Definitions(
     asset_checks=pipeline_checks,
     jobs=[ingest_job, period_job],
     schedules=[monthly_on_the_10th],
+    sensors=[landed_submissions_sensor],
     resources={"warehouse": WarehouseResource()},
     executor=dg.in_process_executor,  # one process: DuckDB allows one writer process on the file
 )

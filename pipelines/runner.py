@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 import sys
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -89,12 +89,17 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
 
 
 def _report_steps(result) -> None:
+    """One line per asset with its numeric metadata (a multi-month run reports each month: show the last)."""
+    lines: dict[str, str] = {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
         shown = {k: v.value for k, v in materialization.metadata.items()
                  if isinstance(v.value, (int, float)) and not isinstance(v.value, bool)}
         details = ", ".join(f"{k} {v:,}" for k, v in shown.items())
-        say(f"    ✓ {materialization.asset_key.to_user_string()}" + (f" ({details})" if details else ""))
+        name = materialization.asset_key.to_user_string()
+        lines[name] = f"    ✓ {name}" + (f" ({details})" if details else "")
+    for line in lines.values():
+        say(line)
 
 
 def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
@@ -142,33 +147,40 @@ def print_summary(paths: Paths) -> None:
             "SELECT max(period) FROM mart.observations WHERE indicator_code = 'fiveg_per_10k_people'"
         ).fetchone()[0]
         rows = con.execute(
-            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.coverage_pct
+            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.n_areas, o.n_areas_expected
                FROM mart.observations o JOIN ref.areas a USING (area_code)
                WHERE o.indicator_code = 'fiveg_per_10k_people' AND o.period = $period
-               ORDER BY a.area_level = 'province', o.value DESC""",
+               ORDER BY a.area_level = 'province', a.area_level = 'region', o.value DESC""",
             dict(period=latest),
         ).fetchall()
-        width = shutil.get_terminal_size((100, 20)).columns
         say("")
-        say(f"5G base stations per 10,000 people, {latest:%Y-%m} / 每万人5G基站数")
-        for code, zh, en, value, _ in rows:
-            say(f"  {code}  {zh:<6}{en:<12}{round_half_away(value, 2):>8.2f}")
+        say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
+        for code, zh, en, value, n_areas, expected in rows:
+            coverage = "" if expected == 1 else f"  ({n_areas}/{expected} cities)"
+            say(f"  {code:<7} {pad(zh, 8)}{en:<18} {round_half_away(value, 2):>7.2f}{coverage}")
         say("")
         say("Target progress / 目标进度")
         for row in con.execute(
-            """SELECT target_id, area_code, year, comparison, target_value, actual_period, actual,
+            """SELECT target_id, area_code, comparison, target_value, actual_period, actual,
                       completion_pct, time_elapsed_pct
                FROM mart.target_progress ORDER BY year, target_id"""
         ).fetchall():
-            target_id, area, year, comparison, target, period, actual, done, elapsed = row
-            actual_text = "no data" if actual is None else f"{actual:,.1f} ({period})"
-            done_text = "" if done is None else f"{round_half_away(done, 1):.1f}% done, "
-            say(f"  {target_id:<26}{area}  {comparison} {target:>10,.1f}  actual {actual_text:<22}"
-                f"{done_text}{round_half_away(elapsed, 1):.1f}% of {year} elapsed"[:width])
+            target_id, area, comparison, target, period, actual, done, elapsed = row
+            if actual is None:
+                say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  no data yet / 暂无数据")
+                continue
+            say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {actual:>11,.1f} ({period})"
+                f"  {round_half_away(done, 1):>6.1f}% done, {round_half_away(elapsed, 1):.1f}% of time")
     finally:
         con.close()
     say("")
     say(f"Serving DB (open read-only): {paths.serving_db}")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align by display width: a Chinese character takes two columns in a terminal."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
 
 
 def round_half_away(value: float, digits: int) -> float:

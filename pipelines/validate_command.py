@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from indicators.report import Finding, Report
@@ -33,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     parser.add_argument("--history-db", type=Path, default=None,
                         help="serving DuckDB for the history checks (default: $DIGECON_HOME/serving/…)")
-    parser.set_defaults(run=run)
+    parser.set_defaults(handler=run)
     return parser
 
 
@@ -76,8 +75,8 @@ def format_report(report: Report) -> str:
     lines = [
         f"文件 file: {report.file}   报送方 profile: {report.profile}",
         f"sha256: {report.sha256}",
-        f"结果 result: {verdict} — {len(report.errors)} 个错误 errors, {len(report.warnings)} 个警告 warnings; "
-        f"{report.rows} 行数据 data rows, {report.observations} 个数值可装载 values to load",
+        (f"结果 result: {verdict} — {len(report.errors)} 个错误 errors, {len(report.warnings)} 个警告 warnings; "
+         f"{report.rows} 行数据 data rows, {report.observations} 个数值可装载 values to load"),
     ]
     for finding in [*report.errors, *report.warnings]:
         lines += [
@@ -87,15 +86,3 @@ def format_report(report: Report) -> str:
             f"    {finding.message_en}",
         ]
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry, for `python -m pipelines.validate_command`; `digecon validate` is the same."""
-    parser = argparse.ArgumentParser(prog="digecon")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -185,6 +185,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         )
         con.execute("INSERT INTO ops.rule_results BY NAME SELECT * FROM rule_rows")
         con.execute("INSERT INTO ops.findings BY NAME SELECT * FROM finding_rows")
+        # Revisions against the source's previous vintage, before this one joins core.observations.
+        con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
         con.execute("INSERT INTO core.observations BY NAME SELECT * FROM rows")
         con.execute("COMMIT")
     except BaseException:

@@ -9,7 +9,13 @@ from corpus import LONG_HEADER, csv_bytes, shenzhen_june, write_csv, write_xlsx
 from indicators import reference
 from indicators.readers import ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
 from indicators.values import (
-    Period, is_not_reported, parse_number, parse_period, resolve_area, resolve_indicator, unit_factor,
+    Period,
+    is_not_reported,
+    parse_number,
+    parse_period,
+    resolve_area,
+    resolve_indicator,
+    unit_factor,
 )
 
 M, Q, A = "M", "Q", "A"
@@ -49,13 +55,12 @@ def test_a_month_closes_its_quarter_and_december_its_year():
 @pytest.mark.parametrize("text, number", [
     ("46400", 46400.0), ("46,400", 46400.0), ("1,234,567.5", 1234567.5), ("４６，４００", 46400.0),
     ("  46400 ", 46400.0), ("４６４００．５", 46400.5), ("-3", -3.0), (46400, 46400.0), (0.5, 0.5),
-    ("1 234", 1234.0),
 ])
 def test_numbers_as_people_write_them(text, number):
     assert parse_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["abc", "12O45", "1,23", "4.6万", "nan", "inf", "1.2.3", True])
+@pytest.mark.parametrize("text", ["abc", "12O45", "1,23", "4.6万", "nan", "inf", "1.2.3", "1 234", True])
 def test_text_that_is_not_a_number(text):
     assert parse_number(text) is None
 
@@ -77,7 +82,8 @@ def test_cities_by_code_and_name(text):
 
 def test_the_province_is_recognised_so_that_it_can_be_refused():
     assert resolve_area("440000") == resolve_area("广东省") == resolve_area("全省") == reference.PROVINCE_CODE
-    assert resolve_area("合计") is None
+    assert resolve_area("合计") == reference.PROVINCE_CODE  # a totals row: an aggregate, computed
+    assert resolve_area("深圳湾") is None
 
 
 @pytest.mark.parametrize("header, unit", [
@@ -296,6 +302,13 @@ def test_a_wide_table_with_units_in_its_headers(tmp_path):
     assert cells["period_start"].dt.date.tolist()[2] == dt.date(2023, 4, 1)
     assert cells["note"].tolist()[0] == "初报"
     assert cells["indicator_row"].unique().tolist() == [1]  # in the wide layout the indicator is the header
+
+
+def test_a_second_city_column_is_not_an_indicator(tmp_path):
+    path = write_csv(tmp_path / "f.csv", [["城市代码", "城市名称", "期间", "5G基站数"], ["440300", "深圳市", "2023-06", "1"]])
+    table = find_table(read_grid(path))
+    assert [c.header for c in table.indicator_columns] == ["5G基站数"]
+    assert cells_frame(table)["city_text"].tolist() == ["440300"]
 
 
 def test_a_wide_december_row_carries_the_year(tmp_path):

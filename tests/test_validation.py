@@ -11,8 +11,17 @@ import threading
 import duckdb
 import pytest
 from corpus import (
-    FORMATS, HEADER_ROW, LONG_HEADER, REFERENCE_DATE, data_row, served_history, shenzhen_june, validator,
-    write_csv, write_file, write_xlsx,
+    FORMATS,
+    HEADER_ROW,
+    LONG_HEADER,
+    REFERENCE_DATE,
+    data_row,
+    served_history,
+    shenzhen_june,
+    validator,
+    write_csv,
+    write_file,
+    write_xlsx,
 )
 
 from indicators import reference
@@ -90,11 +99,12 @@ def test_rule_results_count_every_value(validator, tmp_path):
 # Each case: rule, profile, the data rows (index 0 is the first row below the header), the index of the
 # offending row, and the column and value the finding must name.
 
-def rows_with(index: int, column: str, value: str, *more: tuple[int, str, str]) -> list[list]:
-    """The clean file with cells replaced: (data row index, column header, new text), …"""
+def rows_with(*edits) -> list[list]:
+    """The clean file with cells replaced: rows_with(data row index, column header, new text), or
+    rows_with(first edit's three values, (index, column, text), …)."""
     rows = shenzhen_june()
-    for index, column, value in [(index, column, value), *more]:
-        rows[index + 1][LONG_HEADER.index(column)] = value
+    for index, column, text in [edits[:3], *edits[3:]]:
+        rows[index + 1][LONG_HEADER.index(column)] = text
     return rows
 
 

@@ -2,9 +2,6 @@
 -- its latest vintage received by then, unless that submission had been withdrawn by then (the cell then
 -- falls back to the source's previous vintage). Across sources, the agency of record named in the
 -- catalogue wins; a pilot's value fills only cells the agency has not reported.
-CREATE OR REPLACE MACRO core.period_end(period, freq) AS
-    period + to_months(CASE freq WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END) - INTERVAL 1 DAY;
-
 CREATE OR REPLACE MACRO core.source_cells_as_of(as_of) AS TABLE
     SELECT o.*
     FROM core.observations o

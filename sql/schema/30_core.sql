@@ -13,3 +13,7 @@ CREATE TABLE IF NOT EXISTS core.observations (
     source_row INTEGER,
     PRIMARY KEY (submission_id, area_code, period, indicator_code)
 );
+
+-- The last day of a period (periods are stored as their first day, with their frequency).
+CREATE OR REPLACE MACRO core.period_end(period, freq) AS
+    period + to_months(CASE freq WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END) - INTERVAL 1 DAY;

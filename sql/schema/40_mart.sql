@@ -1,16 +1,34 @@
--- Marts built per period (one monthly partition at a time) need their table to exist up front.
+-- Marts built per period (one monthly partition at a time) need their table to exist up front; the
+-- others are rebuilt whole by their file in sql/marts. A changed column set here needs `digecon rebuild`
+-- (CREATE IF NOT EXISTS leaves an old table as it was).
 CREATE TABLE IF NOT EXISTS mart.completeness (
-    period_month DATE NOT NULL,        -- the monthly partition this row belongs to
+    period_month DATE NOT NULL,        -- the monthly partition: the month the period ends in
     area_code VARCHAR NOT NULL,
     indicator_code VARCHAR NOT NULL,
     period DATE NOT NULL,
     freq VARCHAR NOT NULL,
     time_period VARCHAR NOT NULL,
-    expected_from VARCHAR NOT NULL,    -- the agency of record
+    expected_from VARCHAR NOT NULL,    -- the agency of record: the one who owes the cell
     due_date DATE NOT NULL,
-    received_at TIMESTAMP,             -- first value received for the cell from any source
-    received_from VARCHAR,
-    status VARCHAR NOT NULL CHECK (status IN ('received', 'received_late', 'filled_by_pilot', 'missing', 'not_yet_due')),
+    received_at TIMESTAMP,             -- first accepted, not withdrawn value from the agency of record
+    days_late INTEGER,                 -- received (or, if still owed, the reference date) minus due date
+    status VARCHAR NOT NULL CHECK (status IN ('received', 'received_late', 'rejected', 'missing', 'not_yet_due')),
+    rejected_submission_id BIGINT,     -- the agency's latest rejected file that carried the cell
+    rejected_at TIMESTAMP,
+    filled_by_pilot BOOLEAN NOT NULL,  -- a pilot team's value stands in while the agency still owes it
+    pilot_source VARCHAR,
+    pilot_received_at TIMESTAMP,
     reference_date DATE NOT NULL,
     PRIMARY KEY (area_code, indicator_code, period)
 );
+
+-- SDMX TIME_PERIOD of a period: 2023-06, 2023-Q2 or 2023.
+CREATE OR REPLACE MACRO mart.time_period(period, freq) AS
+    CASE freq WHEN 'M' THEN strftime(period, '%Y-%m')
+              WHEN 'Q' THEN strftime(period, '%Y') || '-Q' || quarter(period)
+              ELSE strftime(period, '%Y') END;
+
+-- A value's period is released when an analyst has released the month the period ends in
+-- (releasing 2023-12 releases December, 2023-Q4 and the year 2023).
+CREATE OR REPLACE MACRO mart.release_month(period, freq) AS
+    date_trunc('month', core.period_end(period, freq))::DATE;

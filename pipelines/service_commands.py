@@ -1,0 +1,114 @@
+"""`digecon serve`, `digecon token create|list|revoke`, `digecon template`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from indicators import reference
+from indicators.tokens import TokenError, TokenStore
+from pipelines.warehouse import Paths
+
+USAGE_ERROR = 2
+
+
+def fail(message_zh: str, message_en: str, code: int = 1) -> int:
+    print(f"错误：{message_zh}\nerror: {message_en}", file=sys.stderr)
+    return code
+
+
+def unknown_profile(profile: str) -> int | None:
+    """The usage error for a profile that does not exist, or None if it does."""
+    if profile in reference.profiles():
+        return None
+    known = ", ".join(sorted(reference.profiles()))
+    return fail(f"没有名为 {profile} 的报送方（可选：{known}）",
+                f"there is no submitter profile {profile} (choose one of: {known})", USAGE_ERROR)
+
+
+def serve(args) -> int:
+    from pipelines.service import serve as run_service
+
+    return run_service(Paths.resolve(), args.host, args.port, args.max_upload_mb)
+
+
+def token_create(args) -> int:
+    refused = unknown_profile(args.profile)
+    if refused is not None:
+        return refused
+    try:
+        token, secret = TokenStore.at(Paths.resolve().home).create(args.profile, args.name, actor=getpass.getuser())
+    except TokenError as exc:
+        return fail(exc.message_zh, exc.message_en, USAGE_ERROR)
+    profile = reference.profiles()[token.profile]
+    print(f"令牌 {token.token_id}：{token.name}，{profile.name_zh}（{token.profile}）")
+    print(f"Token {token.token_id} for {token.name}, {profile.name_en} ({token.profile}):")
+    print(secret)
+    print("令牌只显示这一次，请立即交给持有人并妥善保存。This token is shown only once: hand it over and keep it safe.",
+          file=sys.stderr)
+    return 0
+
+
+def token_list(args) -> int:
+    tokens = TokenStore.at(Paths.resolve().home).tokens()
+    if not tokens:
+        print("还没有令牌。No tokens yet: digecon token create --profile P --name N")
+        return 0
+    print(f"{'编号 id':<10} {'报送方 profile':<16} {'持有人 name':<14} {'签发 created':<18} 状态 status")
+    for token in tokens:
+        status = "有效 active" if token.active else f"已撤销 revoked {token.revoked_at:%Y-%m-%d %H:%M} by {token.revoked_by}"
+        print(f"{token.token_id:<10} {token.profile:<16} {token.name:<14} {token.created_at:%Y-%m-%d %H:%M}  {status}")
+    return 0
+
+
+def token_revoke(args) -> int:
+    try:
+        token = TokenStore.at(Paths.resolve().home).revoke(args.token_id, actor=getpass.getuser())
+    except TokenError as exc:
+        return fail(exc.message_zh, exc.message_en)
+    print(f"已撤销令牌 {token.token_id}（{token.name}，{token.profile}）。"
+          f"Token {token.token_id} ({token.name}, {token.profile}) revoked.")
+    return 0
+
+
+def template(args) -> int:
+    refused = unknown_profile(args.profile)
+    if refused is not None:
+        return refused
+    from indicators.template import build_template
+
+    output = Path(args.output)
+    try:
+        output.write_bytes(build_template(args.profile))
+    except OSError as exc:
+        return fail(f"无法写入 {output}：{exc.strerror}", f"cannot write {output}: {exc.strerror}")
+    print(f"模板已写入 {output}（{args.profile}）。Template for {args.profile} written to {output}.")
+    return 0
+
+
+def register(commands) -> None:
+    from pipelines.service import DEFAULT_MAX_UPLOAD_MB
+
+    serve_parser = commands.add_parser("serve", help="run the upload service (page and API) / 运行数据报送服务")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--max-upload-mb", type=float, default=DEFAULT_MAX_UPLOAD_MB,
+                              help=f"largest file accepted, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
+    serve_parser.set_defaults(handler=serve)
+
+    token = commands.add_parser("token", help="create, list and revoke upload tokens / 管理报送令牌")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="issue a token to one person; printed once")
+    create.add_argument("--profile", required=True, help=f"one of {', '.join(sorted(reference.profiles()))}")
+    create.add_argument("--name", required=True, help="the person the token is for")
+    create.set_defaults(handler=token_create)
+    token_commands.add_parser("list", help="every token, active and revoked").set_defaults(handler=token_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a token at once (the service checks every request)")
+    revoke.add_argument("token_id")
+    revoke.set_defaults(handler=token_revoke)
+
+    template_parser = commands.add_parser("template", help="write a profile's Excel template / 生成报送模板")
+    template_parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE")
+    template_parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    template_parser.set_defaults(handler=template)
