@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS withdrawals (
     withdrawn_by TEXT NOT NULL,
     reason TEXT
 );
+-- Releasing a period is an act like a withdrawal: recorded here, so that a rebuild replays it too.
+CREATE TABLE IF NOT EXISTS releases (
+    period TEXT PRIMARY KEY,        -- ISO date of the month's first day
+    released_at TEXT NOT NULL,
+    released_by TEXT NOT NULL
+);
 """
 
 
@@ -63,6 +69,13 @@ class Withdrawal:
     withdrawn_at: dt.datetime
     withdrawn_by: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class Release:
+    period: dt.date  # the month released: every period ending in it
+    released_at: dt.datetime
+    released_by: str
 
 
 def now_shanghai() -> dt.datetime:
@@ -128,6 +141,24 @@ class LandingZone:
             )
         return Withdrawal(submission_id, withdrawn_at, withdrawn_by, reason)
 
+    def release(self, period: dt.date, released_by: str,
+                released_at: dt.datetime | None = None) -> tuple[Release, bool]:
+        """Record a period's release once. Returns (release, is_new); a second release is a no-op."""
+        released_at = (released_at or now_shanghai()).astimezone(SHANGHAI)
+        with closing(self._connect()) as db:
+            cursor = db.execute(
+                "INSERT INTO releases (period, released_at, released_by) VALUES (?, ?, ?)"
+                " ON CONFLICT (period) DO NOTHING",
+                (period.isoformat(), released_at.isoformat(), released_by),
+            )
+            row = db.execute("SELECT * FROM releases WHERE period = ?", (period.isoformat(),)).fetchone()
+        return _release(row), cursor.rowcount == 1
+
+    def releases(self) -> list[Release]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM releases ORDER BY period").fetchall()
+        return [_release(r) for r in rows]
+
     def receipts(self) -> list[Receipt]:
         """Every receipt in received order (ties by submission id): the order a rebuild replays."""
         with closing(self._connect()) as db:
@@ -169,3 +200,8 @@ def _receipt(row: sqlite3.Row) -> Receipt:
         stored_name=row["stored_name"], received_at=dt.datetime.fromisoformat(row["received_at"]),
         intake_status=row["intake_status"],
     )
+
+
+def _release(row: sqlite3.Row) -> Release:
+    return Release(dt.date.fromisoformat(row["period"]), dt.datetime.fromisoformat(row["released_at"]),
+                   row["released_by"])

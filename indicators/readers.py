@@ -231,15 +231,16 @@ class Table:
 def find_table(grid: Grid) -> Table | None:
     """The first row naming a city and a period column is the header; None if there is none."""
     for position, (number, cells) in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        role_of = {i: _ROLE_BY_HEADER[_header_key(c)] for i, c in enumerate(cells) if _header_key(c) in _ROLE_BY_HEADER}
+        keys = [_header_key(c) for c in cells]
+        role_of = {index: _ROLE_BY_HEADER[key] for index, key in enumerate(keys) if key in _ROLE_BY_HEADER}
         roles: dict[str, int] = {}
         for index, role in role_of.items():
             roles.setdefault(role, index)  # the first of two city columns (code, name) is read
         if "city" not in roles or "period" not in roles:
             continue
         headers = [cell_text(c) for c in cells]
-        width = max(len(cells) for _, cells in grid.rows)
-        data_rows = [(n, list(c) + [None] * (width - len(c))) for n, c in grid.rows[position + 1:]]
+        width = max(len(row) for _, row in grid.rows)
+        data_rows = [(n, row + [None] * (width - len(row))) for n, row in grid.rows[position + 1:]]
         headers += [""] * (width - len(headers))
         table = Table(grid.sheet, number, headers, "long", roles, data_rows=data_rows)
         if "indicator" not in roles or "value" not in roles:
@@ -277,17 +278,21 @@ def cells_frame(table: Table) -> pd.DataFrame:
             value_cell = cells[table.roles["value"]]
             if is_not_reported(value_cell):
                 continue
-            code, bracket_unit = resolve_indicator(cells[table.roles["indicator"]])
-            records.append(_cell(common, code, bracket_unit, table.header("indicator"), number,
-                                 cell_text(cells[table.roles["indicator"]]), value_cell, table.header("value"),
+            indicator_cell = cells[table.roles["indicator"]]
+            code, bracket_unit = resolve_indicator(indicator_cell)
+            records.append(_cell(common, code=code, bracket_unit=bracket_unit,
+                                 indicator_text=cell_text(indicator_cell), indicator_column=table.header("indicator"),
+                                 indicator_row=number, value_cell=value_cell, value_column=table.header("value"),
                                  period_as_indicator=False))
         else:
             for column in table.indicator_columns:
                 value_cell = cells[column.index]
                 if is_not_reported(value_cell):
                     continue
-                records.append(_cell(common, column.code, column.unit, column.header, table.header_row,
-                                     column.header, value_cell, column.header, period_as_indicator=True))
+                records.append(_cell(common, code=column.code, bracket_unit=column.unit,
+                                     indicator_text=column.header, indicator_column=column.header,
+                                     indicator_row=table.header_row, value_cell=value_cell,
+                                     value_column=column.header, period_as_indicator=True))
     frame = pd.DataFrame.from_records(records, columns=CELL_COLUMNS[1:])
     frame.insert(0, "cell_id", range(len(frame)))
     frame["period_start"] = pd.to_datetime(frame["period_start"])
@@ -316,8 +321,9 @@ def _row_context(table: Table, number: int, cells: list[object]) -> dict:
     }
 
 
-def _cell(common: dict, code: str | None, bracket_unit: str | None, indicator_column: str, indicator_row: int,
-          indicator_text: str, value_cell: object, value_column: str, *, period_as_indicator: bool) -> dict:
+def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator_text: str,
+          indicator_column: str, indicator_row: int, value_cell: object, value_column: str,
+          period_as_indicator: bool) -> dict:
     """One value. In the wide layout a row's month also carries the quarter or year it closes (2023-06
     holds 2023Q2's quarterly and, in December, the year's annual values); in the long layout each
     period must be written at its indicator's frequency."""

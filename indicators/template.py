@@ -142,8 +142,8 @@ def _write_dropdowns(data, lists, cities: list[reference.City], periods: list[st
                       "城市 City", "请从列表中选择城市。Pick a city from the list."),
         # A period newer than the template is still accepted when typed: warn, do not stop.
         PERIOD_COLUMN: (f"'{LISTS_SHEET}'!$B$2:$B${len(periods) + 1}", "warning",
-                        "期间 Period", "请从列表中选择期间，或按 2023-06 格式填写。"
-                                       "Pick a period from the list or type it as 2023-06."),
+                        "期间 Period", ("请从列表中选择期间，或按 2023-06 格式填写。"
+                                        "Pick a period from the list or type it as 2023-06.")),
     }
     for column, (source, style, title, message) in choices.items():
         validation = DataValidation(type="list", formula1=source, allow_blank=True, errorStyle=style,
@@ -160,30 +160,32 @@ def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], ro
     example = PERIOD_EXAMPLES[row_freq]
     scope_zh = "、".join(c.name_zh for c in cities) if len(cities) < 21 else "全省21个地级市"
     scope_en = ", ".join(c.name_en for c in cities) if len(cities) < 21 else "all 21 prefecture-level cities"
-    lines = [
-        (f"{profile.name_zh} 数据报送模板", f"Submission template: {profile.name_en} ({profile.profile_id})"),
-        ("", ""),
-        (f"1. 在“{DATA_SHEET}”工作表中，每行填写一个城市、一个{freq_zh}期间；每列是一个指标。",
-         f"1. On the sheet “{DATA_SHEET}”, fill one row per city and {freq_en} period; each column is one indicator."),
-        (f"2. 城市从下拉列表中选择（可报送：{scope_zh}）。",
-         f"2. Pick the city from the dropdown (you may submit: {scope_en})."),
-        (f"3. 期间从下拉列表中选择，或按 {example} 的格式填写。",
-         f"3. Pick the period from the dropdown, or type it as {example}."),
-        ("4. 季度指标填在季末月份的行（3、6、9、12月），年度指标填在12月的行，见第2行说明。",
-         "4. Quarterly indicators go in the row of the quarter's last month (Mar, Jun, Sep, Dec), annual "
-         "ones in the December row: row 2 says which."),
-        ("5. 按表头括号中的单位填写数值；不要修改第3行表头。没有数据的格子留空：空白表示未报送，不是零。",
-         "5. Write values in the unit in the header's brackets and leave the header (row 3) as it is. Leave a "
-         "cell blank when there is no figure: blank means not reported, never zero."),
-        ("6. 不要填写全省（440000）数据或比率类指标：它们由系统汇总计算。",
-         "6. Do not fill in the province (440000) or rates: the system computes them."),
-        ("7. 更正数据时，修改后重新上传整份文件：新文件作为新版本，覆盖所含单元格，旧版本仍可查询。",
-         "7. To correct a figure, fix the file and upload it again: it becomes a new vintage that replaces "
-         "the cells it carries; the old vintage stays on record."),
-        ("8. 上传：打开报送网页，粘贴令牌，选择本文件并上传；系统立即返回检查报告，指出工作表、行和列。",
-         "8. Upload: open the upload page, paste your token, choose this file and upload it; the report comes "
-         "back at once and points at sheet, row and column."),
+    steps = [
+        (f"在“{DATA_SHEET}”工作表中，每行填写一个城市、一个{freq_zh}期间；每列是一个指标。",
+         f"On the sheet “{DATA_SHEET}”, fill one row per city and {freq_en} period; each column is one indicator."),
+        (f"城市从下拉列表中选择（可报送：{scope_zh}）。", f"Pick the city from the dropdown (you may submit: {scope_en})."),
+        (f"期间从下拉列表中选择，或按 {example} 的格式填写。", f"Pick the period from the dropdown, or type it as {example}."),
+        ("按表头括号中的单位填写数值；不要修改第3行表头。没有数据的格子留空：空白表示未报送，不是零。",
+         ("Write values in the unit in the header's brackets and leave the header (row 3) as it is. Leave a "
+          "cell blank when there is no figure: blank means not reported, never zero.")),
+        ("不要填写全省（440000）数据或比率类指标：它们由系统汇总计算。",
+         "Do not fill in the province (440000) or rates: the system computes them."),
+        ("更正数据时，修改后重新上传整份文件：新文件作为新版本，覆盖所含单元格，旧版本仍可查询。",
+         ("To correct a figure, fix the file and upload it again: it becomes a new vintage that replaces "
+          "the cells it carries; the old vintage stays on record.")),
+        ("上传：打开报送网页，粘贴令牌，选择本文件并上传；系统立即返回检查报告，指出工作表、行和列。",
+         ("Upload: open the upload page, paste your token, choose this file and upload it; the report comes "
+          "back at once and points at sheet, row and column.")),
     ]
+    coarser = sorted({i.freq for i in indicators} - {row_freq}, key=reference.FREQ_MONTHS.get)
+    if coarser:  # where quarterly and annual figures go in a monthly template
+        steps.insert(3, (
+            "；".join(f"{FREQ_NAMES[f][0]}指标填在{CLOSING_ROWS[(row_freq, f)][0]}的行" for f in coarser) + "（见第2行）。",
+            "; ".join(f"{FREQ_NAMES[f][1]} indicators go in the {CLOSING_ROWS[(row_freq, f)][1]} row"
+                      for f in coarser) + " (row 2 says which)."))
+    lines = [(f"{profile.name_zh} 数据报送模板", f"Submission template: {profile.name_en} ({profile.profile_id})"),
+             ("", ""),
+             *((f"{n}. {zh}", f"{n}. {en}") for n, (zh, en) in enumerate(steps, start=1))]
     for row, (zh, en) in enumerate(lines, start=1):
         sheet.cell(row, 1, zh)
         sheet.cell(row, 2, en)

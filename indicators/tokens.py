@@ -51,6 +51,13 @@ class TokenError(Exception):
         self.message_en = message_en
 
 
+class UnknownProfile(TokenError):
+    def __init__(self, profile: str) -> None:
+        known = ", ".join(sorted(reference.profiles()))
+        super().__init__(f"没有名为 {profile} 的报送方（可选：{known}）",
+                         f"there is no submitter profile {profile} (choose one of: {known})")
+
+
 @dataclass(frozen=True)
 class Token:
     token_id: str
@@ -75,7 +82,7 @@ class AuditLog:
         self.path = Path(root) / "audit.jsonl"
 
     @classmethod
-    def at(cls, home: Path) -> "AuditLog":
+    def at(cls, home: Path) -> AuditLog:
         return cls(Path(home) / "audit")
 
     def record(self, action: str, *, actor: str | None, token_id: str | None = None,
@@ -107,7 +114,7 @@ class TokenStore:
             db.executescript(_SCHEMA)
 
     @classmethod
-    def at(cls, home: Path) -> "TokenStore":
+    def at(cls, home: Path) -> TokenStore:
         """The store under a DIGECON_HOME, with the home's audit log."""
         return cls(Path(home) / "tokens", AuditLog.at(home))
 
@@ -121,9 +128,7 @@ class TokenStore:
     def create(self, profile: str, name: str, *, actor: str) -> tuple[Token, str]:
         """Issue a token to a person for a profile. Returns the record and the token, shown only now."""
         if profile not in reference.profiles():
-            known = ", ".join(sorted(reference.profiles()))
-            raise TokenError(f"没有名为 {profile} 的报送方（可选：{known}）",
-                             f"there is no submitter profile {profile} (choose one of: {known})")
+            raise UnknownProfile(profile)
         name = name.strip()
         if not name:
             raise TokenError("请填写令牌持有人的姓名", "give the name of the person the token is for")

@@ -409,7 +409,7 @@ def _check_history(complete: pd.DataFrame, history_db: Path | None, findings: _F
     about 10⁴ times the previous period's."""
     catalogue = reference.catalogue()
     checked = complete[complete["period_freq"] == complete["indicator_freq"]]
-    monotone = checked[[catalogue[c].monotone for c in checked["indicator_code"]]]
+    monotone = checked[checked["indicator_code"].map(lambda code: catalogue[code].monotone).astype(bool)]
     history = _served_history(history_db, checked) if not checked.empty else None
     if history is None:
         findings.count("monotone_fall", not_evaluable=len(monotone))

@@ -1,7 +1,6 @@
 """The monitoring pipeline as Dagster assets: intake → validate → load → derive → marts → publish."""
 
 
-import datetime as dt
 from dataclasses import dataclass
 
 import dagster as dg
@@ -12,6 +11,7 @@ from indicators.report import Report
 from pipelines import warehouse as wh
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
+from pipelines.runner import round_half_away
 
 
 class IntakeConfig(dg.Config):
@@ -28,8 +28,11 @@ class CheckedSubmission:
 
 
 def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
+    """A markdown table of the query's rows; figures rounded for display (half away from zero, 2 places)."""
     frame = con.execute(sql, params).df()
-    return dg.MetadataValue.md(frame.to_markdown(index=False))
+    for column in frame.select_dtypes("float").columns:
+        frame[column] = [None if pd.isna(v) else f"{round_half_away(v, 2):,.2f}" for v in frame[column]]
+    return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "(no rows)")
 
 
 @dg.asset(group_name="intake", kinds={"python"})
@@ -91,11 +94,13 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
             loaded += wh.load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
                                          item.observations)
         withdrawn = wh.sync_withdrawals(con, landing)
+        released = wh.sync_releases(con, landing)
         total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
     return dg.MaterializeResult(metadata={
         "rows_loaded": loaded,
         "rows_rejected": sum(c.report.rows for c in validated_submissions if not c.report.accepted),
         "withdrawals_recorded": withdrawn,
+        "releases_recorded": released,
         "observations_all_vintages": total,
     })
 
@@ -108,15 +113,18 @@ def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"derived_values": pairs})
 
 
-def _mart_asset(name: str, doc: str, deps: list, preview_sql: str):
+def _mart_asset(name: str, doc: str, deps: list, preview_sql: str, counts_sql: str | None = None):
+    """An asset rebuilding one mart from its SQL file, with its row count, a preview and, if given,
+    counts by category (``counts_sql`` returns label, count pairs) as metadata."""
     table = name.split("_", 1)[1]
 
     @dg.asset(name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with wh.open_build_db(warehouse.paths) as con:
             rows = wh.build_mart(con, name, reference_date=warehouse.today())
+            counts = dict(con.execute(counts_sql).fetchall()) if counts_sql else {}
             preview = _preview(con, preview_sql)
-        return dg.MaterializeResult(metadata={"rows": rows, "preview": preview})
+        return dg.MaterializeResult(metadata={"rows": rows, **counts, "preview": preview})
 
     return _asset
 
@@ -125,40 +133,85 @@ mart_observations = _mart_asset(
     "10_observations",
     "Latest value of every indicator for cities, regions and the province: what BI dashboards read.",
     [derived_indicators],
-    "SELECT area_code, time_period, value, coverage_pct FROM mart.observations"
+    "SELECT area_code, time_period, value, n_areas, n_areas_expected, obs_status FROM mart.observations"
     " WHERE indicator_code = 'fiveg_per_10k_people' AND area_level <> 'city'"
     " ORDER BY period DESC, area_code LIMIT 10",
+    "SELECT 'released_rows', count(*) FILTER (WHERE released) FROM mart.observations"
+    " UNION ALL SELECT 'provisional_rows', count(*) FILTER (WHERE obs_status = 'P') FROM mart.observations",
 )
 mart_growth = _mart_asset(
     "20_growth",
-    "Year-on-year change of every series (percentage points for rates; nominal for money at current prices).",
+    "环比, 同比, year to date and CAGR of every series (percentage points for rates; nominal for money).",
     [mart_observations],
-    "SELECT area_code, time_period, indicator_code, yoy_growth, yoy_growth_unit FROM mart.growth"
-    " WHERE area_code = '440000' ORDER BY period DESC, indicator_code LIMIT 10",
+    "SELECT area_code, time_period, indicator_code, pop_growth, yoy_growth, ytd_growth, growth_unit, price_basis"
+    " FROM mart.growth WHERE area_code = '440000' AND freq = 'M' ORDER BY period DESC, indicator_code LIMIT 10",
 )
 mart_target_progress = _mart_asset(
     "30_target_progress",
-    "Progress toward each configured target: actual, completion % and time elapsed %.",
+    "Progress toward each configured target: completion, time elapsed, run-rate projection and status.",
     [mart_observations],
-    "SELECT target_id, actual_period, actual, target_value, round(completion_pct, 1) AS completion_pct,"
-    " round(time_elapsed_pct, 1) AS time_elapsed_pct FROM mart.target_progress",
+    "SELECT target_id, actual_period, actual, target_value, completion_pct, time_elapsed_pct,"
+    " projected_completion_pct, status FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id",
+    "SELECT 'latest_' || status, count(*) FROM mart.target_progress WHERE basis = 'latest' GROUP BY status",
+)
+mart_gigabit_city = _mart_asset(
+    "35_gigabit_city",
+    "Each city against the MIIT gigabit-city indicators and their configured (unverified) thresholds.",
+    [mart_observations],
+    "SELECT area_code, any_value(n_met) AS n_met, any_value(n_thresholds) AS n_thresholds,"
+    " any_value(meets_all) AS meets_all FROM mart.gigabit_city WHERE basis = 'latest'"
+    " GROUP BY area_code ORDER BY area_code",
+    "SELECT 'cities_meeting_all', count(DISTINCT area_code) FILTER (WHERE meets_all) FROM mart.gigabit_city"
+    " WHERE basis = 'latest'",
+)
+mart_revisions = _mart_asset(
+    "40_revisions",
+    "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
+    [loaded_observations],
+    "SELECT changed_at, source, area_code, time_period, indicator_code, old_value, new_value, reason,"
+    " after_release FROM mart.revisions ORDER BY changed_at DESC LIMIT 10",
+    "SELECT 'after_release', count(*) FILTER (WHERE after_release AND affects_marts) FROM mart.revisions",
+)
+mart_discrepancies = _mart_asset(
+    "50_discrepancies",
+    "Cells reported by both a pilot team and the agency of record: both values and the gap.",
+    [loaded_observations],
+    "SELECT area_code, time_period, indicator_code, agency_value, pilot_value, gap_pct, used_source"
+    " FROM mart.discrepancies WHERE differs ORDER BY abs(gap_pct) DESC LIMIT 10",
+    "SELECT 'differing_cells', count(*) FILTER (WHERE differs) FROM mart.discrepancies",
+)
+mart_data_quality = _mart_asset(
+    "60_data_quality",
+    "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
+    [loaded_observations],
+    "SELECT submission_id, source, original_filename, rule, severity, failed FROM mart.data_quality"
+    " WHERE failed > 0 ORDER BY received_at DESC, rule LIMIT 10",
+    "SELECT 'rejected_submissions', count(DISTINCT submission_id) FILTER (WHERE submission_status = 'rejected')"
+    " FROM mart.data_quality",
 )
 
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations],
           backfill_policy=dg.BackfillPolicy.single_run())
 def period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Who has and has not sent each month's data: every expected city × indicator, on time, late or missing."""
+    """Who has and has not sent each month's data: every expected city × indicator, on time, late,
+    rejected or missing."""
     totals: dict[str, int] = {}
+    months = [partition_period(key) for key in context.partition_keys]
     with wh.open_build_db(warehouse.paths) as con:
-        for key in context.partition_keys:  # a backfill of many months runs as one run
-            for status, n in wh.build_period_completeness(con, partition_period(key), warehouse.today()).items():
+        for month in months:  # a backfill of many months runs as one run
+            for status, n in wh.build_period_completeness(con, month, warehouse.today()).items():
                 totals[status] = totals.get(status, 0) + n
-    return dg.MaterializeResult(metadata={**totals, "months": len(context.partition_keys)})
+        owed = _preview(con, "SELECT time_period, expected_from, status, count(*) AS cells,"
+                             " string_agg(DISTINCT area_code, ' ' ORDER BY area_code) AS cities"
+                             " FROM mart.completeness WHERE period_month = $month AND status <> 'received'"
+                             " GROUP BY ALL ORDER BY ALL", {"month": max(months)})
+    return dg.MaterializeResult(metadata={**totals, "months": len(months), "preview": owed})
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"},
-          deps=[mart_observations, mart_growth, mart_target_progress, period_completeness])
+          deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
+                mart_discrepancies, mart_data_quality, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -171,5 +224,7 @@ def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     })
 
 
+mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
+               mart_discrepancies, mart_data_quality]
 pipeline_assets = [landed_submissions, validated_submissions, loaded_observations, derived_indicators,
-                   mart_observations, mart_growth, mart_target_progress, period_completeness, serving_db]
+                   *mart_assets, period_completeness, serving_db]

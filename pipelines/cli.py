@@ -13,6 +13,8 @@ import sys
 COMMAND_MODULES = [
     "pipelines.run_commands",  # run, rebuild, dev
     "pipelines.validate_command",  # validate
+    "pipelines.release_command",  # release
+    "pipelines.service_commands",  # serve, token, template
 ]
 
 

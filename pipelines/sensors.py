@@ -25,7 +25,7 @@ class LandingCursor:
     withdrawn: set[int] = field(default_factory=set)
 
     @classmethod
-    def parse(cls, text: str | None) -> "LandingCursor":
+    def parse(cls, text: str | None) -> LandingCursor:
         if not text:
             return cls()
         data = json.loads(text)
@@ -48,14 +48,15 @@ def ingest_run_request(receipt: Receipt, run_key: str, reason: str) -> dg.RunReq
 @dg.sensor(job_name=INGEST_JOB, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
 def landed_submissions_sensor(context: dg.SensorEvaluationContext,
                               warehouse: WarehouseResource) -> dg.SensorResult:
-    """Starts one ingest run for each newly landed file that was not rejected at upload, and one for
-    each new withdrawal (which the run records before rebuilding the marts)."""
+    """Starts one ingest run for each file newly accepted by the upload service, and one for each new
+    withdrawal (which the run records before rebuilding the marts)."""
     cursor = LandingCursor.parse(context.cursor)
     landing = warehouse.paths.landing_zone()
     new_receipts = sorted((r for r in landing.receipts() if r.submission_id > cursor.last_submission_id),
                           key=lambda r: r.submission_id)
-    # A file rejected at upload would load nothing: it needs no run.
-    requests = [ingest_run_request(r, r.sha256, "landed") for r in new_receipts if r.intake_status != "rejected"]
+    # Only files the upload service accepted: a rejected file loads nothing, and files landed by
+    # `digecon run` (status "received") are processed by that command itself.
+    requests = [ingest_run_request(r, r.sha256, "landed") for r in new_receipts if r.intake_status == "accepted"]
     new_withdrawals = [w for w in landing.withdrawals() if w.submission_id not in cursor.withdrawn]
     for withdrawal in new_withdrawals:
         receipt = landing.receipt(withdrawal.submission_id)

@@ -22,9 +22,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import duckdb
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -42,7 +43,7 @@ from pipelines.warehouse import Paths
 
 log = logging.getLogger("digecon.service")
 
-DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_UPLOAD_BYTES = ReadLimits().max_bytes  # the readers' own limit (20 MB)
 MULTIPART_ALLOWANCE = 64 * 1024  # the envelope around the file: boundary lines and part headers
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATIC_DIR = Path(str(resources.files("pipelines").joinpath("static")))
@@ -164,7 +165,7 @@ class Intake:
 
     def _check(self, upload: Upload, profile: str, reference_date: dt.date):
         with tempfile.TemporaryDirectory(prefix="digecon-upload-") as folder:
-            path = Path(folder) / "upload"
+            path = Path(folder) / f"upload{Path(upload.filename).suffix.lower()}"  # openpyxl goes by extension
             path.write_bytes(upload.data)
             return self.validator.check(path, profile, display_name=upload.filename,
                                         history_db=self.paths.serving_db, reference_date=reference_date)
@@ -178,9 +179,9 @@ class Intake:
             return []
         try:
             with duckdb.connect(str(self.paths.serving_db), read_only=True) as con:
-                served = con.execute(SERVED_OWN_CELLS_SQL, dict(
-                    profile=profile, cities=sorted(observations["city_code"].unique()),
-                    indicators=sorted(observations["indicator_code"].unique()))).fetchall()
+                served = con.execute(SERVED_OWN_CELLS_SQL, {
+                    "profile": profile, "cities": sorted(observations["city_code"].unique()),
+                    "indicators": sorted(observations["indicator_code"].unique())}).fetchall()
         except duckdb.Error:
             log.exception("serving DB unreadable; the report lists no changes")
             return None
@@ -329,6 +330,18 @@ async def read_upload(request: Request, max_bytes: int) -> Upload:
     return Upload(filename, data)
 
 
+def intake(request: Request) -> Intake:
+    return request.app.state.intake
+
+
+def submitter(request: Request, authorization: Annotated[str | None, Header()] = None) -> Token:
+    """The token's holder, or 401: a FastAPI dependency of every /api/v1 route."""
+    return intake(request).authenticate(authorization, request.client.host if request.client else None)
+
+
+# At module level: with postponed annotations FastAPI resolves route annotations in the module's namespace.
+Submitter = Annotated[Token, Depends(submitter)]
+
 HTTP_MESSAGES = {
     404: ("找不到该地址", "not found"),
     405: ("不支持该请求方法", "method not allowed"),
@@ -336,7 +349,7 @@ HTTP_MESSAGES = {
 
 
 def create_app(paths: Paths | None = None, *,
-               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024) -> FastAPI:
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES) -> FastAPI:
     paths = paths or Paths.resolve()
 
     @asynccontextmanager
@@ -371,14 +384,8 @@ def create_app(paths: Paths | None = None, *,
         return JSONResponse(error_body(500, "服务器内部错误，已记录；请稍后再试或联系管理员",
                                        "internal error, logged; try again later or contact the administrator"), 500)
 
-    def intake(request: Request) -> Intake:
-        return request.app.state.intake
-
-    def submitter(request: Request, authorization: str | None = Header(default=None)) -> Token:
-        return intake(request).authenticate(authorization, request.client.host if request.client else None)
-
     @app.post("/api/v1/submissions", status_code=201)
-    async def post_submission(request: Request, who: Token = Depends(submitter)) -> JSONResponse:
+    async def post_submission(request: Request, who: Submitter) -> JSONResponse:
         service = intake(request)
         try:
             upload = await read_upload(request, service.max_upload_bytes)
@@ -388,15 +395,15 @@ def create_app(paths: Paths | None = None, *,
         return JSONResponse(body, status, headers={"Location": f"/api/v1/submissions/{body['submission_id']}"})
 
     @app.get("/api/v1/submissions")
-    def list_submissions(request: Request, who: Token = Depends(submitter)) -> dict:
+    def list_submissions(request: Request, who: Submitter) -> dict:
         return {"profile": who.profile, "submissions": intake(request).history(who)}
 
     @app.get("/api/v1/submissions/{submission_id}")
-    def get_submission(submission_id: int, request: Request, who: Token = Depends(submitter)) -> dict:
+    def get_submission(submission_id: int, request: Request, who: Submitter) -> dict:
         return intake(request).submission(who, submission_id)
 
     @app.post("/api/v1/submissions/{submission_id}/withdraw")
-    async def withdraw(submission_id: int, request: Request, who: Token = Depends(submitter)) -> dict:
+    async def withdraw(submission_id: int, request: Request, who: Submitter) -> dict:
         reason = None
         body = await request.body()
         if body.strip():  # the reason is optional: {"reason": "…"}
@@ -411,14 +418,14 @@ def create_app(paths: Paths | None = None, *,
         return await run_in_threadpool(intake(request).withdraw, who, submission_id, reason)
 
     @app.get("/api/v1/template")
-    def template(request: Request, format: str = Query("xlsx"), who: Token = Depends(submitter)) -> Response:
+    def template(request: Request, who: Submitter, format: str = "xlsx") -> Response:
         if format != "xlsx":
             raise ServiceError(422, "模板只提供 xlsx 格式", "the template comes as xlsx only")
         return Response(intake(request).template(who), media_type=XLSX_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="digecon-template-{who.profile}.xlsx"'})
 
     @app.get("/api/v1/me")
-    def me(request: Request, who: Token = Depends(submitter)) -> dict:
+    def me(request: Request, who: Submitter) -> dict:
         profile = reference.profiles()[who.profile]
         return {"token_id": who.token_id, "name": who.name, "profile": who.profile,
                 "profile_name_zh": profile.name_zh, "profile_name_en": profile.name_en,
@@ -432,12 +439,12 @@ def create_app(paths: Paths | None = None, *,
     return app
 
 
-def serve(paths: Paths, host: str, port: int, max_upload_mb: float) -> int:
+def serve(paths: Paths, host: str, port: int, max_upload_bytes: int) -> int:
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:  %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:  %(message)s")  # GX chatters at INFO
+    log.setLevel(logging.INFO)
     print(f"digecon: upload service on http://{host}:{port}/ (DIGECON_HOME {paths.home}); "
           "building the validator …", flush=True)
-    uvicorn.run(create_app(paths, max_upload_bytes=int(max_upload_mb * 1024 * 1024)), host=host, port=port,
-                log_level="info")
+    uvicorn.run(create_app(paths, max_upload_bytes=max_upload_bytes), host=host, port=port, log_level="info")
     return 0

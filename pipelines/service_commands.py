@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from indicators import reference
-from indicators.tokens import TokenError, TokenStore
+from indicators.readers import ReadLimits
+from indicators.tokens import TokenError, TokenStore, UnknownProfile
 from pipelines.warehouse import Paths
 
 USAGE_ERROR = 2
+MB = 1024 * 1024
 
 
 def fail(message_zh: str, message_en: str, code: int = 1) -> int:
@@ -18,25 +20,13 @@ def fail(message_zh: str, message_en: str, code: int = 1) -> int:
     return code
 
 
-def unknown_profile(profile: str) -> int | None:
-    """The usage error for a profile that does not exist, or None if it does."""
-    if profile in reference.profiles():
-        return None
-    known = ", ".join(sorted(reference.profiles()))
-    return fail(f"没有名为 {profile} 的报送方（可选：{known}）",
-                f"there is no submitter profile {profile} (choose one of: {known})", USAGE_ERROR)
-
-
 def serve(args) -> int:
     from pipelines.service import serve as run_service
 
-    return run_service(Paths.resolve(), args.host, args.port, args.max_upload_mb)
+    return run_service(Paths.resolve(), args.host, args.port, int(args.max_upload_mb * MB))
 
 
 def token_create(args) -> int:
-    refused = unknown_profile(args.profile)
-    if refused is not None:
-        return refused
     try:
         token, secret = TokenStore.at(Paths.resolve().home).create(args.profile, args.name, actor=getpass.getuser())
     except TokenError as exc:
@@ -73,9 +63,9 @@ def token_revoke(args) -> int:
 
 
 def template(args) -> int:
-    refused = unknown_profile(args.profile)
-    if refused is not None:
-        return refused
+    if args.profile not in reference.profiles():
+        unknown = UnknownProfile(args.profile)
+        return fail(unknown.message_zh, unknown.message_en, USAGE_ERROR)
     from indicators.template import build_template
 
     output = Path(args.output)
@@ -88,13 +78,12 @@ def template(args) -> int:
 
 
 def register(commands) -> None:
-    from pipelines.service import DEFAULT_MAX_UPLOAD_MB
-
+    default_mb = ReadLimits().max_bytes / MB
     serve_parser = commands.add_parser("serve", help="run the upload service (page and API) / 运行数据报送服务")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
-    serve_parser.add_argument("--max-upload-mb", type=float, default=DEFAULT_MAX_UPLOAD_MB,
-                              help=f"largest file accepted, in MB (default {DEFAULT_MAX_UPLOAD_MB})")
+    serve_parser.add_argument("--max-upload-mb", type=float, default=default_mb,
+                              help=f"largest file accepted, in MB (default {default_mb:g})")
     serve_parser.set_defaults(handler=serve)
 
     token = commands.add_parser("token", help="create, list and revoke upload tokens / 管理报送令牌")

@@ -130,8 +130,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
         dict(freq=freq, months_after_period_end=rule["months_after_period_end"], due_day=rule["day"])
         for freq, rule in reference.calendar().due.items()
     ])
+    gigabit = pd.DataFrame(list(reference.gigabit_city_thresholds()),
+                           columns=["indicator_code", "threshold", "comparison", "verified", "source"])
     frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
-                  reporting_calendar=calendar)
+                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit)
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")
@@ -163,6 +165,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",
                  "not_evaluable"],
     )
+    carried = pd.DataFrame(columns=["area_code", "period", "freq", "indicator_code"]) if report.accepted \
+        else cells_carried(archived_path, receipt.original_filename)
     findings = [f for f in report.errors + report.warnings]
     finding_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, finding_no=n, severity=f.severity, rule=f.rule,
@@ -185,6 +189,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         )
         con.execute("INSERT INTO ops.rule_results BY NAME SELECT * FROM rule_rows")
         con.execute("INSERT INTO ops.findings BY NAME SELECT * FROM finding_rows")
+        con.execute("INSERT INTO ops.rejected_cells BY NAME SELECT $id AS submission_id, * FROM carried",
+                    {"id": receipt.submission_id})
         # Revisions against the source's previous vintage, before this one joins core.observations.
         con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
         con.execute("INSERT INTO core.observations BY NAME SELECT * FROM rows")
@@ -193,6 +199,33 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         con.execute("ROLLBACK")
         raise
     return len(rows)
+
+
+CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]
+
+
+def cells_carried(path: Path, name: str) -> pd.DataFrame:
+    """The cells (city, period, indicator) a file carries, as far as they parse; none if it cannot be read.
+
+    Kept for rejected files, whose values never load, so that the completeness board can tell a cell the
+    agency tried to send (rejected) from one it never sent (missing).
+    """
+    from indicators.readers import UnreadableFile, cells_frame, find_table, read_grid
+
+    columns = ["area_code", "period", "freq", "indicator_code"]
+    try:
+        table = find_table(read_grid(Path(path), name=name))
+    except UnreadableFile:
+        return pd.DataFrame(columns=columns)
+    cells = cells_frame(table) if table is not None else pd.DataFrame(columns=CELL_KEY)
+    # one row per cell, whatever frequency it was written at (ops.rejected_cells' key)
+    cells = cells.dropna(subset=CELL_KEY).drop_duplicates(subset=["city_code", "period_start", "indicator_code"])
+    return pd.DataFrame({
+        "area_code": cells["city_code"].astype(str),
+        "period": [p.date() for p in cells["period_start"]],
+        "freq": cells["period_freq"].astype(str),
+        "indicator_code": cells["indicator_code"].astype(str),
+    }, columns=columns)
 
 
 def sync_withdrawals(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> int:
@@ -204,6 +237,18 @@ def sync_withdrawals(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> in
             "INSERT INTO ops.withdrawals VALUES ($id, $at, $by, $reason)",
             dict(id=w.submission_id, at=w.withdrawn_at.astimezone(SHANGHAI).replace(tzinfo=None),
                  by=w.withdrawn_by, reason=w.reason),
+        )
+    return len(new)
+
+
+def sync_releases(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> int:
+    """Copy releases recorded in the landing zone (by `digecon release`) that the build DB lacks."""
+    known = {r[0] for r in con.execute("SELECT period FROM ops.releases").fetchall()}
+    new = [r for r in landing.releases() if r.period not in known]
+    for r in new:
+        con.execute(
+            "INSERT INTO ops.releases VALUES ($period, $at, $by)",
+            {"period": r.period, "at": r.released_at.astimezone(SHANGHAI).replace(tzinfo=None), "by": r.released_by},
         )
     return len(new)
 
@@ -265,5 +310,32 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
         con.execute("CHECKPOINT serving")
     finally:
         con.execute("DETACH serving")
+    document_serving(staging)
     os.replace(staging, serving_db)
     return counts
+
+
+def document_serving(path: Path) -> None:
+    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the released views, COMMENT ON
+    every table and column in Chinese and English); a view's columns then take the comments of its table's
+    columns (v_released_observations from observations), so each text is written once."""
+    serving = duckdb.connect(str(path))
+    try:
+        for name in sql_files("serving"):
+            serving.execute(sql_text(name))
+        inherited = serving.execute(
+            """SELECT v.schema_name, v.table_name, v.column_name, t.comment
+               FROM duckdb_columns() v
+               JOIN duckdb_views() w ON w.schema_name = v.schema_name AND w.view_name = v.table_name
+               JOIN duckdb_columns() t
+                 ON t.schema_name = v.schema_name AND t.table_name = replace(v.table_name, 'v_released_', '')
+                AND t.column_name = v.column_name
+               WHERE NOT w.internal AND v.comment IS NULL AND t.comment IS NOT NULL"""
+        ).fetchall()
+        for schema, view, column, comment in inherited:
+            # COMMENT ON takes no bound parameter: the text is our own catalogue comment, quoted for SQL
+            literal = comment.replace("'", "''")
+            serving.execute(f'COMMENT ON COLUMN {schema}."{view}"."{column}" IS \'{literal}\'')
+        serving.execute("CHECKPOINT")
+    finally:
+        serving.close()

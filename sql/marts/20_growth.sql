@@ -1,23 +1,115 @@
--- mart.growth: year-on-year change (同比) of every series in mart.observations. A rate's change is in
--- percentage points, never %; gdp and value added are at current prices, so their growth is nominal.
+-- mart.growth: one row per row of mart.observations with its growth.
+--   环比 (pop_*): on the previous period of the same frequency (an annual series' previous period is the
+--     previous year, so its 环比 and 同比 coincide); a year-to-date series restarts in January, so its
+--     January has no 环比.
+--   同比 (yoy_*): on the same period a year earlier.
+--   Year to date (ytd_*): flows summed from January (blank unless every period so far is present), a
+--     year-to-date series as reported, a rate of flows (PUE) as the ratio of the summed parts; with its
+--     同比 on the same span a year earlier.
+--   CAGR: from the series' first complete year to this year, on the row that closes a complete year
+--     (a stock's year-end level, a flow's full-year sum, a year-to-date series' December).
+-- Rates (unit %) change in percentage points (growth_unit 'pp'); their "CAGR" is the average change in
+-- points a year. gdp and value added are at current prices: their growth is nominal (price_basis).
+-- *_complete: every value the figure uses covers all the area's cities (aggregates compare like with like).
 CREATE OR REPLACE TABLE mart.growth AS
+WITH obs AS (
+    SELECT o.*, i.kind, i.nominal, i.multiplier,
+           -- summed within the year: flows, and rates whose parts are flows
+           i.kind = 'flow' OR coalesce(n.kind = 'flow', FALSE) AS summed_in_year,
+           year(o.period) AS year,
+           mart.period_in_year(o.period, o.freq) AS period_in_year,
+           mart.periods_per_year(o.freq) AS periods_per_year
+    FROM mart.observations o
+    JOIN ref.indicators i USING (indicator_code)
+    LEFT JOIN ref.indicators n ON n.indicator_code = i.numerator
+),
+with_ytd AS (
+    SELECT *,
+           CASE WHEN kind = 'ytd' THEN value
+                WHEN NOT summed_in_year THEN NULL
+                WHEN count(*) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
+                WHEN numerator_value IS NULL THEN sum(value) OVER year_so_far
+                ELSE sum(numerator_value) OVER year_so_far / sum(denominator_value) OVER year_so_far * multiplier
+           END AS ytd_value,
+           CASE WHEN kind = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
+           CASE WHEN kind = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
+    FROM obs
+    WINDOW year_so_far AS (PARTITION BY area_code, indicator_code, year ORDER BY period
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+with_annual AS (
+    SELECT *,
+           CASE WHEN period_in_year = periods_per_year
+                THEN CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_value ELSE value END END AS annual_value,
+           CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_all_complete ELSE complete END AS annual_complete,
+           CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_all_released ELSE released END AS annual_released
+    FROM with_ytd
+),
+-- The first complete year of each series: the base of its CAGR.
+cagr_base AS (
+    SELECT area_code, indicator_code,
+           min(year) AS base_year, arg_min(annual_value, year) AS base_value,
+           arg_min(annual_released, year) AS base_released
+    FROM with_annual
+    WHERE annual_value IS NOT NULL AND annual_complete
+    GROUP BY ALL
+),
+with_cagr AS (
+    SELECT o.*, b.base_year, b.base_value, b.base_released,
+           coalesce(o.annual_value IS NOT NULL AND o.annual_complete AND o.year > b.base_year, FALSE) AS has_cagr
+    FROM with_annual o
+    LEFT JOIN cagr_base b USING (area_code, indicator_code)
+)
 SELECT o.area_code,
        o.area_level,
        o.period,
        o.freq,
        o.time_period,
        o.indicator_code,
+       o.kind,
+       o.unit,
        o.value,
-       y.value AS value_year_ago,
+       o.n_areas,
+       o.n_areas_expected,
+       o.complete,
+       CASE WHEN o.unit = '%' THEN 'pp' ELSE '%' END AS growth_unit,
+       CASE WHEN o.nominal THEN 'nominal' END AS price_basis,
+       p.time_period AS pop_base_period,
+       p.value AS pop_base_value,
+       o.value - p.value AS pop_change,
+       mart.growth_rate(o.value, p.value, o.unit) AS pop_growth,
+       o.complete AND p.complete AS pop_complete,
+       y.value AS yoy_base_value,
        o.value - y.value AS yoy_change,
-       CASE WHEN i.unit = '%' THEN o.value - y.value
-            WHEN y.value <> 0 THEN (o.value / y.value - 1) * 100 END AS yoy_growth,
-       CASE WHEN i.unit = '%' THEN 'pp' ELSE '%' END AS yoy_growth_unit,
-       CASE WHEN i.nominal THEN 'nominal' END AS price_basis
-FROM mart.observations o
-JOIN ref.indicators i USING (indicator_code)
-JOIN mart.observations y
-  ON y.area_code = o.area_code
- AND y.indicator_code = o.indicator_code
- AND y.period = o.period - INTERVAL 1 YEAR
-ORDER BY o.indicator_code, o.area_code, o.period;
+       mart.growth_rate(o.value, y.value, o.unit) AS yoy_growth,
+       o.complete AND y.complete AS yoy_complete,
+       o.ytd_value,
+       y.ytd_value AS ytd_base_value,
+       o.ytd_value - y.ytd_value AS ytd_change,
+       mart.growth_rate(o.ytd_value, y.ytd_value, o.unit) AS ytd_growth,
+       CASE WHEN o.ytd_value IS NOT NULL THEN o.ytd_all_complete AND coalesce(y.ytd_all_complete, TRUE) END
+           AS ytd_complete,
+       CASE WHEN o.annual_complete THEN o.annual_value END AS annual_value,
+       CASE WHEN o.has_cagr THEN o.base_year END AS cagr_base_year,
+       CASE WHEN o.has_cagr THEN o.base_value END AS cagr_base_value,
+       CASE WHEN NOT o.has_cagr THEN NULL
+            WHEN o.unit = '%' THEN (o.annual_value - o.base_value) / (o.year - o.base_year)
+            WHEN o.base_value > 0 AND o.annual_value >= 0
+                THEN (power(o.annual_value / o.base_value, 1.0 / (o.year - o.base_year)) - 1) * 100
+       END AS cagr,
+       -- released when every value the row's figures use is released
+       o.released
+           AND coalesce(p.released, TRUE)
+           AND coalesce(y.released, TRUE)
+           AND (o.ytd_value IS NULL OR o.ytd_all_released)
+           AND (y.ytd_value IS NULL OR o.ytd_value IS NULL OR y.ytd_all_released)
+           AND (NOT o.has_cagr OR o.base_released) AS released
+FROM with_cagr o
+LEFT JOIN with_annual p
+  ON p.area_code = o.area_code AND p.indicator_code = o.indicator_code
+ AND p.period = (o.period - to_months(12 // o.periods_per_year))::DATE
+ AND (o.kind <> 'ytd' OR p.year = o.year)
+LEFT JOIN with_annual y
+  ON y.area_code = o.area_code AND y.indicator_code = o.indicator_code
+ AND y.period = (o.period - to_months(12))::DATE
+ORDER BY o.indicator_code, o.area_level, o.area_code, o.period;

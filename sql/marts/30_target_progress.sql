@@ -1,35 +1,110 @@
--- mart.target_progress: every configured target against the latest value in its year at the
--- reference date. Completion of a ">=" target is actual / target; a "<=" target (PUE) counts in
--- reverse: target / actual. Time elapsed (时间进度) is the share of the target year gone by.
+-- mart.target_progress: every configured target, twice: on released values only (basis 'released',
+-- what BI shows by default) and on the latest values including provisional ones (basis 'latest').
+-- actual: the latest value whose period ends by the reference date and by the deadline (31 December of
+--   the target year); a year-to-date series counts only within the target year (it restarts in January).
+--   A region's or the province's total counts only when it covers every city: a total with cities
+--   missing is short, not progress (no such total yet: no_data).
+-- completion_pct: actual / target; a "<=" target (PUE) counts in reverse: target / actual.
+-- time_elapsed_pct (时间进度): the share of the target year gone by at the end of the reference date.
+-- projection: the value at the deadline at the run-rate: a year-to-date series at its pace so far this
+--   year (actual / months × 12); any other series at its change over the last 12 months, carried on
+--   linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
+-- status (thresholds below, documented in docs/marts.md):
+--   no_data    no actual value yet (none covering every city);
+--   on_track   the target is met already, or the projection meets it (projected completion >= 100 %);
+--   at_risk    projected completion >= 90 %, or not met and no run-rate (no value a year earlier);
+--   off_track  projected completion < 90 %.
+-- After the deadline the projection is the final value, so the status is the outcome.
 CREATE OR REPLACE TABLE mart.target_progress AS
-WITH latest_in_year AS (
-    SELECT t.target_id, o.period, o.time_period, o.value, o.n_areas, o.n_areas_expected
+WITH status_thresholds AS (
+    SELECT 100.0 AS on_track_from, 90.0 AS at_risk_from
+),
+bases(basis) AS (VALUES ('released'), ('latest')),
+targets AS (
+    SELECT t.*, b.basis, a.area_level, i.kind AS indicator_kind, i.unit, i.min_value, i.max_value,
+           make_date(t.year, 12, 31) AS deadline
     FROM ref.targets t
-    JOIN mart.observations o
-      ON o.indicator_code = t.indicator_code
-     AND o.area_code = t.area_code
-     AND year(o.period) = t.year
-     AND core.period_end(o.period, o.freq) <= $reference_date
-    QUALIFY row_number() OVER (PARTITION BY t.target_id ORDER BY o.period DESC) = 1
+    CROSS JOIN bases b
+    JOIN ref.indicators i USING (indicator_code)
+    JOIN ref.areas a USING (area_code)
+),
+candidates AS (
+    SELECT t.target_id, t.basis, o.period, o.time_period, o.value, o.obs_status,
+           core.period_end(o.period, o.freq) AS period_end
+    FROM targets t
+    JOIN mart.observations o ON o.indicator_code = t.indicator_code AND o.area_code = t.area_code
+    WHERE (t.basis = 'latest' OR o.released)
+      AND o.complete
+      AND core.period_end(o.period, o.freq) <= least($reference_date::DATE, t.deadline)
+      AND (t.indicator_kind <> 'ytd' OR year(o.period) = t.year)
+),
+actuals AS (
+    SELECT * FROM candidates
+    QUALIFY row_number() OVER (PARTITION BY target_id, basis ORDER BY period DESC) = 1
+),
+progress AS (
+    SELECT t.*,
+           a.time_period AS actual_period,
+           a.value AS actual,
+           a.obs_status AS actual_obs_status,
+           CASE WHEN t.indicator_kind = 'ytd' THEN NULL ELSE b.time_period END AS run_rate_base_period,
+           CASE WHEN t.indicator_kind = 'ytd' THEN 0 ELSE b.value END AS run_rate_base_value,
+           CASE WHEN t.indicator_kind = 'ytd' THEN month(a.period_end) ELSE 12 END AS run_rate_months,
+           12 * (year(t.deadline) - year(a.period_end)) + month(t.deadline) - month(a.period_end)
+               AS months_to_deadline
+    FROM targets t
+    LEFT JOIN actuals a USING (target_id, basis)
+    LEFT JOIN candidates b
+      ON b.target_id = t.target_id AND b.basis = t.basis AND b.period = (a.period - to_months(12))::DATE
+),
+projected AS (
+    SELECT *,
+           (actual - run_rate_base_value) / run_rate_months AS run_rate_per_month,
+           -- greatest/least skip NULLs: no run-rate must stay no projection
+           CASE WHEN run_rate_base_value IS NOT NULL THEN greatest(min_value, least(max_value,
+               actual + (actual - run_rate_base_value) / run_rate_months * months_to_deadline)) END AS projection
+    FROM progress
+),
+completion AS (
+    SELECT *,
+           CASE WHEN comparison = '>=' THEN 100.0 * actual / target_value
+                WHEN actual > 0 THEN 100.0 * target_value / actual END AS completion_pct,
+           CASE WHEN comparison = '>=' THEN 100.0 * projection / target_value
+                WHEN projection > 0 THEN 100.0 * target_value / projection END AS projected_completion_pct
+    FROM projected
 )
-SELECT t.target_id,
-       t.indicator_code,
-       t.area_code,
-       t.year,
-       t.comparison,
-       t.target_value,
-       l.time_period AS actual_period,
-       l.value AS actual,
-       CASE WHEN t.comparison = '>=' THEN l.value / t.target_value * 100
-            WHEN l.value > 0 THEN t.target_value / l.value * 100 END AS completion_pct,
+SELECT c.target_id,
+       c.basis,
+       c.indicator_code,
+       c.area_code,
+       c.area_level,
+       c.year,
+       c.deadline,
+       c.comparison,
+       c.kind AS target_kind,
+       c.target_value,
+       c.unit,
+       c.actual_period,
+       c.actual,
+       c.actual_obs_status,
+       c.completion_pct,
+       CASE WHEN c.comparison = '>=' THEN greatest(c.target_value - c.actual, 0)
+            ELSE greatest(c.actual - c.target_value, 0) END AS remaining,
        greatest(0, least(100,
-           100.0 * (date_diff('day', make_date(t.year, 1, 1), $reference_date::DATE) + 1)
-                 / date_diff('day', make_date(t.year, 1, 1), make_date(t.year + 1, 1, 1)))) AS time_elapsed_pct,
-       l.n_areas,
-       l.n_areas_expected,
-       t.illustrative,
-       t.source,
+           100.0 * (date_diff('day', make_date(c.year, 1, 1), $reference_date::DATE) + 1)
+                 / date_diff('day', make_date(c.year, 1, 1), make_date(c.year + 1, 1, 1)))) AS time_elapsed_pct,
+       c.run_rate_base_period,
+       c.run_rate_base_value,
+       c.run_rate_per_month,
+       c.projection,
+       c.projected_completion_pct,
+       CASE WHEN c.actual IS NULL THEN 'no_data'
+            WHEN c.completion_pct >= s.on_track_from OR c.projected_completion_pct >= s.on_track_from THEN 'on_track'
+            WHEN c.projected_completion_pct >= s.at_risk_from OR c.projection IS NULL THEN 'at_risk'
+            ELSE 'off_track' END AS status,
+       c.illustrative,
+       c.source,
        $reference_date::DATE AS reference_date
-FROM ref.targets t
-LEFT JOIN latest_in_year l USING (target_id)
-ORDER BY t.target_id;
+FROM completion c
+CROSS JOIN status_thresholds s
+ORDER BY c.year, c.target_id, c.basis;

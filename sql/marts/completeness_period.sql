@@ -1,11 +1,19 @@
--- The completeness board for one month ($period_month): every city × base indicator whose period ends
--- in that month, against the reporting calendar, at $reference_date.
-INSERT INTO mart.completeness
+-- The completeness board for one month ($period_month): every city × base indicator whose period ends in
+-- that month, owed by the indicator's agency of record, against the reporting calendar at the end of
+-- $reference_date (a file received on the due date is on time). Only the agency's values count: a value
+-- withdrawn by the reference date is no value, a pilot's value stands in (filled_by_pilot) but the
+-- agency still owes the cell.
+--   received       the agency's first standing value came by the due date;
+--   received_late  it came after the due date;
+--   rejected       no standing value, and a file of the agency's that carried the cell was rejected;
+--   not_yet_due    nothing yet and the due date has not passed;
+--   missing        nothing by the due date.
+INSERT INTO mart.completeness BY NAME
 WITH expected AS (
     SELECT c.city_code AS area_code, i.indicator_code, i.freq, i.submitter AS expected_from,
            CASE i.freq WHEN 'M' THEN $period_month::DATE
-                       WHEN 'Q' THEN date_trunc('quarter', $period_month::DATE)
-                       ELSE date_trunc('year', $period_month::DATE) END AS period
+                       WHEN 'Q' THEN date_trunc('quarter', $period_month::DATE)::DATE
+                       ELSE date_trunc('year', $period_month::DATE)::DATE END AS period
     FROM ref.cities c CROSS JOIN ref.indicators i
     WHERE NOT i.is_derived
       AND (i.freq = 'M'
@@ -19,31 +27,68 @@ with_due AS (
            k.due_day
     FROM expected e JOIN ref.reporting_calendar k USING (freq)
 ),
-first_received AS (
-    SELECT area_code, indicator_code, period,
-           min(received_at) FILTER (WHERE s.kind = 'agency') AS agency_received_at,
-           min(received_at) AS any_received_at,
-           arg_min(source, received_at) AS first_source
-    FROM core.observations o
-    JOIN (SELECT DISTINCT profile, kind FROM ref.profiles) s ON s.profile = o.source
-    WHERE o.received_at::DATE <= $reference_date::DATE
+-- Each source's values for the expected cells standing at the end of the reference date.
+standing AS (
+    SELECT o.area_code, o.indicator_code, o.period, o.source, o.received_at, p.kind AS source_kind
+    FROM expected e
+    JOIN core.observations o USING (area_code, indicator_code, period)
+    JOIN (SELECT DISTINCT profile, kind FROM ref.profiles) p ON p.profile = o.source
+    LEFT JOIN ops.withdrawals w ON w.submission_id = o.submission_id
+    WHERE o.received_at < $reference_date::DATE + 1
+      AND (w.withdrawn_at IS NULL OR w.withdrawn_at >= $reference_date::DATE + 1)
+),
+agency AS (
+    SELECT s.area_code, s.indicator_code, s.period, min(s.received_at) AS received_at
+    FROM standing s JOIN expected e USING (area_code, indicator_code, period)
+    WHERE s.source = e.expected_from
     GROUP BY ALL
+),
+pilot AS (
+    SELECT area_code, indicator_code, period, arg_min(source, received_at) AS source, min(received_at) AS received_at
+    FROM standing
+    WHERE source_kind = 'pilot'
+    GROUP BY ALL
+),
+rejected AS (
+    SELECT r.area_code, r.indicator_code, r.period,
+           arg_max(s.submission_id, s.received_at) AS submission_id, max(s.received_at) AS rejected_at
+    FROM expected e
+    JOIN ops.rejected_cells r USING (area_code, indicator_code, period)
+    JOIN ops.submissions s ON s.submission_id = r.submission_id AND s.profile = e.expected_from
+    WHERE s.received_at < $reference_date::DATE + 1
+    GROUP BY ALL
+),
+board AS (
+    SELECT w.*,
+           make_date(year(w.due_month_end), month(w.due_month_end), least(w.due_day, day(w.due_month_end)))
+               AS due_date,
+           a.received_at,
+           r.submission_id AS rejected_submission_id,
+           r.rejected_at,
+           p.source AS pilot_source,
+           p.received_at AS pilot_received_at
+    FROM with_due w
+    LEFT JOIN agency a USING (area_code, indicator_code, period)
+    LEFT JOIN rejected r USING (area_code, indicator_code, period)
+    LEFT JOIN pilot p USING (area_code, indicator_code, period)
 )
 SELECT $period_month::DATE AS period_month,
-       w.area_code, w.indicator_code, w.period, w.freq,
-       CASE w.freq WHEN 'M' THEN strftime(w.period, '%Y-%m')
-                   WHEN 'Q' THEN strftime(w.period, '%Y') || '-Q' || quarter(w.period)
-                   ELSE strftime(w.period, '%Y') END AS time_period,
-       w.expected_from,
-       make_date(year(w.due_month_end), month(w.due_month_end), least(w.due_day, day(w.due_month_end))) AS due_date,
-       coalesce(r.agency_received_at, r.any_received_at) AS received_at,
-       CASE WHEN r.agency_received_at IS NOT NULL THEN w.expected_from ELSE r.first_source END AS received_from,
-       CASE WHEN r.agency_received_at IS NOT NULL AND r.agency_received_at::DATE <= due_date THEN 'received'
-            WHEN r.agency_received_at IS NOT NULL THEN 'received_late'
-            WHEN r.any_received_at IS NOT NULL THEN 'filled_by_pilot'
+       area_code, indicator_code, period, freq,
+       mart.time_period(period, freq) AS time_period,
+       expected_from,
+       due_date,
+       received_at,
+       greatest(0, date_diff('day', due_date, coalesce(received_at::DATE, $reference_date::DATE))) AS days_late,
+       CASE WHEN received_at IS NOT NULL AND received_at::DATE <= due_date THEN 'received'
+            WHEN received_at IS NOT NULL THEN 'received_late'
+            WHEN rejected_submission_id IS NOT NULL THEN 'rejected'
             WHEN $reference_date::DATE <= due_date THEN 'not_yet_due'
             ELSE 'missing' END AS status,
+       rejected_submission_id,
+       rejected_at,
+       received_at IS NULL AND pilot_source IS NOT NULL AS filled_by_pilot,
+       pilot_source,
+       pilot_received_at,
        $reference_date::DATE AS reference_date
-FROM with_due w
-LEFT JOIN first_received r USING (area_code, indicator_code, period)
-ORDER BY w.area_code, w.indicator_code;
+FROM board
+ORDER BY area_code, indicator_code;

@@ -32,3 +32,13 @@ CREATE OR REPLACE MACRO mart.time_period(period, freq) AS
 -- (releasing 2023-12 releases December, 2023-Q4 and the year 2023).
 CREATE OR REPLACE MACRO mart.release_month(period, freq) AS
     date_trunc('month', core.period_end(period, freq))::DATE;
+
+-- Growth of a value over a base: in % for levels, in percentage points for rates (unit %), whose change
+-- in % would mislead. Undefined (blank) over a zero base.
+CREATE OR REPLACE MACRO mart.growth_rate(value, base, unit) AS
+    CASE WHEN unit = '%' THEN value - base
+         WHEN base <> 0 THEN 100.0 * (value - base) / abs(base) END;
+
+-- Periods of a frequency in a year, and which of them a period is (1-based).
+CREATE OR REPLACE MACRO mart.periods_per_year(freq) AS CASE freq WHEN 'M' THEN 12 WHEN 'Q' THEN 4 ELSE 1 END;
+CREATE OR REPLACE MACRO mart.period_in_year(period, freq) AS (month(period) - 1) * mart.periods_per_year(freq) // 12 + 1;

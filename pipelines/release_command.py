@@ -1,0 +1,66 @@
+"""`digecon release PERIOD [--by NAME]`: an analyst releases a month, and BI's released views show it.
+
+The release is recorded in the landing zone (who and when), like a withdrawal, so that `digecon rebuild`
+replays it; the pipeline run that follows copies it into ops.releases, rebuilds the marts and publishes.
+Releasing a month releases every period that ends in it: the month, a quarter ending then and, in
+December, the year. A period is released once; values that change afterwards are new vintages, listed
+in mart.revisions (mart.v_released_revisions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sys
+
+from indicators import reference
+from indicators.values import parse_period
+from pipelines import runner
+from pipelines.warehouse import Paths, reference_date_or_today
+
+
+def register(commands) -> None:
+    release = commands.add_parser(
+        "release", help="release a month: its values stop being provisional and enter the BI views")
+    release.add_argument("period", help="the month to release, e.g. 2023-12 (also its quarter and, in December, its year)")
+    release.add_argument("--by", help="who releases it (default: the login name)")
+    release.add_argument("--reference-date", help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
+    release.set_defaults(handler=_handler)
+
+
+def _handler(args) -> int:
+    reference_date = reference_date_or_today(args.reference_date or os.environ.get("DIGECON_REFERENCE_DATE"))
+    return release(Paths.resolve(), args.period, args.by or getpass.getuser(), reference_date)
+
+
+def release(paths: Paths, period_text: str, by: str, reference_date: dt.date,
+            released_at: dt.datetime | None = None) -> int:
+    """Record the release, then run the pipeline so that the marts and the serving DB show it."""
+    month, problem = releasable_month(period_text, reference_date)
+    if problem:
+        print(f"digecon release: {problem}", file=sys.stderr)
+        return 2
+    recorded, is_new = paths.landing_zone().release(month, by, released_at)
+    label = f"{month:%Y-%m}"
+    if not is_new:
+        runner.say(f"digecon: {label} was already released on {recorded.released_at:%Y-%m-%d %H:%M} by"
+                   f" {recorded.released_by}; a changed value needs a new vintage (see mart.revisions).")
+        return 0
+    runner.say(f"digecon: {label} released by {recorded.released_by} at {recorded.released_at:%Y-%m-%d %H:%M};"
+               " rebuilding the marts and publishing …")
+    runner.execute_pipeline(paths, reference_date)
+    runner.say(f"Released values are in mart.v_released_* of {paths.serving_db}")
+    return 0
+
+
+def releasable_month(text: str, reference_date: dt.date) -> tuple[dt.date | None, str | None]:
+    """The month to release, or why it cannot be: not a month, before monitoring began, not over yet."""
+    period = parse_period(text)
+    if period is None or period.freq != "M":
+        return None, f"{text!r} is not a month: write it as 2023-12"
+    if period.start < reference.calendar().first_period:
+        return None, f"{text} is before monitoring began ({reference.calendar().first_period:%Y-%m})"
+    if period.end >= reference_date:
+        return None, f"{text} has not ended by the reference date {reference_date}"
+    return period.start, None

@@ -1,0 +1,36 @@
+-- A region's and the province's count is the sum of their cities' values over n_areas cities; a rate's
+-- numerator and denominator are the sums of its cities' parts. Recomputed from the city rows, so an
+-- aggregate missing, extra or off by more than rounding fails.
+WITH cities AS (
+    SELECT o.*, a.parent_code AS region_code
+    FROM mart.observations o JOIN ref.areas a USING (area_code)
+    WHERE o.area_level = 'city'
+),
+parts AS (
+    SELECT region_code AS area_code, period, indicator_code, value, numerator_value, denominator_value FROM cities
+    UNION ALL
+    SELECT '440000', period, indicator_code, value, numerator_value, denominator_value FROM cities
+),
+expected AS (
+    SELECT area_code, period, indicator_code, count(*) AS n_areas, sum(value) AS value,
+           sum(numerator_value) AS numerator_value, sum(denominator_value) AS denominator_value
+    FROM parts GROUP BY ALL
+),
+aggregates AS (
+    SELECT * FROM mart.observations WHERE area_level <> 'city'
+)
+SELECT coalesce(a.area_code, e.area_code) AS area_code, coalesce(a.period, e.period) AS period,
+       coalesce(a.indicator_code, e.indicator_code) AS indicator_code,
+       a.value, e.value AS sum_of_cities, a.n_areas, e.n_areas AS cities,
+       a.numerator_value, e.numerator_value AS sum_of_numerators,
+       a.denominator_value, e.denominator_value AS sum_of_denominators
+FROM aggregates a
+FULL JOIN expected e USING (area_code, period, indicator_code)
+JOIN ref.indicators i ON i.indicator_code = coalesce(a.indicator_code, e.indicator_code)
+WHERE a.area_code IS NULL OR e.area_code IS NULL
+   OR (NOT i.is_derived AND (a.n_areas <> e.n_areas
+                             OR abs(a.value - e.value) > 1e-9 * greatest(1, abs(e.value))))
+   OR (i.is_derived AND (abs(a.numerator_value - e.numerator_value) > 1e-9 * greatest(1, abs(e.numerator_value))
+                         OR abs(a.denominator_value - e.denominator_value) > 1e-9 * greatest(1, abs(e.denominator_value))
+                         OR abs(a.value - a.numerator_value / a.denominator_value * i.multiplier)
+                            > 1e-9 * greatest(1, abs(a.value))));

@@ -1,0 +1,111 @@
+"""Shared by the mart, release and BI-reader tests: hand-made submissions loaded straight into a build DB
+in a temporary folder (as tests/test_warehouse.py's Loader does), and every mart built from them.
+
+Independent of the sample generator and the validator: a test writes the cells it needs and works out
+the expected figures by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.landing import SHANGHAI, Receipt
+from indicators.reference import period_label
+from indicators.report import Report, RuleResult
+from pipelines import warehouse as wh
+
+SHENZHEN, DONGGUAN, GUANGZHOU, FOSHAN = "440300", "441900", "440100", "440600"
+EAST = {"440500": "Shantou", "441500": "Shanwei", "445100": "Chaozhou", "445200": "Jieyang"}
+REFERENCE_DATE = "2024-01-10"
+
+
+def numbered_marts() -> list[str]:
+    """The marts rebuilt whole on every run, in file order (which is dependency order)."""
+    return [name.removeprefix("marts/").removesuffix(".sql") for name in wh.sql_files("marts")
+            if name.removeprefix("marts/")[0].isdigit()]
+
+
+def shanghai(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+class Loader:
+    """Submissions with hand-made cells (city, period, freq, indicator, value[, note]) into the build DB."""
+
+    def __init__(self, con, paths: wh.Paths):
+        self.con = con
+        self.paths = paths
+        self.next_id = 1
+
+    def submit(self, profile: str, cells: list[tuple], received: str, accepted: bool = True,
+               rules: list[RuleResult] | None = None) -> int:
+        submission_id = self.next_id
+        self.next_id += 1
+        receipt = Receipt(
+            submission_id=submission_id, sha256=f"{submission_id:064x}", profile=profile, submitted_by="test",
+            original_filename=f"{profile}-{submission_id}.csv", stored_name=f"{submission_id}.csv",
+            received_at=shanghai(received), intake_status="received",
+        )
+        rows = [(*cell, None) if len(cell) == 5 else cell for cell in cells]
+        frame = pd.DataFrame(
+            [{"city_code": c, "period": dt.date.fromisoformat(p), "freq": f, "indicator_code": i,
+              "value": float(v), "note": note, "source_row": n + 2, "sheet": None}
+             for n, (c, p, f, i, v, note) in enumerate(rows)],
+            columns=["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"],
+        )
+        report = Report(file=receipt.original_filename, sha256=receipt.sha256, profile=profile,
+                        accepted=accepted, rows=len(cells), observations=len(cells) if accepted else 0,
+                        rule_results=rules or [])
+        archived = self._write_csv(receipt.stored_name, frame)
+        # The validator hands over no observations for a rejected file.
+        wh.load_submission(self.con, receipt, archived, report, frame if accepted else frame.iloc[0:0])
+        return submission_id
+
+    def _write_csv(self, name: str, frame: pd.DataFrame) -> Path:
+        """The file as a submitter would have sent it (long layout), for what reads the archived file."""
+        folder = self.paths.home / "archived"
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = ["城市代码,期间,指标代码,数值"] + [
+            f"{r.city_code},{period_label(r.period, r.freq)},{r.indicator_code},{r.value:g}"
+            for r in frame.itertuples()]
+        path = folder / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def withdraw(self, submission_id: int, at: str, reason: str) -> None:
+        self.con.execute("INSERT INTO ops.withdrawals VALUES (?, ?, 'analyst', ?)",
+                         [submission_id, dt.datetime.fromisoformat(at), reason])
+
+    def release(self, month: str, at: str, by: str = "analyst") -> None:
+        """Record the release in the landing zone, as `digecon release` does, and sync it as a run does."""
+        self.paths.landing_zone().release(dt.date.fromisoformat(month + "-01"), by, shanghai(at))
+        wh.sync_releases(self.con, self.paths.landing_zone())
+
+    def target(self, target_id: str, indicator: str, area: str, year: int, value: float,
+               comparison: str = ">=", kind: str = "count") -> None:
+        """An extra target for a test (ref tables are refreshed from configuration only when a DB opens)."""
+        self.con.execute("INSERT INTO ref.targets VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, 'test')",
+                         [target_id, indicator, area, year, value, comparison, kind])
+
+    def rebuild(self, reference_date: str = REFERENCE_DATE, months: list[str] = ()) -> None:
+        """What a run does after loading: derive, every mart, and the given months' completeness boards."""
+        day = dt.date.fromisoformat(reference_date)
+        wh.derive(self.con)
+        for name in numbered_marts():
+            wh.build_mart(self.con, name, reference_date=day)
+        for month in months:
+            wh.build_period_completeness(self.con, dt.date.fromisoformat(month + "-01"), day)
+
+    def row(self, sql: str, params: list | None = None) -> tuple | None:
+        return self.con.execute(sql, params or []).fetchone()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def mart(self, area: str, indicator: str, period: str, column: str = "value", table: str = "observations"):
+        row = self.row(f"SELECT {column} FROM mart.{table} WHERE area_code = ? AND indicator_code = ?"
+                       " AND period = ?", [area, indicator, dt.date.fromisoformat(period)])
+        return None if row is None else row[0]

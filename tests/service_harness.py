@@ -1,0 +1,61 @@
+"""The real upload service for tests and benchmarks: `digecon serve` in a subprocess, on a free loopback
+port, with its own DIGECON_HOME; ready when the port accepts (uvicorn builds the validator first), and
+stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DIGECON = Path(sys.executable).with_name("digecon")
+START_TIMEOUT = 90  # seconds: importing GX and building its context takes a few
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_service(home: Path, *options: str) -> Iterator[str]:
+    """Start `digecon serve` for `home`, yield its base URL, stop it on exit."""
+    port = free_port()
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "serve.log"
+    env = {**os.environ, "DIGECON_HOME": str(home)}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([str(DIGECON), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(START_TIMEOUT * 10):
+            if _accepts(port):
+                break
+            try:
+                process.wait(timeout=0.1)  # the polling interval, and it notices a server that died
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"digecon serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        else:
+            raise RuntimeError(f"digecon serve did not open port {port}:\n{log_path.read_text()[-3000:]}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,140 @@
+"""The serving DB as BI tools see it: read-only readers during a run, documentation, released views."""
+
+import re
+import threading
+
+import dagster as dg
+import duckdb
+import pytest
+from mart_support import DONGGUAN, SHENZHEN, Loader
+
+from pipelines import warehouse as wh
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{3}")
+
+
+@pytest.fixture
+def paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    (tmp_path / "dagster").mkdir()
+    return wh.Paths.resolve(tmp_path / "home")
+
+
+def published(paths):
+    """A build DB with a little data, rebuilt and published; Shenzhen's June value is 50,000."""
+    with wh.open_build_db(paths) as con:
+        loader = Loader(con, paths)
+        loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
+                                  (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
+                      "2023-03-20 10:00")
+        loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
+                               (DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-05 10:00")
+        loader.release("2023-06", "2023-07-20 09:00")
+        loader.rebuild()
+        wh.publish(con, paths.serving_db)
+        return loader.next_id
+
+
+SHENZHEN_JUNE = ("SELECT value FROM mart.observations WHERE area_code = '440300'"
+                 " AND indicator_code = 'fiveg_base_stations'")
+
+
+def test_a_reader_holds_its_connection_while_a_run_publishes(paths):
+    from pipelines.assets import derived_indicators, mart_assets, pipeline_assets, serving_db
+    from pipelines.checks import pipeline_checks
+    from pipelines.resources import WarehouseResource
+
+    next_id = published(paths)
+    with wh.open_build_db(paths) as con:  # a revision waits in the build DB for the next run
+        loader = Loader(con, paths)
+        loader.next_id = next_id
+        loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 51000)], "2023-07-25 10:00")
+
+    reader = duckdb.connect(str(paths.serving_db), read_only=True)
+    seen: set[float] = set()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    started = threading.Event()
+
+    def keep_reading():
+        cursor = reader.cursor()  # a cursor per thread: DuckDB connections are not shared across threads
+        try:
+            while not stop.is_set():
+                seen.add(cursor.execute(SHENZHEN_JUNE).fetchone()[0])
+                cursor.execute("SELECT count(*) FROM mart.v_released_observations").fetchone()
+                started.set()
+        except Exception as exc:  # noqa: BLE001 - any error the reader meets fails the test
+            errors.append(exc)
+            started.set()
+
+    thread = threading.Thread(target=keep_reading)
+    thread.start()
+    started.wait(timeout=30)
+    try:
+        result = dg.materialize(
+            [*pipeline_assets, *pipeline_checks],
+            selection=dg.AssetSelection.assets(derived_indicators, *mart_assets, serving_db),
+            resources={"warehouse": WarehouseResource(home=str(paths.home), reference_date="2024-01-10")},
+            instance=dg.DagsterInstance.ephemeral(),
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+    assert result.success
+    assert errors == [] and seen == {50000}  # the reader kept its snapshot and never failed
+    assert reader.execute(SHENZHEN_JUNE).fetchone()[0] == 50000
+    reader.close()
+    fresh = duckdb.connect(str(paths.serving_db), read_only=True)
+    assert fresh.execute(SHENZHEN_JUNE).fetchone()[0] == 51000  # reconnecting shows the new snapshot
+    assert fresh.execute("SELECT new_value FROM mart.v_released_revisions").fetchall() == [(51000,)]
+    fresh.close()
+    failed = [(e.check_name, e.severity) for e in result.get_asset_check_evaluations() if not e.passed]
+    # Only two cities reported: the warning that cities are missing, nothing else.
+    assert failed == [("every_city_present", dg.AssetCheckSeverity.WARN)]
+
+
+def test_every_serving_table_view_and_column_is_documented_in_chinese_and_english(paths):
+    published(paths)
+    serving = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        relations = serving.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE NOT internal"
+            " UNION ALL SELECT schema_name, view_name, comment FROM duckdb_views() WHERE NOT internal"
+            " AND schema_name IN ('ref', 'mart')").fetchall()
+        columns = serving.execute(
+            "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns()"
+            " WHERE schema_name IN ('ref', 'mart')").fetchall()
+    finally:
+        serving.close()
+    names = {f"{schema}.{name}" for schema, name, _ in relations}
+    assert {"mart.observations", "mart.growth", "mart.target_progress", "mart.gigabit_city", "mart.completeness",
+            "mart.data_quality", "mart.revisions", "mart.discrepancies", "mart.v_released_observations",
+            "mart.v_released_growth", "mart.v_released_target_progress", "mart.v_released_gigabit_city",
+            "mart.v_released_revisions"} <= names
+    assert {schema for schema, _, _ in relations} == {"ref", "mart"}  # never core or ops
+    undocumented = [f"{s}.{n}" for s, n, comment in relations if not _bilingual(comment)]
+    undocumented += [f"{s}.{t}.{c}" for s, t, c, comment in columns if not _bilingual(comment)]
+    assert undocumented == []
+
+
+def _bilingual(comment):
+    return bool(comment and CJK.search(comment) and LATIN.search(comment))
+
+
+def test_bi_reads_released_views_rounds_half_away_and_opens_with_older_drivers(paths):
+    published(paths)
+    serving = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        assert serving.execute("SELECT DISTINCT time_period FROM mart.v_released_observations").fetchall() == [
+            ("2023-06",)]
+        assert serving.execute("SELECT count(*) FROM mart.v_released_target_progress").fetchone()[0] == \
+            serving.execute("SELECT count(*) FROM ref.targets").fetchone()[0]
+        # 2.675 is 2.67499… in binary: round() says 2.67; official display rounds half away from zero.
+        assert serving.execute("SELECT mart.round_half_away(2.675, 2), mart.round_half_away(-2.675, 2),"
+                               " mart.round_half_away(0.5, 0)").fetchone() == (2.68, -2.68, 1.0)
+        tags = serving.execute("SELECT tags FROM duckdb_databases() WHERE NOT internal").fetchone()[0]
+        assert tags["storage_version"].startswith("v1.2.0")  # readable by DuckDB 1.2+ BI drivers
+    finally:
+        serving.close()

@@ -1,0 +1,482 @@
+"""The monitoring marts against figures worked out by hand from the cells each test submits.
+
+Every expected number is written as the arithmetic that gives it, never copied from the code's output.
+"""
+
+import datetime as dt
+
+import pytest
+from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader
+
+from indicators.report import RuleResult
+from pipelines import warehouse as wh
+
+SHANTOU, SHANWEI, CHAOZHOU, JIEYANG = "440500", "441500", "445100", "445200"  # 粤东, the East region
+SHAOGUAN = "440200"  # 粤北
+
+
+@pytest.fixture
+def loader(tmp_path):
+    paths = wh.Paths.resolve(tmp_path / "home")
+    with wh.open_build_db(paths) as con:
+        yield Loader(con, paths)
+
+
+def day(text):
+    return dt.date.fromisoformat(text)
+
+
+# ------------------------------------------------------------------------------------------ aggregation
+
+def test_counts_sum_over_the_cities_that_reported_and_mark_the_missing_one(loader):
+    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
+                           (SHANWEI, "2023-06-01", "M", "fiveg_base_stations", 1500),
+                           (CHAOZHOU, "2023-06-01", "M", "fiveg_base_stations", 2500)], "2023-07-05 10:00")
+    loader.rebuild()
+    # Jieyang did not report: the East's total is 4,000 + 1,500 + 2,500 over 3 of its 4 cities.
+    row = loader.row("SELECT value, n_areas, n_areas_expected, coverage_pct, complete FROM mart.observations"
+                     " WHERE area_code = 'GD-E' AND indicator_code = 'fiveg_base_stations'")
+    assert row == (8000, 3, 4, 75.0, False)
+    province = loader.row("SELECT value, n_areas, n_areas_expected, coverage_pct FROM mart.observations"
+                          " WHERE area_code = '440000' AND indicator_code = 'fiveg_base_stations'")
+    assert province[:3] == (8000, 3, 21) and province[3] == pytest.approx(100 * 3 / 21)
+    # Blank means not reported: no row for Jieyang, never a zero; no row for a region nobody reported.
+    assert loader.mart(JIEYANG, "fiveg_base_stations", "2023-06-01") is None
+    assert loader.mart("GD-N", "fiveg_base_stations", "2023-06-01") is None
+
+
+def test_a_region_rate_is_the_ratio_of_summed_parts_over_cities_with_both(loader):
+    loader.submit("gdca", [(SHANTOU, "2023-04-01", "Q", "key_venues_total", 100),
+                           (SHANTOU, "2023-04-01", "Q", "key_venues_5g_covered", 90),
+                           (SHANWEI, "2023-04-01", "Q", "key_venues_total", 60),
+                           (SHANWEI, "2023-04-01", "Q", "key_venues_5g_covered", 30),
+                           (CHAOZHOU, "2023-04-01", "Q", "key_venues_5g_covered", 40)],  # no total: one part only
+                  "2023-07-15 10:00")
+    loader.rebuild()
+    rate = loader.row("SELECT value, numerator_value, denominator_value, n_areas FROM mart.observations"
+                      " WHERE area_code = 'GD-E' AND indicator_code = 'key_venue_5g_reach_pct'")
+    # (90 + 30) / (100 + 60) × 100 = 75 %; the mean of the city rates, (90 + 50) / 2 = 70, would be wrong.
+    assert rate == (pytest.approx(75.0), 120, 160, 2)
+    assert loader.mart(SHANWEI, "key_venue_5g_reach_pct", "2023-04-01") == pytest.approx(50.0)
+    assert loader.mart(CHAOZHOU, "key_venue_5g_reach_pct", "2023-04-01") is None
+    # The count itself still sums every city that reported it: 90 + 30 + 40.
+    assert loader.mart("GD-E", "key_venues_5g_covered", "2023-04-01") == 160
+
+
+def test_pue_of_the_province_is_total_over_it_energy(loader):
+    loader.submit("gdiit", [(GUANGZHOU, "2023-04-01", "Q", "dc_total_energy_mwh", 300),
+                            (GUANGZHOU, "2023-04-01", "Q", "dc_it_energy_mwh", 200),
+                            (SHENZHEN, "2023-04-01", "Q", "dc_total_energy_mwh", 260),
+                            (SHENZHEN, "2023-04-01", "Q", "dc_it_energy_mwh", 200),
+                            (SHAOGUAN, "2023-04-01", "Q", "dc_it_energy_mwh", 100)],  # IT energy only
+                   "2023-07-15 10:00")
+    loader.rebuild()
+    # Σtotal / ΣIT = (300 + 260) / (200 + 200) = 1.4, not the mean of 1.5 and 1.3; Shaoguan has one part.
+    assert loader.mart("440000", "dc_pue", "2023-04-01") == pytest.approx(1.4)
+    assert loader.mart("440000", "dc_pue", "2023-04-01", "n_areas") == 2
+    assert loader.mart("GD-N", "dc_pue", "2023-04-01") is None  # no city with both parts: blank
+    assert loader.mart("440000", "dc_it_energy_mwh", "2023-04-01") == 500
+
+
+def test_per_10k_people_of_a_region_uses_summed_population(loader):
+    loader.submit("gdstats", [(SHANTOU, "2022-01-01", "A", "resident_population", 5_000_000),
+                              (SHANWEI, "2022-01-01", "A", "resident_population", 3_000_000)], "2023-03-20 10:00")
+    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
+                           (SHANWEI, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
+    loader.rebuild()
+    # Cities: 4,000 / 500 = 8.0 and 1,500 / 300 = 5.0 per 10,000 people (2023 months divide by 2022's
+    # population). The East: 5,500 / 800 = 6.875, not the mean 6.5.
+    assert loader.mart(SHANTOU, "fiveg_per_10k_people", "2023-06-01") == pytest.approx(8.0)
+    assert loader.mart("GD-E", "fiveg_per_10k_people", "2023-06-01") == pytest.approx(6.875)
+    assert loader.mart(SHANTOU, "fiveg_per_10k_people", "2023-06-01", "denominator_period") == day("2022-01-01")
+
+
+def test_values_stay_provisional_until_released_and_pilot_figures_stay_p(loader):
+    loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
+                           (SHENZHEN, "2023-05-01", "M", "fiveg_base_stations", 49000),
+                           (SHENZHEN, "2023-04-01", "Q", "key_venues_total", 100)], "2023-07-05 10:00")
+    loader.submit("pilot-441900", [(DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-06 10:00")
+    loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
+                              (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)], "2023-03-20 10:00")
+    loader.rebuild()
+    status = "SELECT obs_status, released FROM mart.observations WHERE area_code = ? AND indicator_code = ? AND period = ?"
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("P", False)
+
+    loader.release("2023-06", "2023-07-20 09:00")
+    loader.rebuild()
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("A", True)
+    assert loader.row(status, [SHENZHEN, "key_venues_total", day("2023-04-01")]) == ("A", True)  # Q2 ends in June
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-05-01")]) == ("P", False)
+    # A pilot's figure, and everything resting on it, stays provisional when released.
+    assert loader.row(status, [DONGGUAN, "fiveg_base_stations", day("2023-06-01")]) == ("P", True)
+    assert loader.row(status, [DONGGUAN, "fiveg_per_10k_people", day("2023-06-01")]) == ("P", True)
+    assert loader.row(status, ["GD-PRD", "fiveg_base_stations", day("2023-06-01")]) == ("P", True)
+    assert loader.row(status, [SHENZHEN, "fiveg_per_10k_people", day("2023-06-01")]) == ("A", True)
+
+
+# ------------------------------------------------------------------------------------------------ growth
+
+def growth(loader, area, indicator, period, *columns):
+    return loader.row(f"SELECT {', '.join(columns)} FROM mart.growth WHERE area_code = ? AND indicator_code = ?"
+                      " AND period = ?", [area, indicator, day(period)])
+
+
+def test_period_on_period_and_year_on_year_in_percent_and_points(loader):
+    loader.submit("gdca", [(SHENZHEN, "2022-06-01", "M", "fiveg_base_stations", 40000),
+                           (SHENZHEN, "2023-05-01", "M", "fiveg_base_stations", 48000),
+                           (SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
+                           (SHENZHEN, "2022-06-01", "M", "pon_ports_total", 1000),
+                           (SHENZHEN, "2022-06-01", "M", "pon_ports_10g", 400),
+                           (SHENZHEN, "2023-05-01", "M", "pon_ports_total", 1000),
+                           (SHENZHEN, "2023-05-01", "M", "pon_ports_10g", 500),
+                           (SHENZHEN, "2023-06-01", "M", "pon_ports_total", 1000),
+                           (SHENZHEN, "2023-06-01", "M", "pon_ports_10g", 550)], "2023-07-05 10:00")
+    loader.rebuild()
+    stations = growth(loader, SHENZHEN, "fiveg_base_stations", "2023-06-01", "pop_base_period", "pop_change",
+                      "pop_growth", "yoy_change", "yoy_growth", "growth_unit", "price_basis")
+    # 环比: 50,000 − 48,000 = 2,000, 2,000 / 48,000 = 4.1667 %; 同比: 10,000, 10,000 / 40,000 = 25 %.
+    assert stations == ("2023-05", 2000, pytest.approx(100 * 2000 / 48000), 10000, pytest.approx(25.0), "%", None)
+    share = growth(loader, SHENZHEN, "pon_10g_share_pct", "2023-06-01", "pop_growth", "yoy_growth", "growth_unit")
+    # 55 % against 50 % and 40 %: 5 and 15 percentage points, not 10 % and 37.5 %.
+    assert share == (pytest.approx(5.0), pytest.approx(15.0), "pp")
+
+
+def test_quarterly_flow_year_to_date_and_its_year_on_year(loader):
+    quarters = {"2022-01-01": 100, "2022-04-01": 110, "2022-07-01": 120, "2022-10-01": 130,
+                "2023-01-01": 120, "2023-04-01": 130}
+    loader.submit("gdiit", [(SHENZHEN, q, "Q", "dc_it_energy_mwh", v) for q, v in quarters.items()],
+                  "2023-07-15 10:00")
+    loader.rebuild()
+    ytd = growth(loader, SHENZHEN, "dc_it_energy_mwh", "2023-04-01", "ytd_value", "ytd_base_value", "ytd_change",
+                 "ytd_growth", "ytd_complete")
+    # 2023 H1: 120 + 130 = 250; 2022 H1: 100 + 110 = 210; +40, 40 / 210 = 19.05 %.
+    assert ytd == (250, 210, 40, pytest.approx(100 * 40 / 210), True)
+    # 2023-Q1 against 2022-Q4: −10, −10 / 130 = −7.69 % (环比 crosses the year for a flow).
+    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2023-01-01", "pop_base_period", "pop_growth") == (
+        "2022-Q4", pytest.approx(-100 * 10 / 130))
+    # The year 2022 is complete: 100 + 110 + 120 + 130 = 460 on its closing quarter.
+    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2022-10-01", "annual_value") == (460,)
+
+
+def test_year_to_date_is_blank_when_a_month_is_missing(loader):
+    loader.submit("gdiit", [(SHENZHEN, "2023-01-01", "M", "iiot_identifier_resolutions", 100),
+                            (SHENZHEN, "2023-03-01", "M", "iiot_identifier_resolutions", 300)], "2023-04-05 10:00")
+    loader.rebuild()
+    assert growth(loader, SHENZHEN, "iiot_identifier_resolutions", "2023-01-01", "ytd_value") == (100,)
+    assert growth(loader, SHENZHEN, "iiot_identifier_resolutions", "2023-03-01", "ytd_value") == (None,)
+
+
+def test_a_year_to_date_series_restarts_in_january(loader):
+    loader.submit("gdiit", [(DONGGUAN, "2022-02-01", "M", "enterprises_transformed", 100),
+                            (DONGGUAN, "2022-12-01", "M", "enterprises_transformed", 800),
+                            (DONGGUAN, "2023-01-01", "M", "enterprises_transformed", 50),
+                            (DONGGUAN, "2023-02-01", "M", "enterprises_transformed", 120)], "2023-03-05 10:00")
+    loader.rebuild()
+    # January has no 环比 (against December's 800 it would say −94 %); February's 环比 is the month's 70.
+    assert growth(loader, DONGGUAN, "enterprises_transformed", "2023-01-01", "pop_change") == (None,)
+    feb = growth(loader, DONGGUAN, "enterprises_transformed", "2023-02-01", "pop_change", "pop_growth",
+                 "ytd_value", "ytd_base_value", "ytd_growth")
+    assert feb == (70, pytest.approx(140.0), 120, 100, pytest.approx(20.0))  # 120 against February 2022's 100
+
+
+def test_cagr_over_complete_years_nominal_for_money(loader):
+    loader.submit("gdstats", [(SHENZHEN, "2021-01-01", "A", "gdp", 10000),
+                              (SHENZHEN, "2022-01-01", "A", "gdp", 10500),
+                              (SHENZHEN, "2023-01-01", "A", "gdp", 12100),
+                              (SHENZHEN, "2021-01-01", "A", "de_core_value_added", 1000),
+                              (SHENZHEN, "2022-01-01", "A", "de_core_value_added", 1155),
+                              (SHENZHEN, "2023-01-01", "A", "de_core_value_added", 1452)], "2024-03-20 10:00")
+    loader.submit("gdca", [(SHENZHEN, "2021-12-01", "M", "fiveg_base_stations", 40000),
+                           (SHENZHEN, "2022-12-01", "M", "fiveg_base_stations", 50000),
+                           (SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 60000),
+                           (SHENZHEN, "2023-12-01", "M", "fiveg_base_stations", 62500)], "2024-01-05 10:00")
+    loader.rebuild()
+    gdp = "SELECT cagr_base_year, cagr, yoy_growth, price_basis FROM mart.growth WHERE indicator_code = 'gdp'" \
+          " AND area_code = ? AND period = ?"
+    # (12,100 / 10,000)^(1/2) − 1 = 10 %; 2022 alone: 10,500 / 10,000 − 1 = 5 %; 2023 同比 1,600 / 10,500.
+    assert loader.row(gdp, [SHENZHEN, day("2023-01-01")]) == (2021, pytest.approx(10.0), pytest.approx(100 * 1600 / 10500),
+                                                            "nominal")
+    assert loader.row(gdp, [SHENZHEN, day("2022-01-01")])[:2] == (2021, pytest.approx(5.0))
+    assert loader.row(gdp, [SHENZHEN, day("2021-01-01")])[:2] == (None, None)  # the base year itself
+    # A stock's year is its December: (62,500 / 40,000)^(1/2) − 1 = 25 %; November closes no year.
+    assert growth(loader, SHENZHEN, "fiveg_base_stations", "2023-12-01", "annual_value", "cagr") == (
+        62500, pytest.approx(25.0))
+    assert growth(loader, SHENZHEN, "fiveg_base_stations", "2023-11-01", "cagr") == (None,)
+    # A rate's CAGR is its average change in points a year: 10 % (2021) to 12 % (2023) is 1 pp a year.
+    assert growth(loader, SHENZHEN, "de_core_va_share_pct", "2023-01-01", "cagr", "growth_unit", "price_basis") == (
+        pytest.approx(1.0), "pp", "nominal")
+
+
+def test_a_flow_year_with_a_quarter_missing_is_not_a_cagr_base(loader):
+    loader.submit("gdiit", [(SHENZHEN, q, "Q", "dc_it_energy_mwh", v) for q, v in {
+        "2021-10-01": 90,  # 2021 has only its last quarter: not a complete year
+        "2022-01-01": 100, "2022-04-01": 100, "2022-07-01": 100, "2022-10-01": 100,
+        "2023-01-01": 121, "2023-04-01": 121, "2023-07-01": 121, "2023-10-01": 121}.items()], "2024-01-15 10:00")
+    loader.rebuild()
+    # 2022: 400, 2023: 484: 484 / 400 − 1 = 21 % over one year from the first complete year, 2022.
+    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2023-10-01", "annual_value", "cagr_base_year", "cagr") == (
+        484, 2022, pytest.approx(21.0))
+    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2021-10-01", "annual_value") == (None,)
+
+
+def test_growth_of_a_region_says_whether_both_periods_cover_every_city(loader):
+    cities = [SHANTOU, SHANWEI, CHAOZHOU, JIEYANG]
+    loader.submit("gdca", [(c, "2022-06-01", "M", "fiveg_base_stations", 1000) for c in cities]
+                  + [(c, "2023-06-01", "M", "fiveg_base_stations", 1100) for c in cities[:3]], "2023-07-05 10:00")
+    loader.rebuild()
+    # 3,300 (three cities) against 4,000 (four): −17.5 %, flagged as not like with like.
+    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-06-01", "yoy_growth", "yoy_complete") == (
+        pytest.approx(-17.5), False)
+    assert growth(loader, SHANTOU, "fiveg_base_stations", "2023-06-01", "yoy_growth", "yoy_complete") == (
+        pytest.approx(10.0), True)
+
+
+# -------------------------------------------------------------------------------------- target progress
+
+def progress(loader, target_id, basis="latest"):
+    return loader.row("SELECT actual, completion_pct, time_elapsed_pct, run_rate_per_month, projection,"
+                      " projected_completion_pct, status, remaining FROM mart.target_progress"
+                      " WHERE target_id = ? AND basis = ?", [target_id, basis])
+
+
+def test_completion_time_elapsed_and_run_rate_of_a_year_to_date_count(loader):
+    loader.target("t", "enterprises_transformed", DONGGUAN, 2023, 5000)
+    loader.submit("gdiit", [(DONGGUAN, "2023-06-01", "M", "enterprises_transformed", 2700)], "2023-07-05 10:00")
+    loader.rebuild(reference_date="2023-07-10")
+    actual, done, elapsed, per_month, projection, projected, status, remaining = progress(loader, "t")
+    assert (actual, done, remaining) == (2700, pytest.approx(54.0), 2300)  # 2,700 / 5,000
+    assert elapsed == pytest.approx(100 * 191 / 365)  # 1 January … 10 July 2023 inclusive: 191 of 365 days
+    # Run-rate 2,700 / 6 = 450 a month; December: 2,700 + 450 × 6 = 5,400, 108 % of the target.
+    assert (per_month, projection, projected, status) == (450, 5400, pytest.approx(108.0), "on_track")
+    assert progress(loader, "t", basis="released")[6] == "no_data"  # nothing released yet
+
+
+def test_a_level_projects_its_last_twelve_months_and_stays_within_bounds(loader):
+    loader.target("dg", "yzz_village_coverage_pct", DONGGUAN, 2023, 100, kind="level")
+    loader.target("sz", "yzz_village_coverage_pct", SHENZHEN, 2023, 100, kind="level")
+    loader.submit("gdgsa", [(c, y, "A", "admin_villages_total", 200)
+                            for c in (DONGGUAN, SHENZHEN) for y in ("2021-01-01", "2022-01-01")]
+                  + [(DONGGUAN, "2022-06-01", "M", "admin_villages_yzz", 150),  # 75 %
+                     (DONGGUAN, "2023-06-01", "M", "admin_villages_yzz", 180),  # 90 %
+                     (SHENZHEN, "2022-06-01", "M", "admin_villages_yzz", 150),  # 75 %
+                     (SHENZHEN, "2023-06-01", "M", "admin_villages_yzz", 190)],  # 95 %
+                  "2023-07-05 10:00")
+    loader.rebuild(reference_date="2023-07-10")
+    # Dongguan: +15 points in 12 months, 1.25 a month; six months to go: 90 + 7.5 = 97.5 % → at risk.
+    assert progress(loader, "dg")[3:7] == (pytest.approx(1.25), pytest.approx(97.5), pytest.approx(97.5), "at_risk")
+    # Shenzhen: 95 + 20 / 12 × 6 = 105 % is impossible: the projection stops at 100 % and meets the target.
+    assert progress(loader, "sz")[4:7] == (pytest.approx(100.0), pytest.approx(100.0), "on_track")
+
+
+def test_an_at_most_target_counts_in_reverse(loader):
+    loader.target("pue", "dc_pue", SHENZHEN, 2025, 1.3, comparison="<=", kind="level")
+    loader.submit("gdiit", [(SHENZHEN, "2022-07-01", "Q", "dc_total_energy_mwh", 150),
+                            (SHENZHEN, "2022-07-01", "Q", "dc_it_energy_mwh", 100),
+                            (SHENZHEN, "2023-07-01", "Q", "dc_total_energy_mwh", 140),
+                            (SHENZHEN, "2023-07-01", "Q", "dc_it_energy_mwh", 100)], "2023-10-15 10:00")
+    loader.rebuild()
+    actual, done, elapsed, per_month, projection, projected, status, remaining = progress(loader, "pue")
+    # PUE 1.4 against at most 1.3: 1.3 / 1.4 = 92.86 % done, 0.1 to go; 0 % of 2025 gone at 2024-01-10.
+    assert (actual, done, remaining, elapsed) == (pytest.approx(1.4), pytest.approx(100 * 1.3 / 1.4),
+                                                  pytest.approx(0.1), 0)
+    # Falling 0.1 a year; 27 months from 2023-09-30 to 2025-12-31: 1.4 − 0.1 / 12 × 27 = 1.175 → 110.6 %.
+    assert (per_month, projection) == (pytest.approx(-0.1 / 12), pytest.approx(1.175))
+    assert (projected, status) == (pytest.approx(100 * 1.3 / 1.175), "on_track")
+
+
+@pytest.mark.parametrize("june, expected", [
+    (5000, "on_track"),   # met already (and 10,000 projected)
+    (2500, "on_track"),   # 2,500 × 12 / 6 = 5,000: 100 % exactly
+    (2499, "at_risk"),    # 4,998: 99.96 %
+    (2250, "at_risk"),    # 4,500: 90 % exactly
+    (2249, "off_track"),  # 4,498: 89.96 %
+    (None, "no_data"),
+])
+def test_status_thresholds_at_their_edges(loader, june, expected):
+    loader.target("t", "enterprises_transformed", DONGGUAN, 2023, 5000)
+    if june is not None:
+        loader.submit("gdiit", [(DONGGUAN, "2023-06-01", "M", "enterprises_transformed", june)], "2023-07-05 10:00")
+    loader.rebuild(reference_date="2023-07-10")
+    assert progress(loader, "t")[6] == expected
+
+
+@pytest.mark.parametrize("pue, expected", [
+    (1.2, "on_track"),   # below the ceiling: 1.3 / 1.2 = 108 %
+    (1.3, "on_track"),   # at the ceiling: 100 %
+    (1.44, "at_risk"),   # 1.3 / 1.44 = 90.3 %
+    (1.45, "off_track"),  # 1.3 / 1.45 = 89.7 %
+])
+def test_status_of_an_at_most_target_after_its_deadline(loader, pue, expected):
+    # The year is over and its last quarter is in: the projection is the final value.
+    loader.target("pue", "dc_pue", SHENZHEN, 2023, 1.3, comparison="<=", kind="level")
+    loader.submit("gdiit", [(SHENZHEN, "2022-10-01", "Q", "dc_total_energy_mwh", 150),
+                            (SHENZHEN, "2022-10-01", "Q", "dc_it_energy_mwh", 100),
+                            (SHENZHEN, "2023-10-01", "Q", "dc_total_energy_mwh", pue * 100),
+                            (SHENZHEN, "2023-10-01", "Q", "dc_it_energy_mwh", 100)], "2024-01-15 10:00")
+    loader.rebuild(reference_date="2024-02-01")
+    actual, _, elapsed, _, projection, _, status, _ = progress(loader, "pue")
+    assert (projection, elapsed, status) == (pytest.approx(actual), 100, expected)
+
+
+def test_not_met_without_a_year_earlier_value_is_at_risk(loader):
+    loader.target("t", "villages20_fibre_pct", SHENZHEN, 2023, 100, kind="level")
+    loader.submit("gdca", [(SHENZHEN, "2022-01-01", "A", "villages20_total", 100),
+                           (SHENZHEN, "2023-04-01", "Q", "villages20_fibre", 99)], "2023-07-15 10:00")
+    loader.rebuild()
+    assert progress(loader, "t")[4:7] == (None, None, "at_risk")
+
+
+def test_a_province_target_ignores_totals_that_miss_cities(loader):
+    loader.target("t", "enterprises_transformed", "440000", 2023, 10)
+    loader.submit("gdiit", [(c.code, "2023-05-01", "M", "enterprises_transformed", 1) for c in _cities()],
+                  "2023-06-05 10:00")
+    loader.submit("gdiit", [(DONGGUAN, "2023-06-01", "M", "enterprises_transformed", 5)], "2023-07-05 10:00")
+    loader.rebuild(reference_date="2023-07-10")
+    # June covers one city: May's 21 (all cities) is the actual, not June's 5.
+    assert loader.row("SELECT actual_period, actual FROM mart.target_progress WHERE target_id = 't'"
+                      " AND basis = 'latest'") == ("2023-05", 21)
+
+
+def _cities():
+    from indicators.reference import cities
+    return cities()
+
+
+def test_gigabit_city_compliance_per_indicator(loader):
+    loader.submit("gdca", [(SHENZHEN, "2023-04-01", "Q", "households_total", 1000),
+                           (SHENZHEN, "2023-04-01", "Q", "households_gigabit_covered", 850),  # 85 % ≥ 80
+                           (SHENZHEN, "2023-04-01", "Q", "key_venues_total", 100),
+                           (SHENZHEN, "2023-04-01", "Q", "key_venues_5g_covered", 94),  # 94 % < 95
+                           (SHENZHEN, "2023-06-01", "M", "pon_ports_total", 1000),
+                           (SHENZHEN, "2023-06-01", "M", "pon_ports_10g", 500),  # no threshold
+                           (DONGGUAN, "2023-04-01", "Q", "households_total", 1000),
+                           (DONGGUAN, "2023-04-01", "Q", "households_gigabit_covered", 800)],  # 80 %: at the edge
+                  "2023-07-15 10:00")
+    loader.rebuild()
+    judged = {(area, code): (meets, threshold) for area, code, meets, threshold in loader.rows(
+        "SELECT area_code, indicator_code, meets, threshold FROM mart.gigabit_city WHERE basis = 'latest'")}
+    assert judged[(SHENZHEN, "gigabit_household_coverage_pct")] == (True, 80)
+    assert judged[(SHENZHEN, "key_venue_5g_reach_pct")] == (False, 95)
+    assert judged[(SHENZHEN, "pon_10g_share_pct")] == (None, None)
+    assert judged[(DONGGUAN, "gigabit_household_coverage_pct")] == (True, 80)
+    assert judged[(DONGGUAN, "fiveg_per_10k_people")] == (None, 12)  # no value yet
+    summary = dict(loader.rows("SELECT DISTINCT area_code, meets_all FROM mart.gigabit_city WHERE basis = 'latest'"
+                               " AND area_code IN (?, ?)", [SHENZHEN, DONGGUAN]))
+    assert summary == {SHENZHEN: False, DONGGUAN: None}  # one fails; nothing fails but some are missing
+    assert loader.row("SELECT count(*) FROM mart.gigabit_city WHERE basis = 'latest'")[0] == 21 * 7
+
+
+# ----------------------------------------------------------------------------------------- completeness
+
+def board(loader, area, indicator, period_month="2023-11-01"):
+    return loader.row("SELECT status, due_date, received_at, days_late, rejected_submission_id, filled_by_pilot,"
+                      " pilot_source FROM mart.completeness WHERE area_code = ? AND indicator_code = ?"
+                      " AND period_month = ?", [area, indicator, day(period_month)])
+
+
+def test_completeness_on_time_late_rejected_missing_and_pilot(loader):
+    nov = "2023-11-01"
+
+    def cell(city):
+        return city, nov, "M", "fiveg_base_stations", 100
+
+    loader.submit("gdca", [cell(SHENZHEN)], "2023-12-10 23:59")  # on the due date: on time
+    loader.submit("gdca", [cell(DONGGUAN)], "2023-12-11 00:00")  # a minute later: late
+    rejected = loader.submit("gdca", [cell(GUANGZHOU), cell(SHANTOU)], "2023-12-05 10:00", accepted=False)
+    loader.submit("gdca", [cell(SHANTOU)], "2023-12-12 09:00")  # resent after the rejection, late
+    withdrawn = loader.submit("gdca", [cell(SHANWEI)], "2023-12-01 10:00")
+    loader.withdraw(withdrawn, "2023-12-03 10:00", "wrong month")
+    loader.submit("pilot-441900", [(DONGGUAN, nov, "M", "iiot_identifier_registrations", 5)], "2023-12-06 10:00")
+    loader.submit("pilot-440300", [(SHENZHEN, nov, "M", "fiveg_users", 5)], "2023-12-06 10:00", accepted=False)
+    loader.rebuild(months=["2023-11"])
+
+    due = day("2023-12-10")
+    assert board(loader, SHENZHEN, "fiveg_base_stations")[:4] == ("received", due, dt.datetime(2023, 12, 10, 23, 59), 0)
+    assert board(loader, DONGGUAN, "fiveg_base_stations")[:4] == ("received_late", due, dt.datetime(2023, 12, 11), 1)
+    assert board(loader, GUANGZHOU, "fiveg_base_stations")[:5] == ("rejected", due, None, 31, rejected)
+    assert board(loader, SHANTOU, "fiveg_base_stations")[:5] == ("received_late", due, dt.datetime(2023, 12, 12, 9),
+                                                                 2, rejected)
+    assert board(loader, SHANWEI, "fiveg_base_stations")[0] == "missing"  # its only value was withdrawn
+    assert board(loader, FOSHAN, "fiveg_base_stations")[:4] == ("missing", due, None, 31)  # 2023-12-10 → 2024-01-10
+    # The pilot stands in for gdiit, which still owes the cell; a pilot's rejected file owes nothing.
+    assert board(loader, DONGGUAN, "iiot_identifier_registrations")[0::5] == ("missing", True)
+    assert board(loader, DONGGUAN, "iiot_identifier_registrations")[6] == "pilot-441900"
+    assert board(loader, SHENZHEN, "fiveg_users")[0] == "missing"
+    # Every city × monthly base indicator, owed by its agency of record; no quarterly or annual in November.
+    monthly = loader.row("SELECT count(*) FROM ref.indicators WHERE freq = 'M' AND NOT is_derived")[0]
+    assert loader.row("SELECT count(*), count(DISTINCT freq) FROM mart.completeness") == (21 * monthly, 1)
+
+
+def test_completeness_not_yet_due_on_the_due_date_and_quarter_end_months(loader):
+    loader.rebuild(reference_date="2024-01-10", months=["2023-12"])
+    # December is due 2024-01-10: on that day nothing is missing yet.
+    assert board(loader, SHENZHEN, "fiveg_base_stations", "2023-12-01")[:2] == ("not_yet_due", day("2024-01-10"))
+    # December closes 2023-Q4 (due 2024-01-20) and the year 2023 (due 2024-03-31).
+    assert loader.row("SELECT period, due_date FROM mart.completeness WHERE indicator_code = 'households_total'"
+                      " AND area_code = ?", [SHENZHEN]) == (day("2023-10-01"), day("2024-01-20"))
+    assert loader.row("SELECT period, due_date FROM mart.completeness WHERE indicator_code = 'gdp'"
+                      " AND area_code = ?", [SHENZHEN]) == (day("2023-01-01"), day("2024-03-31"))
+    loader.rebuild(reference_date="2024-01-11", months=["2023-12"])
+    assert board(loader, SHENZHEN, "fiveg_base_stations", "2023-12-01")[:4] == ("missing", day("2024-01-10"), None, 1)
+
+
+# ------------------------------------------------------------------------------- quality, discrepancies
+
+def test_data_quality_per_submission_and_rule(loader):
+    rules = [RuleResult("value_in_range", "error", "validity", evaluated=10, passed=8, failed=1, not_evaluable=1),
+             RuleResult("stock_not_falling", "warning", "history", evaluated=10, passed=8, failed=2)]
+    submission = loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", -1)],
+                               "2023-07-05 10:00", accepted=False, rules=rules)
+    loader.rebuild()
+    rows = loader.rows("SELECT rule, submission_status, evaluated, passed, failed, not_evaluable, pass_rate_pct,"
+                       " blocking FROM mart.data_quality WHERE submission_id = ? ORDER BY rule", [submission])
+    assert rows == [("stock_not_falling", "rejected", 10, 8, 2, 0, pytest.approx(80.0), False),
+                    ("value_in_range", "rejected", 10, 8, 1, 1, pytest.approx(100 * 8 / 9), True)]
+
+
+def test_discrepancies_between_a_pilot_and_the_agency_of_record(loader):
+    loader.submit("gdca", [(SHENZHEN, "2023-09-01", "M", "fiveg_base_stations", 45464),
+                           (SHENZHEN, "2023-08-01", "M", "fiveg_base_stations", 45000)], "2023-10-08 10:00")
+    pilot = loader.submit("pilot-440300", [(SHENZHEN, "2023-09-01", "M", "fiveg_base_stations", 52284),
+                                           (SHENZHEN, "2023-08-01", "M", "fiveg_base_stations", 45000),
+                                           (SHENZHEN, "2023-07-01", "M", "fiveg_base_stations", 44000)],
+                          "2023-10-09 10:00")
+    loader.rebuild()
+    rows = loader.rows("SELECT time_period, agency, agency_value, pilot, pilot_value, pilot_submission_id, gap,"
+                       " gap_pct, differs, used_source, used_value FROM mart.discrepancies ORDER BY period")
+    # 52,284 − 45,464 = 6,820, 15.0 % of the agency's figure; the marts use gdca's. July: the pilot alone.
+    assert rows == [
+        ("2023-08", "gdca", 45000, "pilot-440300", 45000, pilot, 0, 0, False, "gdca", 45000),
+        ("2023-09", "gdca", 45464, "pilot-440300", 52284, pilot, 6820, pytest.approx(100 * 6820 / 45464), True,
+         "gdca", 45464),
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ checks
+
+def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader):
+    from pipelines.checks import failing_rows
+
+    loader.submit("gdca", [(c, "2023-04-01", "Q", code, v) for c in (SHANTOU, SHANWEI)
+                           for code, v in (("key_venues_total", 100), ("key_venues_5g_covered", 90))],
+                  "2023-07-15 10:00")
+    loader.rebuild()
+    names = ["unique_area_period_indicator", "aggregates_equal_city_sums", "rates_within_bounds",
+             "growth_row_per_observation", "every_target_once", "referential_integrity"]
+    assert {name: len(failing_rows(loader.con, name)) for name in names} == dict.fromkeys(names, 0)
+
+    breakages = {
+        "aggregates_equal_city_sums": "UPDATE mart.observations SET value = value + 1 WHERE area_code = 'GD-E'"
+                                      " AND indicator_code = 'key_venues_total'",
+        "rates_within_bounds": "UPDATE mart.observations SET value = 100.5 WHERE area_code = ?"
+                               " AND indicator_code = 'key_venue_5g_reach_pct'",
+        "unique_area_period_indicator": "INSERT INTO mart.observations SELECT * FROM mart.observations"
+                                        " WHERE area_code = ? LIMIT 1",
+        "growth_row_per_observation": "DELETE FROM mart.growth WHERE area_code = ?",
+        "every_target_once": "DELETE FROM mart.target_progress WHERE basis = 'released'",
+    }
+    for name, sql in breakages.items():
+        loader.con.execute(sql, [SHANTOU] if "?" in sql else None)
+        assert len(failing_rows(loader.con, name)) > 0, name
+    # Only two of 21 cities reported: 19 missing for each of the two counts and the rate.
+    assert len(failing_rows(loader.con, "every_city_present")) == 3 * 19

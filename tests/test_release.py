@@ -1,0 +1,144 @@
+"""Releasing a period, and revisions after the release."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+from mart_support import DONGGUAN, SHENZHEN, Loader
+
+from pipelines import warehouse as wh
+
+
+@pytest.fixture
+def paths(tmp_path):
+    return wh.Paths.resolve(tmp_path / "home")
+
+
+def test_release_then_a_revision_after_release(paths):
+    june = "2023-06-01"
+    with wh.open_build_db(paths) as con:
+        loader = Loader(con, paths)
+        first = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000),
+                                       (DONGGUAN, june, "M", "fiveg_base_stations", 9000),
+                                       (SHENZHEN, "2023-05-01", "M", "fiveg_base_stations", 39000)], "2023-07-05 10:00")
+        second = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 41000, "sites commissioned late")],
+                               "2023-07-20 10:00")
+        loader.release("2023-06", "2023-08-01 09:00", by="王分析")
+        audit = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 41500, "annual audit")],
+                              "2023-08-15 10:00")
+        same = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 41500)], "2023-08-16 10:00")
+        loader.withdraw(same, "2023-08-18 10:00", "duplicate")  # falls back to the audit's equal value
+        loader.withdraw(audit, "2023-08-20 10:00", "sent the wrong file")  # back to 41,000
+        loader.submit("pilot-440300", [(SHENZHEN, june, "M", "fiveg_base_stations", 45000)], "2023-08-17 10:00")
+        pilot = loader.submit("pilot-440300", [(SHENZHEN, june, "M", "fiveg_base_stations", 45500)],
+                              "2023-08-19 10:00")
+        loader.rebuild()
+
+        assert loader.row("SELECT released_at, released_by FROM ops.releases") == (dt.datetime(2023, 8, 1, 9), "王分析")
+        assert loader.row("SELECT value, obs_status, released, submission_id FROM mart.observations"
+                          " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations' AND period = ?",
+                          [SHENZHEN, dt.date(2023, 6, 1)]) == (41000, "A", True, second)
+        revisions = loader.rows(
+            "SELECT source, change_type, submission_id, old_value, new_value, change_pct, old_submission_id,"
+            " new_submission_id, reason, affects_marts, after_release FROM mart.revisions ORDER BY changed_at")
+        assert revisions == [
+            # before the release: a revision, but not of a released value
+            ("gdca", "new_vintage", second, 40000, 41000, pytest.approx(2.5), first, second,
+             "sites commissioned late", True, False),
+            # after it: 500 / 41,000 = 1.22 %
+            ("gdca", "new_vintage", audit, 41000, 41500, pytest.approx(100 * 500 / 41000), second, audit,
+             "annual audit", True, True),
+            # the pilot revised its own figure, which the marts do not use (gdca reported the cell)
+            ("pilot-440300", "new_vintage", pilot, 45000, 45500, pytest.approx(100 * 500 / 45000), pilot - 1, pilot,
+             None, False, True),
+            # withdrawing the audit brings back 41,000; withdrawing the equal duplicate changed nothing
+            ("gdca", "withdrawal", audit, 41500, 41000, pytest.approx(-100 * 500 / 41500), audit, second,
+             "sent the wrong file", True, True),
+        ]
+        wh.publish(con, paths.serving_db)
+
+    serving = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        released = serving.execute("SELECT time_period, area_code, value FROM mart.v_released_observations"
+                                   " WHERE indicator_code = 'fiveg_base_stations' AND area_level = 'city'"
+                                   " ORDER BY ALL").fetchall()
+        assert released == [("2023-06", SHENZHEN, 41000), ("2023-06", DONGGUAN, 9000)]  # not May
+        notice = serving.execute("SELECT change_type, old_value, new_value, reason FROM mart.v_released_revisions"
+                                 " ORDER BY changed_at").fetchall()
+        assert notice == [("new_vintage", 41000, 41500, "annual audit"),
+                          ("withdrawal", 41500, 41000, "sent the wrong file")]
+    finally:
+        serving.close()
+
+
+def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
+    landing = paths.landing_zone()
+    release, is_new = landing.release(dt.date(2023, 12, 1), "王分析")
+    assert is_new
+    again, is_new = landing.release(dt.date(2023, 12, 1), "someone else")
+    assert not is_new and again == release  # released once: who and when stay the first release's
+    for _ in range(2):  # the build DB, then a fresh one as `digecon rebuild` makes
+        with wh.open_build_db(paths) as con:
+            wh.sync_releases(con, landing)
+            assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
+                (dt.date(2023, 12, 1), "王分析")]
+        paths.build_db.unlink()
+
+
+def test_only_an_ended_month_can_be_released():
+    from pipelines.release_command import releasable_month
+
+    today = dt.date(2024, 1, 10)
+    assert releasable_month("2023-12", today) == (dt.date(2023, 12, 1), None)
+    assert releasable_month("2023年12月", today) == (dt.date(2023, 12, 1), None)
+    for text, problem in (("2024-01", "has not ended"), ("2023-Q4", "not a month"), ("December", "not a month"),
+                          ("2020-12", "before monitoring began")):
+        month, message = releasable_month(text, today)
+        assert month is None and problem in message
+
+
+@pytest.mark.slow
+def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_released_views(
+        paths, tmp_path, monkeypatch, capsys):
+    import pipelines.assets
+    from pipelines.cli import main
+
+    monkeypatch.setenv("DIGECON_HOME", str(paths.home))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("DIGECON_REFERENCE_DATE", "2024-01-10")
+    # No file waits in the landing zone: the run's intake has nothing for the validator to check.
+    monkeypatch.setattr(pipelines.assets, "shared_validator", lambda: None)
+    with wh.open_build_db(paths) as con:
+        loader = Loader(con, paths)
+        loader.submit("gdca", [(SHENZHEN, "2023-12-01", "M", "fiveg_base_stations", 60000),
+                               (SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 59000),
+                               (SHENZHEN, "2023-10-01", "Q", "key_venues_total", 100)], "2024-01-05 10:00")
+
+    assert main(["release", "2023-12", "--by", "王分析"]) == 0
+    serving = duckdb.connect(str(paths.serving_db), read_only=True)
+    try:
+        released = serving.execute("SELECT DISTINCT time_period, obs_status FROM mart.v_released_observations"
+                                   " ORDER BY ALL").fetchall()
+        assert released == [("2023-12", "A"), ("2023-Q4", "A")]  # not November
+    finally:
+        serving.close()
+    with wh.open_build_db(paths) as con:
+        assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
+            (dt.date(2023, 12, 1), "王分析")]
+
+    capsys.readouterr()
+    assert main(["release", "2023-12", "--by", "someone else"]) == 0
+    assert "already released" in capsys.readouterr().out
+    assert len(paths.landing_zone().releases()) == 1
+    assert main(["release", "2024-01"]) == 2  # not over at the reference date
+
+
+def test_definitions_carry_every_mart_and_its_checks():
+    from pipelines.definitions import defs
+
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"mart_observations", "mart_growth", "mart_target_progress", "mart_gigabit_city", "mart_revisions",
+            "mart_discrepancies", "mart_data_quality", "period_completeness", "serving_db"} <= keys
+    checks = {key.name for check in defs.asset_checks for key in check.check_keys}
+    assert {"aggregates_equal_city_sums", "rates_within_bounds", "every_city_present",
+            "unique_area_period_indicator"} <= checks

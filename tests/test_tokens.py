@@ -1,0 +1,100 @@
+"""Upload tokens: one per person, stored hashed, listed and revoked; every change in the audit log."""
+
+import pytest
+
+from indicators.tokens import AuditLog, TokenError, TokenStore
+from pipelines import cli
+
+
+@pytest.fixture
+def store(tmp_path):
+    return TokenStore.at(tmp_path)
+
+
+def test_a_created_token_authenticates_to_its_person_and_profile(store):
+    token, secret = store.create("pilot-440300", "张三", actor="admin")
+
+    found = store.find(secret)
+    assert (found.token_id, found.profile, found.name, found.active) == (token.token_id, "pilot-440300", "张三", True)
+    assert store.find(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    assert store.find("not-a-token") is None
+
+
+def test_tokens_are_stored_hashed_never_in_clear(store, tmp_path):
+    _, secret = store.create("gdca", "赵六", actor="admin")
+
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "tokens").iterdir())
+    assert secret.encode() not in stored
+    assert not any(secret in line for line in (tmp_path / "audit" / "audit.jsonl").read_text().splitlines())
+
+
+def test_each_person_gets_a_distinct_token(store):
+    first = store.create("pilot-440300", "张三", actor="admin")
+    second = store.create("pilot-440300", "李四", actor="admin")
+
+    assert first[0].token_id != second[0].token_id and first[1] != second[1]
+    assert [t.name for t in store.tokens()] == ["张三", "李四"]
+
+
+def test_a_revoked_token_is_found_but_inactive_and_cannot_be_revoked_twice(store):
+    token, secret = store.create("pilot-441900", "王五", actor="admin")
+
+    store.revoke(token.token_id, actor="admin")
+
+    revoked = store.find(secret)
+    assert not revoked.active and revoked.revoked_by == "admin"
+    with pytest.raises(TokenError) as again:
+        store.revoke(token.token_id, actor="admin")
+    assert "已" in again.value.message_zh and "already" in again.value.message_en
+    with pytest.raises(TokenError):
+        store.revoke("nosuchid", actor="admin")
+
+
+def test_unknown_profile_and_blank_name_are_refused(store):
+    with pytest.raises(TokenError) as unknown:
+        store.create("pilot-440100", "某人", actor="admin")
+    assert "pilot-440300" in unknown.value.message_en  # says which profiles exist
+    with pytest.raises(TokenError):
+        store.create("gdca", "  ", actor="admin")
+
+
+def test_token_changes_are_audited_with_who_when_what(store, tmp_path):
+    token, _ = store.create("gdiit", "钱七", actor="admin")
+    store.revoke(token.token_id, actor="auditor")
+
+    create, revoke = AuditLog.at(tmp_path).entries()
+    assert (create["action"], create["actor"], create["token_id"], create["profile"], create["issued_to"]) == (
+        "token_create", "admin", token.token_id, "gdiit", "钱七")
+    assert (revoke["action"], revoke["actor"], revoke["token_id"]) == ("token_revoke", "auditor", token.token_id)
+    assert create["at"].endswith("+08:00")  # Asia/Shanghai, as every time in the project
+
+
+def test_cli_creates_lists_and_revokes(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+
+    assert cli.main(["token", "create", "--profile", "pilot-440300", "--name", "张三"]) == 0
+    created = capsys.readouterr()
+    secret = created.out.splitlines()[-1]
+    assert secret.startswith("dgc_") and "只显示这一次" in created.err and "only once" in created.err
+    token = TokenStore.at(tmp_path).find(secret)
+
+    assert cli.main(["token", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert token.token_id in listed and "张三" in listed and "active" in listed and secret not in listed
+
+    assert cli.main(["token", "revoke", token.token_id]) == 0
+    capsys.readouterr()
+    assert cli.main(["token", "list"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert not TokenStore.at(tmp_path).find(secret).active
+
+
+def test_cli_errors_are_bilingual(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+
+    assert cli.main(["token", "create", "--profile", "nobody", "--name", "x"]) == 2
+    assert cli.main(["token", "revoke", "nosuchid"]) == 1
+    errors = capsys.readouterr().err
+    assert "错误：没有名为 nobody 的报送方" in errors and "error: there is no submitter profile nobody" in errors
+    assert "没有编号为 nosuchid 的令牌" in errors and "there is no token with id nosuchid" in errors
+    assert "Traceback" not in errors

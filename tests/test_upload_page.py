@@ -1,0 +1,137 @@
+"""The upload page in headless Chromium (Debian's chromium, driven by playwright's client): sign in,
+upload a good file and a bad one, read the report tables, withdraw, download the template."""
+
+import shutil
+
+import openpyxl
+import pytest
+from corpus import LONG_HEADER, write_csv, write_xlsx
+from service_harness import running_service
+
+from indicators.tokens import TokenStore
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def base_url(home):
+    with running_service(home) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(base_url)
+    yield page
+    context.close()
+
+
+def sign_in(page, token: str) -> None:
+    page.fill("#token", token)
+    page.click("#token-form button")
+
+
+def table_rows(page, selector: str) -> list[list[str]]:
+    return [[cell.inner_text() for cell in row.locator("td").all()] for row in page.locator(f"{selector} tbody tr").all()]
+
+
+def test_a_bad_token_is_explained_in_both_languages(page):
+    sign_in(page, "dgc_wrong")
+
+    message = page.locator("#message")
+    message.wait_for()
+    assert "令牌无效" in message.inner_text() and "not valid" in message.inner_text()
+    assert page.locator("#upload").is_hidden()
+
+
+def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
+    _, token = TokenStore.at(home).create("pilot-440300", "张三", actor="test")
+    good = write_csv(tmp_path / "深圳-2023-06.csv", [LONG_HEADER, ["深圳市", "2023-06", "5G基站数", "46400", "个", ""]])
+    bad = write_xlsx(tmp_path / "深圳-错误.xlsx", [
+        LONG_HEADER,
+        ["深圳市", "2023-07", "5G基站数", "46900", "个", ""],
+        ["东莞市", "2023-07", "5G基站数", "9100", "个", ""],
+        ["深圳市", "2023-07", "PON端口总数", "很多", "个", ""],
+    ], title="2023年7月 数据报送表", sheet="数据")
+
+    sign_in(page, token)
+    page.locator("#whoami").wait_for()
+    assert "张三" in page.inner_text("#whoami") and "pilot-440300" in page.inner_text("#whoami")
+
+    page.set_input_files("#file", str(good))
+    page.click("#upload-button")
+    page.wait_for_selector("#verdict[data-status='accepted']")
+    assert "已接收" in page.inner_text("#verdict") and "Accepted" in page.inner_text("#verdict")
+    assert page.locator("#no-findings").is_visible()
+
+    page.set_input_files("#file", str(bad))
+    page.click("#upload-button")
+    page.wait_for_selector("#verdict[data-status='rejected']")
+    assert "已拒收" in page.inner_text("#verdict") and "Rejected" in page.inner_text("#verdict")
+    findings = table_rows(page, "#findings")
+    # Title and blank row above the header: the header is row 3, so the data rows are 4, 5 and 6.
+    by_row = {cells[2]: cells for cells in findings}
+    city = by_row["5"]
+    assert city[0].startswith("错误") and (city[1], city[3], city[4]) == ("数据", "城市", "东莞市")
+    assert "440300" in city[5] and "may only submit" in city[5] and city[6] == "city_out_of_scope"
+    value = by_row["6"]
+    assert (value[1], value[3], value[4]) == ("数据", "数值", "很多")
+    assert [int(cells[2]) for cells in findings] == sorted(int(cells[2]) for cells in findings)
+
+    history = table_rows(page, "#history-table")
+    assert [(row[1], row[4]) for row in history] == [
+        ("深圳-错误.xlsx", "已拒收 rejected"), ("深圳-2023-06.csv", "已接收 accepted")]
+
+
+def test_withdraw_from_the_history(page, home, tmp_path):
+    _, token = TokenStore.at(home).create("pilot-441900", "王五", actor="test")
+    good = write_csv(tmp_path / "东莞.csv", [LONG_HEADER, ["东莞市", "2023-06", "5G基站数", "9100", "个", ""]])
+    sign_in(page, token)
+    page.locator("#whoami").wait_for()
+    page.set_input_files("#file", str(good))
+    page.click("#upload-button")
+    page.wait_for_selector("#verdict[data-status='accepted']")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#history-table tbody tr >> text=撤回 Withdraw")
+
+    page.wait_for_selector("#history-table tbody tr >> text=已撤回 withdrawn")
+    assert "已撤回" in page.inner_text("#message") and "withdrawn" in page.inner_text("#message")
+
+
+def test_template_downloads_from_the_page(page, home, tmp_path):
+    _, token = TokenStore.at(home).create("gdca", "赵六", actor="test")
+    sign_in(page, token)
+    page.locator("#whoami").wait_for()
+
+    with page.expect_download() as download:
+        page.click("#template-button")
+
+    assert download.value.suggested_filename == "digecon-template-gdca.xlsx"
+    saved = tmp_path / "template.xlsx"
+    download.value.save_as(saved)
+    assert openpyxl.load_workbook(saved)["数据"]["A3"].value == "城市"
