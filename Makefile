@@ -15,6 +15,8 @@ install: $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	# An old DuckDB client beside the venv: the test that BI drivers (1.2+) can open the serving file.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/duckdb-1.2 "duckdb==1.2.*"
 	touch $@
 
 run: install

@@ -125,11 +125,11 @@ class LandingZone:
                  received_at.isoformat(), intake_status),
             )
             row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (cursor.lastrowid,)).fetchone()
+            receipt = _receipt(row)
             if report is not None:
-                self._write_once(self.reports_dir / f"{digest}.json",
-                                 json.dumps(report, ensure_ascii=False, indent=2).encode())
+                self.keep_report(receipt, report)
             db.execute("COMMIT")
-        return _receipt(row), True
+        return receipt, True
 
     def withdraw(self, submission_id: int, withdrawn_by: str, reason: str | None = None,
                  withdrawn_at: dt.datetime | None = None) -> Withdrawal:
@@ -175,6 +175,16 @@ class LandingZone:
             rows = db.execute("SELECT * FROM withdrawals ORDER BY submission_id").fetchall()
         return [Withdrawal(r["submission_id"], dt.datetime.fromisoformat(r["withdrawn_at"]),
                            r["withdrawn_by"], r["reason"]) for r in rows]
+
+    def report_of(self, receipt: Receipt) -> dict | None:
+        """The validation report kept beside the file: the verdict the submitter was given."""
+        path = self.reports_dir / f"{receipt.sha256}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def keep_report(self, receipt: Receipt, report: dict) -> None:
+        """Keep a file's first report; later checks (a rebuild) replay it instead of re-judging history."""
+        self._write_once(self.reports_dir / f"{receipt.sha256}.json",
+                         json.dumps(report, ensure_ascii=False, indent=2).encode())
 
     def path_of(self, receipt: Receipt) -> Path:
         return self.files_dir / receipt.stored_name

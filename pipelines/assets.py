@@ -64,11 +64,20 @@ def validated_submissions(context: dg.AssetExecutionContext, landed_submissions:
     validator = shared_validator()
     checked = []
     for receipt in landed_submissions:
+        # A file judged before (at upload, or by an earlier build) keeps that report: its history
+        # warnings were judged against what was served then, so a rebuild reproduces them exactly.
+        kept = landing.report_of(receipt)
         result = validator.check(
             landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
-            history_db=paths.serving_db, reference_date=receipt.received_local.date(),
+            history_db=None if kept else paths.serving_db, reference_date=receipt.received_local.date(),
         )
-        checked.append(CheckedSubmission(receipt, result.report, result.observations))
+        if kept is None:
+            landing.keep_report(receipt, result.report.to_dict())
+        report = result.report if kept is None else Report.from_dict(kept)
+        if report.accepted != result.report.accepted:
+            raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
+                               " its kept report; review the rule change before rebuilding")
+        checked.append(CheckedSubmission(receipt, report, result.observations))
     rejected = [c for c in checked if not c.report.accepted]
     context.add_output_metadata({
         "files_checked": len(checked),
@@ -90,11 +99,13 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     landing = paths.landing_zone()
     loaded = 0
     with wh.open_build_db(paths) as con:
+        # Acts first: each carries its own time, so a replay's as-of comparisons (the revisions recorded at
+        # load) see a withdrawal made before a later file exactly as the original run did.
+        withdrawn = wh.sync_withdrawals(con, landing)
+        released = wh.sync_releases(con, landing)
         for item in validated_submissions:
             loaded += wh.load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
                                          item.observations)
-        withdrawn = wh.sync_withdrawals(con, landing)
-        released = wh.sync_releases(con, landing)
         total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
     return dg.MaterializeResult(metadata={
         "rows_loaded": loaded,

@@ -23,9 +23,11 @@ from pipelines.warehouse import Paths, reference_date_or_today
 def register(commands) -> None:
     release = commands.add_parser(
         "release", help="release a month: its values stop being provisional and enter the BI views")
-    release.add_argument("period", help="the month to release, e.g. 2023-12 (also its quarter and, in December, its year)")
+    release.add_argument("period", help="the month to release, e.g. 2023-12 (with its quarter and, in December,"
+                                         " its year)")
     release.add_argument("--by", help="who releases it (default: the login name)")
-    release.add_argument("--reference-date", help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
+    release.add_argument("--reference-date",
+                         help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
     release.set_defaults(handler=_handler)
 
 
@@ -47,8 +49,8 @@ def release(paths: Paths, period_text: str, by: str, reference_date: dt.date,
         runner.say(f"digecon: {label} was already released on {recorded.released_at:%Y-%m-%d %H:%M} by"
                    f" {recorded.released_by}; a changed value needs a new vintage (see mart.revisions).")
         return 0
-    runner.say(f"digecon: {label} released by {recorded.released_by} at {recorded.released_at:%Y-%m-%d %H:%M};"
-               " rebuilding the marts and publishing …")
+    runner.say(f"digecon: {label} released by {recorded.released_by} at {recorded.released_at:%Y-%m-%d %H:%M};")
+    runner.say("  rebuilding the marts and publishing …")
     runner.execute_pipeline(paths, reference_date)
     runner.say(f"Released values are in mart.v_released_* of {paths.serving_db}")
     return 0

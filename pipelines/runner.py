@@ -163,7 +163,7 @@ def print_summary(paths: Paths) -> None:
         for row in con.execute(
             """SELECT target_id, area_code, comparison, target_value, actual_period, actual,
                       completion_pct, time_elapsed_pct
-               FROM mart.target_progress ORDER BY year, target_id"""
+               FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id"""
         ).fetchall():
             target_id, area, comparison, target, period, actual, done, elapsed = row
             if actual is None:

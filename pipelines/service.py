@@ -433,7 +433,8 @@ def create_app(paths: Paths | None = None, *,
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html")
+        # The page shows submitters' file names and cell values: allow no script but its own.
+        return FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": "default-src 'self'"})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -310,18 +310,20 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
         con.execute("CHECKPOINT serving")
     finally:
         con.execute("DETACH serving")
-    document_serving(staging)
+    document_serving(staging, [table for schema, table in tables if schema == "mart"])
     os.replace(staging, serving_db)
     return counts
 
 
-def document_serving(path: Path) -> None:
-    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the released views, COMMENT ON
-    every table and column in Chinese and English); a view's columns then take the comments of its table's
-    columns (v_released_observations from observations), so each text is written once."""
+def document_serving(path: Path, marts: list[str]) -> None:
+    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the ref tables' comments), then for
+    each published mart sql/serving/mart/<table>.sql (COMMENT ON the table and every column in Chinese and
+    English, and its released view). A view's columns take the comments of its table's columns
+    (v_released_observations from observations), so each text is written once."""
+    scripts = sql_files("serving") + [name for name in sql_files("serving/mart") if Path(name).stem in marts]
     serving = duckdb.connect(str(path))
     try:
-        for name in sql_files("serving"):
+        for name in scripts:
             serving.execute(sql_text(name))
         inherited = serving.execute(
             """SELECT v.schema_name, v.table_name, v.column_name, t.comment

@@ -105,7 +105,7 @@ class Loader:
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
-    def mart(self, area: str, indicator: str, period: str, column: str = "value", table: str = "observations"):
-        row = self.row(f"SELECT {column} FROM mart.{table} WHERE area_code = ? AND indicator_code = ?"
+    def mart(self, area: str, indicator: str, period: str, column: str = "value"):
+        row = self.row(f"SELECT {column} FROM mart.observations WHERE area_code = ? AND indicator_code = ?"
                        " AND period = ?", [area, indicator, dt.date.fromisoformat(period)])
         return None if row is None else row[0]

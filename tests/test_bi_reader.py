@@ -1,7 +1,10 @@
 """The serving DB as BI tools see it: read-only readers during a run, documentation, released views."""
 
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -138,3 +141,20 @@ def test_bi_reads_released_views_rounds_half_away_and_opens_with_older_drivers(p
         assert tags["storage_version"].startswith("v1.2.0")  # readable by DuckDB 1.2+ BI drivers
     finally:
         serving.close()
+
+
+def test_a_duckdb_1_2_driver_reads_the_views_macro_and_comments(paths):
+    old_client = Path(sys.prefix) / "duckdb-1.2"  # installed by `make install` beside the venv
+    assert old_client.exists(), "run `make install`: it puts a DuckDB 1.2 client beside the venv"
+    published(paths)
+    script = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(duckdb.__version__);"
+        " print(c.execute(\"SELECT value FROM mart.v_released_observations WHERE area_code = '440300'"
+        " AND indicator_code = 'fiveg_base_stations'\").fetchone()[0]);"
+        " print(c.execute('SELECT mart.round_half_away(2.675, 2)').fetchone()[0]);"
+        " print(c.execute(\"SELECT comment FROM duckdb_columns() WHERE table_name = 'v_released_growth'"
+        " AND column_name = 'yoy_growth'\").fetchone()[0])")
+    out = subprocess.run([sys.executable, "-c", script, str(paths.serving_db)], check=True, text=True,
+                         capture_output=True, env={"PYTHONPATH": str(old_client)}).stdout.splitlines()
+    assert out[0].startswith("1.2.") and float(out[1]) == 50000 and float(out[2]) == 2.68
+    assert out[3].startswith("同比增长")

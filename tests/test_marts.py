@@ -298,6 +298,9 @@ def test_status_thresholds_at_their_edges(loader, june, expected):
         loader.submit("gdiit", [(DONGGUAN, "2023-06-01", "M", "enterprises_transformed", june)], "2023-07-05 10:00")
     loader.rebuild(reference_date="2023-07-10")
     assert progress(loader, "t")[6] == expected
+    if june is None:  # nothing to project and nothing to measure what remains against
+        assert progress(loader, "t") == (None, None, pytest.approx(100 * 191 / 365), None, None, None, "no_data",
+                                         None)
 
 
 @pytest.mark.parametrize("pue, expected", [

@@ -101,6 +101,7 @@ def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
     value = by_row["6"]
     assert (value[1], value[3], value[4]) == ("数据", "数值", "很多")
     assert [int(cells[2]) for cells in findings] == sorted(int(cells[2]) for cells in findings)
+    assert "loads nothing" in page.inner_text("#changes-note")
 
     history = table_rows(page, "#history-table")
     assert [(row[1], row[4]) for row in history] == [

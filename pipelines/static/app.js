@@ -144,7 +144,7 @@ function showSubmission(submission) {
   for (const [label, value] of facts) summary.append(element("dt", label), element("dd", value));
 
   showFindings(report ? [...report.errors, ...report.warnings] : []);
-  showChanges(report ? report.changes : null);
+  showChanges(report);
   byId("result").hidden = false;
 }
 
@@ -169,11 +169,15 @@ function showFindings(findings) {
   byId("no-findings").hidden = findings.length !== 0;
 }
 
-function showChanges(changes) {
+function showChanges(report) {
+  const changes = report ? report.changes : null;
   const note = byId("changes-note");
   const body = byId("changes").querySelector("tbody");
   body.replaceChildren();
-  if (changes === null || changes === undefined) {
+  if (report && !report.accepted) {
+    note.replaceChildren(element("span", "文件被拒收，不装载任何数据，已发布的数值不变。"),
+                         element("span", " A rejected file loads nothing: the published values stay as they are.", "en"));
+  } else if (changes === null || changes === undefined) {
     note.replaceChildren(element("span", "尚无已发布的数据可供比较。"),
                          element("span", " Nothing published yet to compare with.", "en"));
   } else if (changes.length === 0) {

@@ -31,6 +31,7 @@ WHERE a.area_code IS NULL OR e.area_code IS NULL
    OR (NOT i.is_derived AND (a.n_areas <> e.n_areas
                              OR abs(a.value - e.value) > 1e-9 * greatest(1, abs(e.value))))
    OR (i.is_derived AND (abs(a.numerator_value - e.numerator_value) > 1e-9 * greatest(1, abs(e.numerator_value))
-                         OR abs(a.denominator_value - e.denominator_value) > 1e-9 * greatest(1, abs(e.denominator_value))
+                         OR abs(a.denominator_value - e.denominator_value)
+                            > 1e-9 * greatest(1, abs(e.denominator_value))
                          OR abs(a.value - a.numerator_value / a.denominator_value * i.multiplier)
                             > 1e-9 * greatest(1, abs(a.value))));

@@ -25,7 +25,8 @@ city_base AS (
     FROM latest
 ),
 aggregate_base AS (
-    SELECT a.area_code, b.period, b.freq, b.indicator_code, sum(b.value) AS value, 'aggregate' AS source,
+    SELECT a.area_code, b.period, b.freq, b.indicator_code, mart.exact_sum(b.value) AS value,
+           'aggregate' AS source,
            bool_and(b.from_source_of_record) AS from_source_of_record, count(*) AS n_areas
     FROM city_base b JOIN aggregation_areas a ON a.city_code = b.area_code
     GROUP BY ALL
@@ -48,13 +49,15 @@ city_derived AS (
 ),
 aggregate_derived AS (
     SELECT a.area_code, p.period, p.freq, p.indicator_code,
-           sum(p.numerator_value) / sum(p.denominator_value) * any_value(p.multiplier) AS value,
-           sum(p.numerator_value) AS numerator_value, sum(p.denominator_value) AS denominator_value,
+           mart.exact_sum(p.numerator_value) / mart.exact_sum(p.denominator_value) * any_value(p.multiplier)
+               AS value,
+           mart.exact_sum(p.numerator_value) AS numerator_value,
+           mart.exact_sum(p.denominator_value) AS denominator_value,
            'aggregate' AS source, bool_and(p.from_source_of_record) AS from_source_of_record,
            count(*) AS n_areas
     FROM pairs p JOIN aggregation_areas a ON a.city_code = p.area_code
     GROUP BY ALL
-    HAVING sum(p.denominator_value) > 0
+    HAVING mart.exact_sum(p.denominator_value) > 0
 ),
 all_values AS (
     SELECT * FROM city_base

@@ -28,8 +28,9 @@ with_ytd AS (
            CASE WHEN kind = 'ytd' THEN value
                 WHEN NOT summed_in_year THEN NULL
                 WHEN count(*) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
-                WHEN numerator_value IS NULL THEN sum(value) OVER year_so_far
-                ELSE sum(numerator_value) OVER year_so_far / sum(denominator_value) OVER year_so_far * multiplier
+                WHEN numerator_value IS NULL THEN mart.exact_sum(value) OVER year_so_far
+                ELSE mart.exact_sum(numerator_value) OVER year_so_far
+                     / mart.exact_sum(denominator_value) OVER year_so_far * multiplier
            END AS ytd_value,
            CASE WHEN kind = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
            CASE WHEN kind = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released

@@ -60,9 +60,11 @@ progress AS (
 projected AS (
     SELECT *,
            (actual - run_rate_base_value) / run_rate_months AS run_rate_per_month,
-           -- greatest/least skip NULLs: no run-rate must stay no projection
-           CASE WHEN run_rate_base_value IS NOT NULL THEN greatest(min_value, least(max_value,
-               actual + (actual - run_rate_base_value) / run_rate_months * months_to_deadline)) END AS projection
+           -- greatest/least skip NULLs: no actual or no run-rate must stay no projection
+           CASE WHEN actual IS NOT NULL AND run_rate_base_value IS NOT NULL
+                THEN greatest(min_value, least(max_value,
+                         actual + (actual - run_rate_base_value) / run_rate_months * months_to_deadline)) END
+               AS projection
     FROM progress
 ),
 completion AS (
@@ -88,7 +90,8 @@ SELECT c.target_id,
        c.actual,
        c.actual_obs_status,
        c.completion_pct,
-       CASE WHEN c.comparison = '>=' THEN greatest(c.target_value - c.actual, 0)
+       CASE WHEN c.actual IS NULL THEN NULL
+            WHEN c.comparison = '>=' THEN greatest(c.target_value - c.actual, 0)
             ELSE greatest(c.actual - c.target_value, 0) END AS remaining,
        greatest(0, least(100,
            100.0 * (date_diff('day', make_date(c.year, 1, 1), $reference_date::DATE) + 1)
@@ -99,7 +102,8 @@ SELECT c.target_id,
        c.projection,
        c.projected_completion_pct,
        CASE WHEN c.actual IS NULL THEN 'no_data'
-            WHEN c.completion_pct >= s.on_track_from OR c.projected_completion_pct >= s.on_track_from THEN 'on_track'
+            WHEN c.completion_pct >= s.on_track_from
+              OR c.projected_completion_pct >= s.on_track_from THEN 'on_track'
             WHEN c.projected_completion_pct >= s.at_risk_from OR c.projection IS NULL THEN 'at_risk'
             ELSE 'off_track' END AS status,
        c.illustrative,

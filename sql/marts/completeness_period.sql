@@ -44,7 +44,8 @@ agency AS (
     GROUP BY ALL
 ),
 pilot AS (
-    SELECT area_code, indicator_code, period, arg_min(source, received_at) AS source, min(received_at) AS received_at
+    SELECT area_code, indicator_code, period, arg_min(source, received_at) AS source,
+           min(received_at) AS received_at
     FROM standing
     WHERE source_kind = 'pilot'
     GROUP BY ALL

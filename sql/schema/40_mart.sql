@@ -41,4 +41,9 @@ CREATE OR REPLACE MACRO mart.growth_rate(value, base, unit) AS
 
 -- Periods of a frequency in a year, and which of them a period is (1-based).
 CREATE OR REPLACE MACRO mart.periods_per_year(freq) AS CASE freq WHEN 'M' THEN 12 WHEN 'Q' THEN 4 ELSE 1 END;
-CREATE OR REPLACE MACRO mart.period_in_year(period, freq) AS (month(period) - 1) * mart.periods_per_year(freq) // 12 + 1;
+CREATE OR REPLACE MACRO mart.period_in_year(period, freq) AS
+    (month(period) - 1) * mart.periods_per_year(freq) // 12 + 1;
+
+-- The sum of submitted values as exact decimals: the same total whatever order a parallel aggregation
+-- adds them in (a DOUBLE sum can differ in its last bits between runs, and a rebuild must match).
+CREATE OR REPLACE MACRO mart.exact_sum(x) AS sum(x::DECIMAL(38, 10))::DOUBLE;

@@ -1,0 +1,40 @@
+-- mart.growth: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+
+COMMENT ON TABLE mart.growth IS '增长：环比、同比、年初至今累计及同比、复合年均增长率；比率以百分点计，现价指标为名义增长 / Growth: period-on-period, year-on-year, year to date, CAGR; rates in percentage points, current-price series nominal';
+COMMENT ON COLUMN mart.growth.area_code IS '地区代码 / Area code';
+COMMENT ON COLUMN mart.growth.area_level IS '地区层级 / Area level';
+COMMENT ON COLUMN mart.growth.period IS '报告期首日 / First day of the period';
+COMMENT ON COLUMN mart.growth.freq IS '频度 / Frequency';
+COMMENT ON COLUMN mart.growth.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
+COMMENT ON COLUMN mart.growth.indicator_code IS '指标代码 / Indicator code';
+COMMENT ON COLUMN mart.growth.kind IS '指标类型：stock、flow、ytd、rate / Indicator kind: stock, flow, ytd or rate';
+COMMENT ON COLUMN mart.growth.unit IS '计量单位 / Unit of measure';
+COMMENT ON COLUMN mart.growth.value IS '本期数值 / Value of the period';
+COMMENT ON COLUMN mart.growth.n_areas IS '本期覆盖城市数 / Cities the value covers';
+COMMENT ON COLUMN mart.growth.n_areas_expected IS '应有城市数 / Cities the area has';
+COMMENT ON COLUMN mart.growth.complete IS '本期是否覆盖全部城市 / The value covers every city';
+COMMENT ON COLUMN mart.growth.growth_unit IS '增长单位：% 百分比，pp 百分点（比率指标） / Unit of the growth columns: % or pp (percentage points, for rates)';
+COMMENT ON COLUMN mart.growth.price_basis IS '价格口径：nominal 名义（现价），空为不适用 / Price basis: nominal (current prices); blank where not applicable';
+COMMENT ON COLUMN mart.growth.pop_base_period IS '环比基期 / Base period of the period-on-period change';
+COMMENT ON COLUMN mart.growth.pop_base_value IS '环比基期数值 / Value of the previous period';
+COMMENT ON COLUMN mart.growth.pop_change IS '环比增减量 / Period-on-period change (absolute)';
+COMMENT ON COLUMN mart.growth.pop_growth IS '环比增长（%，比率为百分点） / Period-on-period growth (%, percentage points for rates)';
+COMMENT ON COLUMN mart.growth.pop_complete IS '环比两期是否均覆盖全部城市 / Both periods cover every city';
+COMMENT ON COLUMN mart.growth.yoy_base_value IS '上年同期数值 / Value of the same period a year earlier';
+COMMENT ON COLUMN mart.growth.yoy_change IS '同比增减量 / Year-on-year change (absolute)';
+COMMENT ON COLUMN mart.growth.yoy_growth IS '同比增长（%，比率为百分点） / Year-on-year growth (%, percentage points for rates)';
+COMMENT ON COLUMN mart.growth.yoy_complete IS '同比两期是否均覆盖全部城市 / Both periods cover every city';
+COMMENT ON COLUMN mart.growth.ytd_value IS '年初至今累计（流量指标；缺期为空） / Year to date (flows; blank if a period so far is missing)';
+COMMENT ON COLUMN mart.growth.ytd_base_value IS '上年同期累计 / Year to date over the same span a year earlier';
+COMMENT ON COLUMN mart.growth.ytd_change IS '累计同比增减量 / Year-to-date change on a year earlier (absolute)';
+COMMENT ON COLUMN mart.growth.ytd_growth IS '累计同比增长（%） / Year-to-date growth on a year earlier (%)';
+COMMENT ON COLUMN mart.growth.ytd_complete IS '累计所用各期是否均覆盖全部城市 / Every period in the year-to-date figures covers every city';
+COMMENT ON COLUMN mart.growth.annual_value IS '全年值（完整年度；存量取年末，流量取全年合计） / Value of the complete year (a stock''s year-end level, a flow''s full-year sum)';
+COMMENT ON COLUMN mart.growth.cagr_base_year IS '复合增长率基年（该序列首个完整年度） / Base year of the CAGR (the series'' first complete year)';
+COMMENT ON COLUMN mart.growth.cagr_base_value IS '基年全年值 / Value of the base year';
+COMMENT ON COLUMN mart.growth.cagr IS '复合年均增长率（%；比率为年均增减百分点） / Compound annual growth rate (%; for rates the average change in points a year)';
+COMMENT ON COLUMN mart.growth.released IS '所用数值是否均已发布 / Every value the row uses has been released';
+
+CREATE OR REPLACE VIEW mart.v_released_growth AS
+    SELECT * FROM mart.growth WHERE released;
+COMMENT ON VIEW mart.v_released_growth IS '已发布数值的增长 / Growth computed from released values only';

@@ -1,0 +1,33 @@
+-- mart.target_progress: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+
+COMMENT ON TABLE mart.target_progress IS '目标进度：实际值、完成率、时间进度、按当前速度预计、状态；basis 区分已发布口径与最新口径 / Target progress: actual, completion, time elapsed, run-rate projection, status; basis tells released values from latest values';
+COMMENT ON COLUMN mart.target_progress.target_id IS '目标代码 / Target id';
+COMMENT ON COLUMN mart.target_progress.basis IS '口径：released 仅已发布数据、latest 含初步数据的最新值 / Basis: released (released values only) or latest (including provisional values)';
+COMMENT ON COLUMN mart.target_progress.indicator_code IS '考核指标代码 / Indicator';
+COMMENT ON COLUMN mart.target_progress.area_code IS '地区代码 / Area code';
+COMMENT ON COLUMN mart.target_progress.area_level IS '地区层级 / Area level';
+COMMENT ON COLUMN mart.target_progress.year IS '目标年份 / Target year';
+COMMENT ON COLUMN mart.target_progress.deadline IS '目标截止日（目标年12月31日） / Deadline (31 December of the target year)';
+COMMENT ON COLUMN mart.target_progress.comparison IS '比较方向：>= 不低于、<= 不高于（反向计算） / Comparison: >= at least, <= at most (counts in reverse)';
+COMMENT ON COLUMN mart.target_progress.target_kind IS '目标类型：count 数量、level 水平 / Target kind: count or level';
+COMMENT ON COLUMN mart.target_progress.target_value IS '目标值 / Target value';
+COMMENT ON COLUMN mart.target_progress.unit IS '计量单位 / Unit of measure';
+COMMENT ON COLUMN mart.target_progress.actual_period IS '实际值所属期别 / Period of the actual value';
+COMMENT ON COLUMN mart.target_progress.actual IS '实际值：截至参考日和截止日、覆盖全部城市的最新值 / Actual: the latest value covering every city whose period ends by the reference date and the deadline';
+COMMENT ON COLUMN mart.target_progress.actual_obs_status IS '实际值的观测状态（SDMX） / Observation status of the actual value (SDMX)';
+COMMENT ON COLUMN mart.target_progress.completion_pct IS '完成率（%）：实际/目标；<= 目标为目标/实际 / Completion (%): actual / target; for a <= target, target / actual';
+COMMENT ON COLUMN mart.target_progress.remaining IS '距目标尚差（已达成为0） / Still to go to reach the target (0 once met)';
+COMMENT ON COLUMN mart.target_progress.time_elapsed_pct IS '时间进度（%）：参考日当日结束时目标年已过天数占比 / Time elapsed (%): share of the target year gone by at the end of the reference date';
+COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期：12个月前的期别（年初至今累计指标为空，自年初0起算） / Base period of the run-rate: 12 months earlier (blank for a year-to-date series, which starts from 0 in January)';
+COMMENT ON COLUMN mart.target_progress.run_rate_base_value IS '速度基期数值 / Value at the base of the run-rate';
+COMMENT ON COLUMN mart.target_progress.run_rate_per_month IS '月均变化（当前速度） / Run-rate: change per month';
+COMMENT ON COLUMN mart.target_progress.projection IS '按当前速度预计截止日数值（限于指标合理范围） / Projected value at the deadline at the run-rate (kept within the indicator''s bounds)';
+COMMENT ON COLUMN mart.target_progress.projected_completion_pct IS '预计完成率（%） / Projected completion (%)';
+COMMENT ON COLUMN mart.target_progress.status IS '状态：on_track 可完成（已完成或预计完成率≥100%）、at_risk 有风险（预计完成率≥90%或无法测算）、off_track 难完成（<90%）、no_data 尚无覆盖全部城市的数据 / Status: on_track (met, or projected completion >= 100 %), at_risk (>= 90 %, or no run-rate), off_track (< 90 %), no_data (no value covering every city yet)';
+COMMENT ON COLUMN mart.target_progress.illustrative IS '是否示意性目标 / Illustrative target (no public source)';
+COMMENT ON COLUMN mart.target_progress.source IS '目标出处 / Source of the target';
+COMMENT ON COLUMN mart.target_progress.reference_date IS '参考日（视为“今天”） / Reference date (what counts as today)';
+
+CREATE OR REPLACE VIEW mart.v_released_target_progress AS
+    SELECT * EXCLUDE (basis) FROM mart.target_progress WHERE basis = 'released';
+COMMENT ON VIEW mart.v_released_target_progress IS '按已发布数值计算的目标进度 / Target progress on released values';
