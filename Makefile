@@ -14,9 +14,9 @@ install: $(BIN)/.installed
 # Reinstalls only when the dependencies change; the package itself is installed editable.
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e ".[test]"
 	# An old DuckDB client beside the venv: the test that BI drivers (1.2+) can open the serving file.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/duckdb-1.2 "duckdb==1.2.*"
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps --target $(VENV)/duckdb-1.2 "duckdb==1.2.*"
 	touch $@
 
 run: install

@@ -108,7 +108,7 @@ class Target:
     year: int
     value: float
     comparison: str  # ">=" or "<="
-    kind: str  # count or level
+    kind: str  # count, level, or increase (added within the target year)
     illustrative: bool
     source: str
 

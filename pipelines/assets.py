@@ -101,8 +101,7 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     with wh.open_build_db(paths) as con:
         # Acts first: each carries its own time, so a replay's as-of comparisons (the revisions recorded at
         # load) see a withdrawal made before a later file exactly as the original run did.
-        withdrawn = wh.sync_withdrawals(con, landing)
-        released = wh.sync_releases(con, landing)
+        acts = wh.sync_landing_acts(con, landing)
         for item in validated_submissions:
             loaded += wh.load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
                                          item.observations)
@@ -110,8 +109,8 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     return dg.MaterializeResult(metadata={
         "rows_loaded": loaded,
         "rows_rejected": sum(c.report.rows for c in validated_submissions if not c.report.accepted),
-        "withdrawals_recorded": withdrawn,
-        "releases_recorded": released,
+        "withdrawals_recorded": acts["ops.withdrawals"],
+        "releases_recorded": acts["ops.releases"],
         "observations_all_vintages": total,
     })
 

@@ -162,15 +162,16 @@ def print_summary(paths: Paths) -> None:
         say("Target progress / 目标进度")
         for row in con.execute(
             """SELECT target_id, area_code, comparison, target_value, actual_period, actual,
-                      completion_pct, time_elapsed_pct
+                      completion_pct, time_elapsed_pct, status
                FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id"""
         ).fetchall():
-            target_id, area, comparison, target, period, actual, done, elapsed = row
+            target_id, area, comparison, target, period, actual, done, elapsed, status = row
             if actual is None:
                 say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  no data yet / 暂无数据")
                 continue
             say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {actual:>11,.1f} ({period})"
-                f"  {round_half_away(done, 1):>6.1f}% done, {round_half_away(elapsed, 1):.1f}% of time")
+                f"  {round_half_away(done, 1):>6.1f}% done, {round_half_away(elapsed, 1):>5.1f}% of time"
+                f"  {status}")
     finally:
         con.close()
     say("")

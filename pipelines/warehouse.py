@@ -228,29 +228,23 @@ def cells_carried(path: Path, name: str) -> pd.DataFrame:
     }, columns=columns)
 
 
-def sync_withdrawals(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> int:
-    """Copy withdrawals recorded in the landing zone that the build DB does not have yet."""
-    known = {r[0] for r in con.execute("SELECT submission_id FROM ops.withdrawals").fetchall()}
-    new = [w for w in landing.withdrawals() if w.submission_id not in known]
-    for w in new:
-        con.execute(
-            "INSERT INTO ops.withdrawals VALUES ($id, $at, $by, $reason)",
-            dict(id=w.submission_id, at=w.withdrawn_at.astimezone(SHANGHAI).replace(tzinfo=None),
-                 by=w.withdrawn_by, reason=w.reason),
-        )
-    return len(new)
+def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> dict[str, int]:
+    """Copy the withdrawals and releases recorded in the landing zone that the build DB lacks yet."""
+    def local(moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(SHANGHAI).replace(tzinfo=None)
 
-
-def sync_releases(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> int:
-    """Copy releases recorded in the landing zone (by `digecon release`) that the build DB lacks."""
-    known = {r[0] for r in con.execute("SELECT period FROM ops.releases").fetchall()}
-    new = [r for r in landing.releases() if r.period not in known]
-    for r in new:
-        con.execute(
-            "INSERT INTO ops.releases VALUES ($period, $at, $by)",
-            {"period": r.period, "at": r.released_at.astimezone(SHANGHAI).replace(tzinfo=None), "by": r.released_by},
-        )
-    return len(new)
+    acts = {
+        "ops.withdrawals": [(w.submission_id, local(w.withdrawn_at), w.withdrawn_by, w.reason)
+                            for w in landing.withdrawals()],
+        "ops.releases": [(r.period, local(r.released_at), r.released_by) for r in landing.releases()],
+    }
+    added = {}
+    for table, rows in acts.items():
+        before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for row in rows:  # a few rows: an act already copied is ignored by its primary key
+            con.execute(f"INSERT OR IGNORE INTO {table} VALUES ({', '.join('?' * len(row))})", row)
+        added[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+    return added
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> int:

@@ -82,7 +82,7 @@ class Loader:
     def release(self, month: str, at: str, by: str = "analyst") -> None:
         """Record the release in the landing zone, as `digecon release` does, and sync it as a run does."""
         self.paths.landing_zone().release(dt.date.fromisoformat(month + "-01"), by, shanghai(at))
-        wh.sync_releases(self.con, self.paths.landing_zone())
+        wh.sync_landing_acts(self.con, self.paths.landing_zone())
 
     def target(self, target_id: str, indicator: str, area: str, year: int, value: float,
                comparison: str = ">=", kind: str = "count") -> None:

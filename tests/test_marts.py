@@ -268,6 +268,20 @@ def test_a_level_projects_its_last_twelve_months_and_stays_within_bounds(loader)
     assert progress(loader, "sz")[4:7] == (pytest.approx(100.0), pytest.approx(100.0), "on_track")
 
 
+def test_an_increase_target_counts_what_was_added_within_the_year(loader):
+    # "带动10万家中小企业上云" in 2023: SMEs added during the year, not the cumulative stock.
+    loader.target("t", "smes_on_cloud", DONGGUAN, 2023, 1000, kind="increase")
+    loader.submit("gdiit", [(DONGGUAN, "2022-10-01", "Q", "smes_on_cloud", 20000),
+                            (DONGGUAN, "2023-01-01", "Q", "smes_on_cloud", 20300),
+                            (DONGGUAN, "2023-04-01", "Q", "smes_on_cloud", 20450)], "2023-07-15 10:00")
+    loader.rebuild(reference_date="2023-07-20")
+    actual, done, _, per_month, projection, projected, status, remaining = progress(loader, "t")
+    # 20,450 − 20,000 (end of 2022) = 450 added by June: 45 % of 1,000, 550 to go.
+    assert (actual, done, remaining) == (450, pytest.approx(45.0), 550)
+    # 450 in 6 months = 75 a month; by December 450 + 75 × 6 = 900: 90 % → at risk.
+    assert (per_month, projection, projected, status) == (75, 900, pytest.approx(90.0), "at_risk")
+
+
 def test_an_at_most_target_counts_in_reverse(loader):
     loader.target("pue", "dc_pue", SHENZHEN, 2025, 1.3, comparison="<=", kind="level")
     loader.submit("gdiit", [(SHENZHEN, "2022-07-01", "Q", "dc_total_energy_mwh", 150),

@@ -79,7 +79,7 @@ def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
     assert not is_new and again == release  # released once: who and when stay the first release's
     for _ in range(2):  # the build DB, then a fresh one as `digecon rebuild` makes
         with wh.open_build_db(paths) as con:
-            wh.sync_releases(con, landing)
+            wh.sync_landing_acts(con, landing)
             assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
                 (dt.date(2023, 12, 1), "王分析")]
         paths.build_db.unlink()

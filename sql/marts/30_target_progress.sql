@@ -1,14 +1,15 @@
 -- mart.target_progress: every configured target, twice: on released values only (basis 'released',
 -- what BI shows by default) and on the latest values including provisional ones (basis 'latest').
 -- actual: the latest value whose period ends by the reference date and by the deadline (31 December of
---   the target year); a year-to-date series counts only within the target year (it restarts in January).
+--   the target year); a year-to-date series counts only within the target year (it restarts in January);
+--   an "increase" target counts the rise since the end of the year before (a stock's additions this year).
 --   A region's or the province's total counts only when it covers every city: a total with cities
 --   missing is short, not progress (no such total yet: no_data).
 -- completion_pct: actual / target; a "<=" target (PUE) counts in reverse: target / actual.
 -- time_elapsed_pct (时间进度): the share of the target year gone by at the end of the reference date.
 -- projection: the value at the deadline at the run-rate: a year-to-date series at its pace so far this
---   year (actual / months × 12); any other series at its change over the last 12 months, carried on
---   linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
+--   year (actual / months × 12), an increase likewise; any other series at its change over the last
+--   12 months, carried on linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
 -- status (thresholds below, documented in docs/marts.md):
 --   no_data    no actual value yet (none covering every city);
 --   on_track   the target is met already, or the projection meets it (projected completion >= 100 %);
@@ -22,21 +23,29 @@ WITH status_thresholds AS (
 bases(basis) AS (VALUES ('released'), ('latest')),
 targets AS (
     SELECT t.*, b.basis, a.area_level, i.kind AS indicator_kind, i.unit, i.min_value, i.max_value,
-           make_date(t.year, 12, 31) AS deadline
+           make_date(t.year, 12, 31) AS deadline,
+           i.kind = 'ytd' OR t.kind = 'increase' AS counts_within_year
     FROM ref.targets t
     CROSS JOIN bases b
     JOIN ref.indicators i USING (indicator_code)
     JOIN ref.areas a USING (area_code)
 ),
 candidates AS (
-    SELECT t.target_id, t.basis, o.period, o.time_period, o.value, o.obs_status,
+    SELECT t.target_id, t.basis, o.period, o.time_period,
+           o.value - coalesce(y.value, 0) AS value, o.obs_status,
            core.period_end(o.period, o.freq) AS period_end
     FROM targets t
     JOIN mart.observations o ON o.indicator_code = t.indicator_code AND o.area_code = t.area_code
+    -- an increase is measured from the value at the end of the year before, like for like
+    LEFT JOIN mart.observations y
+      ON t.kind = 'increase' AND y.indicator_code = o.indicator_code AND y.area_code = o.area_code
+     AND core.period_end(y.period, y.freq) = make_date(t.year - 1, 12, 31)
+     AND y.complete AND (t.basis = 'latest' OR y.released)
     WHERE (t.basis = 'latest' OR o.released)
       AND o.complete
       AND core.period_end(o.period, o.freq) <= least($reference_date::DATE, t.deadline)
-      AND (t.indicator_kind <> 'ytd' OR year(o.period) = t.year)
+      AND (NOT t.counts_within_year OR year(o.period) = t.year)
+      AND (t.kind <> 'increase' OR y.value IS NOT NULL)
 ),
 actuals AS (
     SELECT * FROM candidates
@@ -47,9 +56,9 @@ progress AS (
            a.time_period AS actual_period,
            a.value AS actual,
            a.obs_status AS actual_obs_status,
-           CASE WHEN t.indicator_kind = 'ytd' THEN NULL ELSE b.time_period END AS run_rate_base_period,
-           CASE WHEN t.indicator_kind = 'ytd' THEN 0 ELSE b.value END AS run_rate_base_value,
-           CASE WHEN t.indicator_kind = 'ytd' THEN month(a.period_end) ELSE 12 END AS run_rate_months,
+           CASE WHEN t.counts_within_year THEN NULL ELSE b.time_period END AS run_rate_base_period,
+           CASE WHEN t.counts_within_year THEN 0 ELSE b.value END AS run_rate_base_value,
+           CASE WHEN t.counts_within_year THEN month(a.period_end) ELSE 12 END AS run_rate_months,
            12 * (year(t.deadline) - year(a.period_end)) + month(t.deadline) - month(a.period_end)
                AS months_to_deadline
     FROM targets t

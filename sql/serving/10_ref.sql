@@ -45,7 +45,7 @@ COMMENT ON COLUMN ref.targets.area_code IS '目标所属地区代码 / Area the 
 COMMENT ON COLUMN ref.targets.year IS '目标年份（截至该年12月31日） / Target year (deadline 31 December of it)';
 COMMENT ON COLUMN ref.targets.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN ref.targets.comparison IS '比较方向：>= 不低于、<= 不高于（如PUE，反向计算进度） / Comparison: >= at least, <= at most (PUE: progress counts in reverse)';
-COMMENT ON COLUMN ref.targets.kind IS '目标类型：count 数量、level 水平 / Target kind: count (a figure to reach) or level (a rate to hold)';
+COMMENT ON COLUMN ref.targets.kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count (a figure to reach), level (a rate to hold) or increase (a number to add within the year)';
 COMMENT ON COLUMN ref.targets.illustrative IS '是否示意性目标（无公开来源的城市分解） / Illustrative target (no public source, e.g. a city breakdown)';
 COMMENT ON COLUMN ref.targets.source IS '目标出处 / Source of the target';
 
