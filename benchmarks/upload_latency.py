@@ -40,10 +40,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' harness starts and stops the real service
 
-from service_harness import DIGECON, running_service
+from service_harness import DIGECON, running_service  # noqa: E402
 
-from indicators import reference
-from indicators.tokens import TokenStore
+from indicators import reference  # noqa: E402
+from indicators.tokens import TokenStore  # noqa: E402
 
 ROWS = 1000
 WARMUP_ROUNDS = 2
@@ -242,7 +242,8 @@ def main() -> int:
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
                     "platform": platform.platform()},
-        "file": {"rows": ROWS, "layout": "long", "format": "xlsx", "bytes": xlsx_size, "profile": PROFILE, "content": "2023 monthly figures as served, raised by 1 %"},
+        "file": {"rows": ROWS, "layout": "long", "format": "xlsx", "bytes": xlsx_size, "profile": PROFILE,
+                 "content": "2023 monthly figures as served, raised by 1 %"},
         "target_median_s": TARGET_MEDIAN_SECONDS,
         "service_upload_http": {**service, "meets_target": service["median_s"] <= TARGET_MEDIAN_SECONDS,
                                 "report": {"accepted": report["accepted"], "observations": report["observations"],

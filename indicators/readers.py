@@ -85,7 +85,8 @@ def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAU
         head = handle.read(8)
     if head.startswith(b"PK\x03\x04"):
         if extension in TEXT_EXTENSIONS:
-            raise UnreadableFile(f"文件名为 {extension}，内容却是压缩包/工作簿", f"the file is named {extension} but holds a zip/workbook")
+            raise UnreadableFile(f"文件名为 {extension}，内容却是压缩包/工作簿",
+                                 f"the file is named {extension} but holds a zip/workbook")
         return _read_workbook(path, limits)
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a password-protected workbook or a legacy .xls
         data = Path(path).read_bytes()

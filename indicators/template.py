@@ -113,7 +113,7 @@ def _write_data_sheet(sheet, profile: Profile, indicators: list[Indicator], row_
               f"Period: pick or type {PERIOD_EXAMPLES[row_freq]}\n选择或填写期间",
               *(guide_text(i, row_freq) for i in indicators), "Note (optional)\n可选"]
     headers = ["城市", "期间", *(header_text(i) for i in indicators), "备注"]
-    for column, (guide, header) in enumerate(zip(guides, headers), start=1):
+    for column, (guide, header) in enumerate(zip(guides, headers, strict=True), start=1):
         guide_cell = sheet.cell(ENGLISH_ROW, column, guide)
         guide_cell.font = GUIDE_FONT
         guide_cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -359,7 +359,7 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
     if complete.empty:
         return
     cells = complete.assign(period_end=[reference.period_end(s.date(), f)
-                                        for s, f in zip(complete["period_start"], complete["period_freq"])])
+                                        for s, f in zip(complete["period_start"], complete["period_freq"], strict=True)])
     by_indicator = {code: group for code, group in cells.groupby("indicator_code")}
     for share in reference.derived_indicators():
         if share.multiplier != 100 or share.numerator not in by_indicator:

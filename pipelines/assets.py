@@ -14,6 +14,11 @@ from pipelines.resources import WarehouseResource, shared_validator
 from pipelines.runner import round_half_away
 
 
+# Every asset and check touches the build DB: the instance admits one run holding this pool at a time
+# (dagster.yaml: pools granularity "run", limit 1), whether it came from a job, a sensor or a backfill.
+WAREHOUSE_POOL = "digecon_warehouse"
+
+
 class IntakeConfig(dg.Config):
     """Which landed submissions a run takes: one (the sensor's run per file) or all not yet processed."""
 
@@ -35,7 +40,7 @@ def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
     return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "(no rows)")
 
 
-@dg.asset(group_name="intake", kinds={"python"})
+@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"})
 def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
                        warehouse: WarehouseResource) -> list[Receipt]:
     """Files received from submitters and not yet processed, in received order."""
@@ -55,7 +60,7 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
     return pending
 
 
-@dg.asset(group_name="intake", kinds={"python"})
+@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"})
 def validated_submissions(context: dg.AssetExecutionContext, landed_submissions: list[Receipt],
                           warehouse: WarehouseResource) -> list[CheckedSubmission]:
     """Each file checked against the Great Expectations suites and the domain rules; errors reject it."""
@@ -91,7 +96,7 @@ def validated_submissions(context: dg.AssetExecutionContext, landed_submissions:
     return checked
 
 
-@dg.asset(group_name="core", kinds={"duckdb"})
+@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"})
 def loaded_observations(context: dg.AssetExecutionContext, validated_submissions: list[CheckedSubmission],
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Accepted files loaded as new vintages, one transaction per file; rejected files quarantined."""
@@ -115,7 +120,7 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     })
 
 
-@dg.asset(group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
+@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
 def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rates and per-capita figures per city from the latest numerators and denominators."""
     with wh.open_build_db(warehouse.paths) as con:
@@ -128,7 +133,7 @@ def _mart_asset(name: str, doc: str, deps: list, preview_sql: str, counts_sql: s
     counts by category (``counts_sql`` returns label, count pairs) as metadata."""
     table = name.split("_", 1)[1]
 
-    @dg.asset(name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
+    @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with wh.open_build_db(warehouse.paths) as con:
             rows = wh.build_mart(con, name, reference_date=warehouse.today())
@@ -201,7 +206,7 @@ mart_data_quality = _mart_asset(
 )
 
 
-@dg.asset(group_name="marts", kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations],
+@dg.asset(pool=WAREHOUSE_POOL, group_name="marts", kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations],
           backfill_policy=dg.BackfillPolicy.single_run())
 def period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Who has and has not sent each month's data: every expected city × indicator, on time, late,
@@ -219,7 +224,7 @@ def period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseR
     return dg.MaterializeResult(metadata={**totals, "months": len(months), "preview": owed})
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"},
+@dg.asset(pool=WAREHOUSE_POOL, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
                 mart_discrepancies, mart_data_quality, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

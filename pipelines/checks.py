@@ -7,7 +7,7 @@ Each check is a file in sql/checks/ that returns the failing rows: no rows, the 
 import dagster as dg
 
 from pipelines import warehouse as wh
-from pipelines.assets import loaded_observations, mart_growth, mart_observations, mart_target_progress
+from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
 from pipelines.resources import WarehouseResource
 
 
@@ -20,7 +20,7 @@ def _sql_check(asset, name: str, description: str,
                severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR):
     """A check passes when its query returns no rows; the first failing rows are shown in the UI."""
 
-    @dg.asset_check(asset=asset, name=name, description=description, blocking=False)
+    @dg.asset_check(asset=asset, name=name, description=description, blocking=False, pool=WAREHOUSE_POOL)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with wh.open_build_db(warehouse.paths) as con:
             failing = failing_rows(con, name)

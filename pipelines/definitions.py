@@ -11,22 +11,16 @@ from pipelines.checks import pipeline_checks
 from pipelines.resources import WarehouseResource
 from pipelines.sensors import landed_submissions_sensor
 
-# Every job that writes the warehouse carries this tag; the instance's run queue admits one at a time
-# (dagster.yaml: tag_concurrency_limits), and the build DB's file lock backs that up.
-WRITER_TAG = {"digecon/warehouse-writer": "build"}
-
 ingest_job = dg.define_asset_job(
     "ingest_job",
     selection=dg.AssetSelection.assets(*pipeline_assets) - dg.AssetSelection.assets(period_completeness),
     description="Check and load landed submissions, then rebuild derived indicators and marts, and publish.",
-    tags=WRITER_TAG,
 )
 
 period_job = dg.define_asset_job(
     "period_job",
     selection=dg.AssetSelection.assets(period_completeness, serving_db),
     description="Rebuild one month's completeness board (backfill a period from the UI).",
-    tags=WRITER_TAG,
 )
 
 

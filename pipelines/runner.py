@@ -13,7 +13,6 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from indicators.landing import LandingZone
 from pipelines.warehouse import Paths, open_build_db, processed_submission_ids
 
 
@@ -22,11 +21,15 @@ def say(message: str) -> None:
 
 
 def prepare_dagster_home(paths: Paths) -> Path:
-    """Point Dagster at DIGECON_HOME/dagster (unless DAGSTER_HOME is set) with the project's settings."""
-    home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home)
+    """Point Dagster at DIGECON_HOME/dagster with the project's instance settings.
+
+    A DAGSTER_HOME set from outside is the operator's instance: its dagster.yaml is written only if missing.
+    """
+    chosen = os.environ.get("DAGSTER_HOME")
+    home = Path(chosen or paths.dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
-    if not settings.exists():
+    if not chosen or not settings.exists():
         settings.write_text(resources.files("pipelines").joinpath("dagster.yaml").read_text())
     os.environ["DAGSTER_HOME"] = str(home)
     return home

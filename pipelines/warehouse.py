@@ -137,8 +137,17 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")
-        con.execute(f"INSERT INTO ref.{table} BY NAME SELECT * FROM frame")
+        insert_frame(con, f"ref.{table}", frame)
     con.execute("COMMIT")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append a DataFrame to a table, matching columns by name."""
+    con.register("incoming_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_frame")
+    finally:
+        con.unregister("incoming_frame")
 
 
 def processed_submission_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
@@ -187,13 +196,16 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
                  report=json.dumps(report.to_dict(), ensure_ascii=False),
                  processed=dt.datetime.now(SHANGHAI).replace(tzinfo=None)),
         )
-        con.execute("INSERT INTO ops.rule_results BY NAME SELECT * FROM rule_rows")
-        con.execute("INSERT INTO ops.findings BY NAME SELECT * FROM finding_rows")
-        con.execute("INSERT INTO ops.rejected_cells BY NAME SELECT $id AS submission_id, * FROM carried",
-                    {"id": receipt.submission_id})
+        insert_frame(con, "ops.rule_results", rule_rows)
+        insert_frame(con, "ops.findings", finding_rows)
+        insert_frame(con, "ops.rejected_cells", carried.assign(submission_id=receipt.submission_id))
         # Revisions against the source's previous vintage, before this one joins core.observations.
-        con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
-        con.execute("INSERT INTO core.observations BY NAME SELECT * FROM rows")
+        con.register("incoming_rows", rows)
+        try:
+            con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
+        finally:
+            con.unregister("incoming_rows")
+        insert_frame(con, "core.observations", rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

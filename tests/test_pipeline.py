@@ -113,6 +113,23 @@ def test_sample_run_answers_fiveg_per_10k_for_every_city_and_the_province(sample
     assert {c.code for c in reference.cities()} | {"440000"} <= areas
 
 
+def test_every_agency_value_in_the_sample_files_loads_exactly_as_generated(sample_run):
+    """The readers on the real sample layouts (CSV UTF-8/GB18030, XLSX with titles, long and wide)."""
+    from indicators.sample import sample_values
+
+    truth = sample_values()
+    with wh.open_build_db(sample_run) as con:
+        loaded = con.execute(
+            "SELECT o.indicator_code, o.area_code, o.period, o.value FROM core.observations o"
+            " JOIN ref.profiles p ON p.profile = o.source AND p.indicator_code = o.indicator_code"
+            " AND p.city_code = o.area_code WHERE p.kind = 'agency'").fetchall()
+    assert len(loaded) > 13_000
+    wrong = [(code, city, period, value, truth.get((code, city, period)))
+             for code, city, period, value in loaded
+             if truth.get((code, city, period)) is None or abs(value - truth[(code, city, period)]) > 1e-9]
+    assert wrong == []
+
+
 def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):
     with wh.open_build_db(sample_run) as con:
         statuses = dict(con.execute("SELECT status, count(*) FROM ops.submissions GROUP BY status").fetchall())

@@ -6,22 +6,25 @@ import dagster as dg
 
 from pipelines import runner
 from pipelines import warehouse as wh
-from pipelines.definitions import WRITER_TAG, defs
+from pipelines.assets import WAREHOUSE_POOL
+from pipelines.definitions import defs
 
 
-def test_every_job_carries_the_writer_tag():
-    for job in defs.get_repository_def().get_all_jobs():
-        if not job.name.startswith("__"):
-            assert job.tags.get("digecon/warehouse-writer") == WRITER_TAG["digecon/warehouse-writer"], job.name
+def test_every_asset_and_check_is_in_the_warehouse_pool():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).pools == {WAREHOUSE_POOL}, key
+    for check in defs.asset_checks or []:
+        assert check.op.pool == WAREHOUSE_POOL, check
 
 
-def test_instance_queue_admits_one_writer_run(tmp_path, monkeypatch):
+def test_instance_admits_one_run_holding_the_pool(tmp_path, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     home = runner.prepare_dagster_home(wh.Paths.resolve(tmp_path))
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        limits = instance.run_coordinator.get_run_queue_config().tag_concurrency_limits
-    assert {"key": "digecon/warehouse-writer", "limit": 1} in [
-        {"key": limit["key"], "limit": limit["limit"]} for limit in limits]
+        config = instance.get_concurrency_config()
+    assert config.pool_config.pool_granularity.value == "run"
+    assert config.pool_config.default_pool_limit == 1
 
 
 def test_second_writer_waits_for_the_first(tmp_path):

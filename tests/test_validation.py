@@ -385,7 +385,7 @@ def test_a_wide_header_in_ten_thousands(validator, tmp_path):
 
 def test_two_columns_for_the_same_indicator_that_disagree(validator, tmp_path):
     rows = wide_rows()
-    for row, value in zip(rows, ["fiveg_base_stations", "60120", "52000", "30020"]):
+    for row, value in zip(rows, ["fiveg_base_stations", "60120", "52000", "30020"], strict=False):
         row.append(value)
     report = check(validator, write_file(tmp_path, "utf8.csv", rows), "gdca").report
     assert [(e.rule, e.row, e.column) for e in report.errors] == [("duplicate_conflict", 3, "fiveg_base_stations")]

@@ -218,7 +218,7 @@ def test_target_progress_toward_5000_enterprises(loader):
     # A province total counts only when every city reported: the other 18 transformed none.
     others = [c.code for c in reference.cities() if c.code not in cities]
     loader.submit("gdiit", [(c, "2022-12-01", "M", "enterprises_transformed", n)
-                            for c, n in zip(cities + others, [2100, 1500, 1400] + [0] * 18)], "2023-01-08 10:00")
+                            for c, n in zip(cities + others, [2100, 1500, 1400] + [0] * 18, strict=True)], "2023-01-08 10:00")
     loader.rebuild(reference_date="2023-01-10")
     actual, done, elapsed = loader.con.execute(
         "SELECT actual, completion_pct, time_elapsed_pct FROM mart.target_progress"
