@@ -143,11 +143,11 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Append a DataFrame to a table, matching columns by name."""
+    # Not unregistered in a `finally`: inside a failed transaction that would mask the real error, and
+    # the next register replaces the view anyway.
     con.register("incoming_frame", frame)
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_frame")
-    finally:
-        con.unregister("incoming_frame")
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_frame")
+    con.unregister("incoming_frame")
 
 
 def processed_submission_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
@@ -201,10 +201,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         insert_frame(con, "ops.rejected_cells", carried.assign(submission_id=receipt.submission_id))
         # Revisions against the source's previous vintage, before this one joins core.observations.
         con.register("incoming_rows", rows)
-        try:
-            con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
-        finally:
-            con.unregister("incoming_rows")
+        con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
+        con.unregister("incoming_rows")
         insert_frame(con, "core.observations", rows)
         con.execute("COMMIT")
     except BaseException:

@@ -6,15 +6,12 @@ Every expected figure is written out from the raw inputs by hand, never copied f
 import datetime as dt
 
 import duckdb
-import pandas as pd
 import pytest
+from mart_support import DONGGUAN, GUANGZHOU, SHENZHEN, Loader
 
 from indicators import reference
-from indicators.landing import SHANGHAI, Receipt
-from indicators.report import Report
 from pipelines import warehouse as wh
 
-SHENZHEN, DONGGUAN, GUANGZHOU = "440300", "441900", "440100"
 SZ_CENSUS, DG_CENSUS = 17_560_061, 10_466_625
 
 
@@ -23,52 +20,10 @@ def paths(tmp_path):
     return wh.Paths.resolve(tmp_path / "home")
 
 
-class Loader:
-    """Loads hand-made submissions straight into the build DB, as the load asset does."""
-
-    def __init__(self, con):
-        self.con = con
-        self.next_id = 1
-
-    def submit(self, profile, cells, received, accepted=True):
-        receipt = Receipt(
-            submission_id=self.next_id, sha256=f"{self.next_id:064x}", profile=profile, submitted_by="test",
-            original_filename=f"{profile}-{self.next_id}.csv", stored_name="x.csv",
-            received_at=dt.datetime.fromisoformat(received).replace(tzinfo=SHANGHAI), intake_status="received",
-        )
-        self.next_id += 1
-        frame = pd.DataFrame(
-            [dict(city_code=c, period=dt.date.fromisoformat(p), freq=f, indicator_code=i, value=float(v),
-                  note=None, source_row=n + 2, sheet=None) for n, (c, p, f, i, v) in enumerate(cells)],
-            columns=["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"],
-        )
-        report = Report(file=receipt.original_filename, sha256=receipt.sha256, profile=profile,
-                        accepted=accepted, rows=len(cells), observations=len(cells) if accepted else 0)
-        wh.load_submission(self.con, receipt, paths_dummy(), report, frame)
-        return receipt.submission_id
-
-    def rebuild(self, reference_date="2024-01-10"):
-        wh.derive(self.con)
-        for name in wh.sql_files("marts"):  # every mart rebuilt whole (not the per-month completeness board)
-            name = name.removeprefix("marts/").removesuffix(".sql")
-            if name[0].isdigit():
-                wh.build_mart(self.con, name, reference_date=dt.date.fromisoformat(reference_date))
-
-    def mart(self, area, indicator, period):
-        row = self.con.execute(
-            "SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code = ? AND period = ?",
-            [area, indicator, dt.date.fromisoformat(period)]).fetchone()
-        return None if row is None else row[0]
-
-
-def paths_dummy():
-    return "archived/file.csv"
-
-
 @pytest.fixture
 def loader(paths):
     with wh.open_build_db(paths) as con:
-        yield Loader(con)
+        yield Loader(con, paths)
 
 
 def census(loader):
