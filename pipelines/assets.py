@@ -7,11 +7,11 @@ import dagster as dg
 import pandas as pd
 
 from indicators.landing import Receipt
+from indicators.rounding import round_half_away
 from indicators.report import Report
 from pipelines import warehouse as wh
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
-from pipelines.runner import round_half_away
 
 
 # Every asset and check touches the build DB: the instance admits one run holding this pool at a time

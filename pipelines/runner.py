@@ -13,6 +13,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from indicators.rounding import round_half_away
 from pipelines.warehouse import Paths, open_build_db, processed_submission_ids
 
 
@@ -187,12 +188,7 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - shown)
 
 
-def round_half_away(value: float, digits: int) -> float:
-    """Display rounding of official statistics: half away from zero (Python's round() is half-even)."""
-    from decimal import ROUND_HALF_UP, Decimal
 
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def dagster_dev(paths: Paths) -> int:
