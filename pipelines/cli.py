@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+import duckdb
+
 COMMAND_MODULES = [
     "pipelines.run_commands",  # run, rebuild, dev
     "pipelines.validate_command",  # validate
@@ -24,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except (OSError, duckdb.IOException) as error:  # e.g. another program holds the warehouse file
+        print(f"digecon: 无法打开文件，可能正被其他程序占用 / cannot open a file, perhaps another program"
+              f" holds it: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from indicators.rounding import round_half_away
-from pipelines.warehouse import Paths, open_build_db, processed_submission_ids
+from pipelines.warehouse import Paths, open_build_db, processed_submission_ids, writer_busy
 
 
 def say(message: str) -> None:
@@ -60,6 +60,10 @@ def pending_submissions(paths: Paths) -> int:
     return sum(r.submission_id not in done for r in receipts)
 
 
+class RunFailed(Exception):
+    """A pipeline run failed: the message names the step and the error, in Chinese and English."""
+
+
 def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int | None = None) -> None:
     """Run ingest_job (check, load, derive, marts, publish), then every month's completeness board."""
     import dagster as dg
@@ -74,22 +78,20 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
     with dg.DagsterInstance.get() as instance:
         say("  checking and loading submissions, deriving indicators, building marts …")
         intake = {"submission_id": submission_id}
-        result = defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance,
+        _report_steps(defs.resolve_job_def("ingest_job").execute_in_process(
+            instance=instance, raise_on_error=False,
             run_config={"resources": resources_config, "ops": {"landed_submissions": {"config": intake}}},
-        )
-        _report_steps(result)
+        ))
         last_month = (reference_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
         keys = [k for k in keys if k <= last_month.isoformat()]
         say(f"  completeness boards for {keys[0][:7]} … {keys[-1][:7]} and publishing …")
-        result = defs.resolve_job_def("period_job").execute_in_process(
-            instance=instance,
+        _report_steps(defs.resolve_job_def("period_job").execute_in_process(
+            instance=instance, raise_on_error=False,
             run_config={"resources": resources_config},
             tags={"dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]},
-        )
-        _report_steps(result)
+        ))
 
 
 def _report_steps(result) -> None:
@@ -104,6 +106,14 @@ def _report_steps(result) -> None:
         lines[name] = f"    ✓ {name}" + (f" ({details})" if details else "")
     for line in lines.values():
         say(line)
+    if not result.success:
+        failure = next((e for e in result.all_events if e.is_step_failure), None)
+        step = failure.step_key if failure else "?"
+        error = failure.event_specific_data.error if failure else None
+        cause = (error.cause or error) if error else None
+        detail = cause.message.strip().splitlines()[-1] if cause else "unknown error"
+        raise RunFailed(f"运行在步骤 {step} 失败 / the run failed at step {step}: {detail}"
+                        f" (Dagster run {result.run_id}; `make dev` shows its full log)")
 
 
 def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
@@ -116,7 +126,11 @@ def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
         say("  no new submissions: nothing changed.")
     else:
         say(f"  {pending} submission(s) to process")
-        execute_pipeline(paths, reference_date)
+        try:
+            execute_pipeline(paths, reference_date)
+        except RunFailed as failure:
+            say(f"digecon: {failure}")
+            return 1
     print_summary(paths)
     return 0
 
@@ -124,17 +138,27 @@ def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
 def rebuild(paths: Paths, reference_date: dt.date) -> int:
     """Replay the landing zone in received order into a fresh build DB (the backup is the landing zone)."""
     say(f"digecon: rebuilding {paths.build_db} from {paths.landing}")
-    previous = paths.build_db.with_name(paths.build_db.name + ".previous")
-    if paths.build_db.exists():
-        os.replace(paths.build_db, previous)
+    if writer_busy(paths):
+        say("digecon: 另一个运行正在写入仓库，请在其结束后重试 / another run is writing the warehouse:"
+            " try again when it has finished")
+        return 1
+    files = [paths.build_db, paths.build_db.with_name(paths.build_db.name + ".wal")]
+    kept = [(f, f.with_name(f.name + ".previous")) for f in files if f.exists()]
+    for current, previous in kept:
+        os.replace(current, previous)
     try:
         execute_pipeline(paths, reference_date)
-    except BaseException:
-        if previous.exists():  # the old build DB comes back if the replay fails
-            paths.build_db.unlink(missing_ok=True)
-            os.replace(previous, paths.build_db)
+    except BaseException as failure:
+        for current in files:  # the old build DB comes back if the replay fails
+            current.unlink(missing_ok=True)
+        for current, previous in kept:
+            os.replace(previous, current)
+        if isinstance(failure, RunFailed):
+            say(f"digecon: {failure}")
+            return 1
         raise
-    previous.unlink(missing_ok=True)
+    for _, previous in kept:
+        previous.unlink()
     print_summary(paths)
     return 0
 

@@ -79,11 +79,27 @@ def reference_date_or_today(value: str | dt.date | None) -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
+def _writer_lock_path(paths: Paths) -> Path:
+    return paths.build_db.with_suffix(".lock")
+
+
+def writer_busy(paths: Paths) -> bool:
+    """Whether some process holds the build DB's writer lock right now."""
+    _writer_lock_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    with open(_writer_lock_path(paths), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
 @contextmanager
 def open_build_db(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one way to write the build DB: an exclusive lock first (one writer at a time), then the schema."""
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with open(paths.build_db.with_suffix(".lock"), "w") as lock:
+    with open(_writer_lock_path(paths), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         con = duckdb.connect(str(paths.build_db))
         try:

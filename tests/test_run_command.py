@@ -1,0 +1,44 @@
+"""`digecon run` / `rebuild` when something else holds the warehouse: a clear line, no traceback."""
+
+import fcntl
+import subprocess
+import sys
+
+import pytest
+
+from pipelines import cli, runner
+from pipelines import warehouse as wh
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    (tmp_path / "dagster").mkdir()
+    return wh.Paths.resolve(tmp_path / "home")
+
+
+def test_rebuild_refuses_while_a_run_holds_the_writer_lock(home, capsys):
+    with wh.open_build_db(home):
+        pass  # a build DB exists
+    with open(home.build_db.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running Dagster run does
+        assert runner.rebuild(home, runner.dt.date(2024, 1, 10)) == 1
+    assert "another run is writing the warehouse" in capsys.readouterr().out
+    assert home.build_db.exists()  # untouched
+
+
+def test_run_while_another_program_holds_the_build_db(home, capsys):
+    with wh.open_build_db(home):
+        pass
+    holder = subprocess.Popen(  # an analyst's DuckDB session with the build DB open read-write
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+         " sys.stdin.read()", str(home.build_db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert cli.main(["run", "--reference-date", "2024-01-10"]) == 1
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    err = capsys.readouterr().err
+    assert "another program" in err and "Traceback" not in err
