@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
+from pipelines.progress import progress_console
 from pipelines.resources import WarehouseResource
 from pipelines.sensors import landed_submissions_sensor
 
@@ -40,5 +41,6 @@ defs = dg.Definitions(
     schedules=[monthly_on_the_10th],
     sensors=[landed_submissions_sensor],
     resources={"warehouse": WarehouseResource()},
+    loggers={"progress": progress_console},  # chosen by `digecon run`; the UI keeps Dagster's console log
     executor=dg.in_process_executor,  # one process: DuckDB allows one writer process on the file
 )

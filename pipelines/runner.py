@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import sys
 import unicodedata
@@ -72,48 +71,40 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
     from pipelines.partitions import monthly_partitions
 
     prepare_dagster_home(paths)
-    logging.getLogger("dagster").setLevel(logging.WARNING)  # our own progress lines say what happens
     resources_config = {"warehouse": {"config": {"home": str(paths.home),
                                                  "reference_date": reference_date.isoformat()}}}
+    loggers = {"progress": {}}  # plain progress lines instead of Dagster's console log
     with dg.DagsterInstance.get() as instance:
         say("  checking and loading submissions, deriving indicators, building marts …")
         intake = {"submission_id": submission_id}
-        _report_steps(defs.resolve_job_def("ingest_job").execute_in_process(
+        _raise_if_failed(defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"resources": resources_config, "ops": {"landed_submissions": {"config": intake}}},
+            run_config={"resources": resources_config, "loggers": loggers,
+                        "ops": {"landed_submissions": {"config": intake}}},
         ))
         last_month = (reference_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
         keys = [k for k in keys if k <= last_month.isoformat()]
         say(f"  completeness boards for {keys[0][:7]} … {keys[-1][:7]} and publishing …")
-        _report_steps(defs.resolve_job_def("period_job").execute_in_process(
+        _raise_if_failed(defs.resolve_job_def("period_job").execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"resources": resources_config},
+            run_config={"resources": resources_config, "loggers": loggers},
             tags={"dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]},
         ))
 
 
-def _report_steps(result) -> None:
-    """One line per asset with its numeric metadata (a multi-month run reports each month: show the last)."""
-    lines: dict[str, str] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        shown = {k: v.value for k, v in materialization.metadata.items()
-                 if isinstance(v.value, (int, float)) and not isinstance(v.value, bool)}
-        details = ", ".join(f"{k} {v:,}" for k, v in shown.items())
-        name = materialization.asset_key.to_user_string()
-        lines[name] = f"    ✓ {name}" + (f" ({details})" if details else "")
-    for line in lines.values():
-        say(line)
-    if not result.success:
-        failure = next((e for e in result.all_events if e.is_step_failure), None)
-        step = failure.step_key if failure else "?"
-        error = failure.event_specific_data.error if failure else None
-        cause = (error.cause or error) if error else None
-        detail = cause.message.strip().splitlines()[-1] if cause else "unknown error"
-        raise RunFailed(f"运行在步骤 {step} 失败 / the run failed at step {step}: {detail}"
-                        f" (Dagster run {result.run_id}; `make dev` shows its full log)")
+def _raise_if_failed(result) -> None:
+    """Progress was printed as it went; a failed run ends with the step and the error."""
+    if result.success:
+        return
+    failure = next((e for e in result.all_events if e.is_step_failure), None)
+    step = failure.step_key if failure else "?"
+    error = failure.event_specific_data.error if failure else None
+    cause = (error.cause or error) if error else None
+    detail = cause.message.strip().splitlines()[-1] if cause else "unknown error"
+    raise RunFailed(f"运行在步骤 {step} 失败 / the run failed at step {step}: {detail}"
+                    f" (Dagster run {result.run_id}; `make dev` shows its full log)")
 
 
 def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
