@@ -20,10 +20,12 @@ import os
 import unicodedata
 import zipfile
 from collections import Counter
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from indicators import reference
 from indicators.values import (
@@ -73,16 +75,19 @@ def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAU
     extension = Path(name or path.name).suffix.casefold()
     try:
         size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError as exc:
+        raise UnreadableFile("文件不存在", "the file does not exist") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile("这是一个文件夹，不是文件", "it is a folder, not a file") from exc
     except OSError as exc:
-        raise UnreadableFile(f"文件不存在或无法打开（{exc.strerror}）",
-                             f"it does not exist or cannot be opened ({exc.strerror})") from exc
+        raise UnreadableFile(f"文件无法打开（{exc.strerror}）", f"the file cannot be opened ({exc.strerror})") from exc
     if size == 0:
         raise UnreadableFile("文件为空", "the file is empty")
     if size > limits.max_bytes:
         mb = limits.max_bytes / 1024 / 1024
         raise UnreadableFile(f"文件超过大小上限 {mb:g} MB", f"the file is larger than the {mb:g} MB limit")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
     if head.startswith(b"PK\x03\x04"):
         if extension in TEXT_EXTENSIONS:
             raise UnreadableFile(f"文件名为 {extension}，内容却是压缩包/工作簿",
@@ -171,11 +176,9 @@ def _read_workbook(path: Path, limits: ReadLimits) -> Grid:
         named = [s for s in sheets if fold(s.title).casefold() in SHEET_NAMES]
         sheet = named[0] if named else sheets[0]
         sheet.reset_dimensions()  # exporters often write a wrong <dimension>; read every row there is
-        rows = [
-            (number, list(values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(cell_text(v) for v in values)
-        ]
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        _fill_merged(values, _merged_ranges(workbook, sheet))
+        rows = [(number, row) for number, row in enumerate(values, start=1) if any(cell_text(v) for v in row)]
         return Grid(sheet=sheet.title, rows=rows)
     except UnreadableFile:
         raise
@@ -183,6 +186,32 @@ def _read_workbook(path: Path, limits: ReadLimits) -> Grid:
         raise corrupt from exc
     finally:
         workbook.close()
+
+
+def _merged_ranges(workbook, sheet) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min_col, min_row, max_col, max_row). A read-only worksheet does not
+    parse them, so they are read from the sheet's XML (`<mergeCell ref="A5:A9"/>`)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        for _, element in ElementTree.iterparse(source):
+            if element.tag.endswith("}mergeCell"):
+                ranges.append(range_boundaries(element.get("ref")))
+            element.clear()
+    return ranges
+
+
+def _fill_merged(values: list[list[object]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Every cell of a merged range shows its top-left value, as the user sees it: a city merged down
+    its rows is that city on each row. Ranges are clipped to the cells the sheet holds."""
+    for min_col, min_row, max_col, max_row in ranges:
+        if min_row > len(values) or min_col > len(values[min_row - 1]):
+            continue
+        value = values[min_row - 1][min_col - 1]
+        for row in values[min_row - 1:max_row]:
+            for col in range(min_col - 1, min(max_col, len(row))):
+                row[col] = value
 
 
 # --------------------------------------------------------------------------------------------- 2. table
@@ -214,6 +243,11 @@ class IndicatorColumn:
     code: str | None  # None: the header is not an indicator in the catalogue
     unit: str | None  # unit written in brackets in the header
 
+    @property
+    def label(self) -> str:
+        """The header as written; a column with values but no header is named by its letter (D)."""
+        return self.header or get_column_letter(self.index + 1)
+
 
 @dataclass
 class Table:
@@ -229,28 +263,43 @@ class Table:
         return self.headers[self.roles[role]] if role in self.roles else None
 
 
+def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
+    """Each column's role by its header, and each role's column (the first of two city columns, code
+    and name, is read)."""
+    role_of = {index: _ROLE_BY_HEADER[key] for index, key in enumerate(map(_header_key, headers))
+               if key in _ROLE_BY_HEADER}
+    roles: dict[str, int] = {}
+    for index, role in role_of.items():
+        roles.setdefault(role, index)
+    return role_of, roles
+
+
 def find_table(grid: Grid) -> Table | None:
-    """The first row naming a city and a period column is the header; None if there is none."""
-    for position, (number, cells) in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        keys = [_header_key(c) for c in cells]
-        role_of = {index: _ROLE_BY_HEADER[key] for index, key in enumerate(keys) if key in _ROLE_BY_HEADER}
-        roles: dict[str, int] = {}
-        for index, role in role_of.items():
-            roles.setdefault(role, index)  # the first of two city columns (code, name) is read
+    """The first row naming a city and a period column is the header; None if there is none. In the wide
+    layout a row naming indicators right below it is a second header row, under group headings such as
+    网络基础设施 merged above them: its names win."""
+    width = max((len(row) for _, row in grid.rows), default=0)
+    rows = [(number, cells + [None] * (width - len(cells))) for number, cells in grid.rows]
+    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [cell_text(c) for c in cells]
+        role_of, roles = _roles(headers)
         if "city" not in roles or "period" not in roles:
             continue
-        headers = [cell_text(c) for c in cells]
-        width = max(len(row) for _, row in grid.rows)
-        data_rows = [(n, row + [None] * (width - len(row))) for n, row in grid.rows[position + 1:]]
-        headers += [""] * (width - len(headers))
-        table = Table(grid.sheet, number, headers, "long", roles, data_rows=data_rows)
-        if "indicator" not in roles or "value" not in roles:
-            table.layout = "wide"
-            table.indicator_columns = [
-                IndicatorColumn(index, header, *resolve_indicator(header))
-                for index, header in enumerate(headers)
-                if index not in role_of and (header or any(cell_text(r[index]) for _, r in data_rows))
-            ]
+        table = Table(grid.sheet, number, headers, "long", roles, data_rows=rows[position + 1:])
+        if "indicator" in roles and "value" in roles:
+            return table
+        table.layout = "wide"
+        below = table.data_rows[0][1] if table.data_rows else []
+        if any(resolve_indicator(c)[0] for index, c in enumerate(below) if index not in role_of):
+            table.header_row = table.data_rows[0][0]
+            table.headers = [cell_text(sub) or top for sub, top in zip(below, headers, strict=True)]
+            table.data_rows = table.data_rows[1:]
+            role_of, table.roles = _roles(table.headers)
+        table.indicator_columns = [
+            IndicatorColumn(index, header, *resolve_indicator(header))
+            for index, header in enumerate(table.headers)
+            if index not in role_of and (header or any(cell_text(r[index]) for _, r in table.data_rows))
+        ]
         return table
     return None
 
@@ -291,9 +340,9 @@ def cells_frame(table: Table) -> pd.DataFrame:
                 if is_not_reported(value_cell):
                     continue
                 records.append(_cell(common, code=column.code, bracket_unit=column.unit,
-                                     indicator_text=column.header, indicator_column=column.header,
+                                     indicator_text=column.header, indicator_column=column.label,
                                      indicator_row=table.header_row, value_cell=value_cell,
-                                     value_column=column.header, period_as_indicator=True))
+                                     value_column=column.label, period_as_indicator=True))
     frame = pd.DataFrame.from_records(records, columns=CELL_COLUMNS[1:])
     frame.insert(0, "cell_id", range(len(frame)))
     frame["period_start"] = pd.to_datetime(frame["period_start"])

@@ -181,8 +181,8 @@ def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], ro
     if coarser:  # where quarterly and annual figures go in a monthly template
         steps.insert(3, (
             "；".join(f"{FREQ_NAMES[f][0]}指标填在{CLOSING_ROWS[(row_freq, f)][0]}的行" for f in coarser) + "（见第2行）。",
-            "; ".join(f"{FREQ_NAMES[f][1]} indicators go in the {CLOSING_ROWS[(row_freq, f)][1]} row"
-                      for f in coarser) + " (row 2 says which)."))
+            "Put " + "; ".join(f"{FREQ_NAMES[f][1]} indicators in the {CLOSING_ROWS[(row_freq, f)][1]} row"
+                               for f in coarser) + " (row 2 says which)."))
     lines = [(f"{profile.name_zh} 数据报送模板", f"Submission template: {profile.name_en} ({profile.profile_id})"),
              ("", ""),
              *((f"{n}. {zh}", f"{n}. {en}") for n, (zh, en) in enumerate(steps, start=1))]

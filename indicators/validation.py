@@ -31,7 +31,7 @@ import pandas as pd
 from indicators import reference
 from indicators.readers import DEFAULT_LIMITS, ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
 from indicators.report import Finding, Report, RuleResult
-from indicators.values import TEN_THOUSAND
+from indicators.values import TEN_THOUSAND, format_number, suggest_indicator
 
 SUITE_FILE = "submission.json"
 JUMP_FACTOR = 5000  # a value ≥ 5000× or ≤ 1/5000 of the previous period's looks like a 万/个 slip (10⁴)
@@ -61,35 +61,39 @@ DOMAIN_RULES = (
          "{profile_id} 只能报送 {scope_zh} 的数据，不能报送“{city_text}”",
          "{profile_id} may only submit data for {scope_en}, not \"{city_text}\"", "city"),
     Rule("indicator_not_allowed", "error", "validity",
-         "{profile_id} 不报送 {indicator_code}（该指标由 {submitter} 报送）",
-         "{profile_id} does not submit {indicator_code} (it is submitted by {submitter})", "indicator"),
+         "{profile_id} 不报送“{indicator_zh}”（{indicator_code}）：该指标由{submitter_zh}报送",
+         "{profile_id} does not submit {indicator_en} ({indicator_code}): it is submitted by {submitter_en}",
+         "indicator"),
     Rule("duplicate_conflict", "error", "consistency",
-         "同一城市、期间和指标已在第 {other_row} 行出现，数值不同（{other_value:g}）",
-         "the same city, period and indicator already appear in row {other_row} with a different value ({other_value:g})",
-         "value"),
+         "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填为 {other_value}，此处又填 {value_text}："
+         "两者不一致，请只保留正确的一个",
+         "{indicator_en} for {city_text} {period_text} is already given in row {other_row} as {other_value}, "
+         "here as {value_text}: keep only the right one", "value"),
     Rule("duplicate_identical", "warning", "consistency",
-         "同一城市、期间和指标已在第 {other_row} 行出现，数值相同，只装载一次",
-         "the same city, period and indicator already appear in row {other_row} with the same value; loaded once",
-         "value"),
+         "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填报，数值相同，只装载一次",
+         "{indicator_en} for {city_text} {period_text} is already given in row {other_row} with the same value; "
+         "loaded once", "value"),
     Rule("numerator_above_denominator", "error", "consistency",
-         "{indicator_code}（{value:g}）大于同期的 {denominator}（{other_value:g}，第 {other_row} 行）",
-         "{indicator_code} ({value:g}) is above {denominator} ({other_value:g}, row {other_row}) for the same period",
-         "value"),
+         "“{indicator_zh}”（{value}）大于同期的“{denominator_zh}”（{other_value}，第 {other_row} 行）：部分不能大于总数",
+         "{indicator_en} ({value}) is above {denominator_en} ({other_value}, row {other_row}) for the same period: "
+         "a part cannot exceed its whole", "value"),
     Rule("unit_converted", "warning", "validity",
-         "单位为 {unit_text}：数值已乘以 10000 换算为 {catalogue_unit}",
-         "unit {unit_text}: values were multiplied by 10,000 into {catalogue_unit}", "unit"),
+         "单位为“{unit_text}”：“{indicator_zh}”的数值已乘以 10000，换算为{catalogue_unit}",
+         "unit {unit_text}: the values of {indicator_en} were multiplied by 10,000 into {catalogue_unit}", "unit"),
     Rule("unit_unclear", "warning", "validity",
-         "单位为 {unit_text}，但数值 {value_text} 像是已按 {catalogue_unit} 填写（换算后为 {value:,.0f}）：请确认单位",
+         "单位为“{unit_text}”，但数值 {value_text} 像是已按{catalogue_unit}填写（换算后为 {value}{catalogue_unit}）：请确认单位",
          "unit {unit_text}, but {value_text} looks like it is already in {catalogue_unit} "
-         "({value:,.0f} after conversion): check the unit", "value"),
+         "({value} {catalogue_unit} after conversion): check the unit", "value"),
     Rule("monotone_fall", "warning", "history",
-         "{indicator_code} 不应下降，但低于已发布的 {history_period} 数值 {history_value:,.0f}",
-         "{indicator_code} should never fall but is below the served {history_period} value {history_value:,.0f}",
-         "value"),
+         "“{indicator_zh}”只增不减，但 {value_text} 低于已发布的 {history_period} 数值 {history_value}"
+         "（来源：{history_source_zh}）：请核实",
+         "{indicator_en} never falls, but {value_text} is below the served {history_period} value {history_value} "
+         "(source: {history_source_en}): please check", "value"),
     Rule("jump_10000x", "warning", "history",
-         "与已发布的上期（{history_period}）数值 {history_value:,.0f} 相差约一万倍：是否混淆了“万”和“个”？",
-         "about 10,000 times the served previous-period ({history_period}) value {history_value:,.0f}: "
-         "万 and 个 mixed up?", "value"),
+         "{value_text} 与已发布的上期（{history_period}）数值 {history_value}（来源：{history_source_zh}）"
+         "相差约一万倍：是否混淆了“万”和“个”？",
+         "{value_text} is about 10,000 times the served previous-period ({history_period}) value {history_value} "
+         "(source: {history_source_en}): 万 and 个 mixed up?", "value"),
 )
 
 # Where each kind of cell is written: (text as written, header of its column, its row).
@@ -152,13 +156,14 @@ class _Findings:
     def add(self, rule_id: str, cell: Mapping | None = None, **extra) -> None:
         rule = rules()[rule_id]
         fields = {**self.context, **(cell or {}), **extra}
+        fields.update(_names(fields))
         row = column = value = sheet = None
         if cell is not None and rule.column is not None:
             text, header, row_field = CELL_PLACES[rule.column]
             row, column, value, sheet = int(cell[row_field]), cell[header], cell[text], cell["sheet"]
         finding = Finding(rule=rule.rule_id, severity=rule.severity,
-                          message_zh=rule.message_zh.format_map(fields),
-                          message_en=rule.message_en.format_map(fields),
+                          message_zh=rule.message_zh.format_map(_shown(fields, "（空白）")),
+                          message_en=rule.message_en.format_map(_shown(fields, "(blank)")),
                           row=row, sheet=sheet, column=column, value=value)
         self.findings.setdefault((rule_id, sheet, row, column, finding.message_en), finding)
 
@@ -171,6 +176,62 @@ class _Findings:
             errors=errors, warnings=[f for f in findings if f.severity == "warning"],
             rule_results=list(self.results.values()),
         )
+
+
+# A frequency in words, how a period of it is written, and where a wide table with one row per finer
+# period takes it (the row of the period it closes).
+FREQ_WORDS = {
+    "M": ("月度", "monthly", "2023-06", "", ""),
+    "Q": ("季度", "quarterly", "2023Q2", "；每行一个月的表中，季度数填在 3、6、9、12 月的行",
+          "; in a table with one row per month, put it in the Mar, Jun, Sep or Dec row"),
+    "A": ("年度", "annual", "2023", "；每行一个月或一个季度的表中，年度数填在 12 月或第四季度的行",
+          "; in a table with one row per month or quarter, put it in the December or Q4 row"),
+}
+
+
+def _names(fields: Mapping) -> dict:
+    """What a message shows a person in place of codes: names of the indicator, its parts and the
+    submitters, the frequency in words, the closest catalogue name to an unknown indicator."""
+    catalogue, profiles = reference.catalogue(), reference.profiles()
+    indicator = catalogue.get(fields.get("indicator_code"))
+    written = fields.get("indicator_text") or ""
+    names = {"indicator_zh": indicator.name_zh if indicator else written,
+             "indicator_en": indicator.name_en if indicator else written,
+             "suggestion_zh": "", "suggestion_en": "", "converted_zh": "", "converted_en": ""}
+    if indicator is not None:
+        freq_zh, freq_en, example, where_zh, where_en = FREQ_WORDS[indicator.freq]
+        names.update(freq_zh=freq_zh, freq_en=freq_en, period_example=example, where_zh=where_zh,
+                     where_en=where_en)
+        if indicator.is_derived:
+            parts = [catalogue[indicator.numerator], catalogue[indicator.denominator]]
+            names.update(parts_zh="“" + "”和“".join(p.name_zh for p in parts) + "”",
+                         parts_en=" and ".join(p.name_en for p in parts))
+    elif written:
+        suggested = catalogue.get(suggest_indicator(written))
+        if suggested is not None:
+            names.update(suggestion_zh=f"（是否为“{suggested.name_zh}”？）",
+                         suggestion_en=f" (did you mean {suggested.name_en}, {suggested.name_zh}?)")
+    factor = fields.get("unit_factor")
+    if factor == TEN_THOUSAND and fields.get("value") is not None:
+        value, unit = format_number(fields["value"]), fields["catalogue_unit"]
+        names.update(converted_zh=f"（按{fields['unit_text']}换算为 {value}{unit}）",
+                     converted_en=f" ({value} {unit} after converting from {fields['unit_text']})")
+    denominator = catalogue.get(fields.get("denominator"))
+    if denominator is not None:
+        names.update(denominator_zh=denominator.name_zh, denominator_en=denominator.name_en)
+    for key in ("submitter", "history_source"):
+        profile = profiles.get(fields.get(key))
+        if key in fields:
+            names[f"{key}_zh"] = f"{profile.name_zh}（{profile.profile_id}）" if profile else fields[key]
+            names[f"{key}_en"] = f"{profile.name_en} ({profile.profile_id})" if profile else fields[key]
+    return names
+
+
+def _shown(fields: Mapping, blank: str) -> dict:
+    """Fields as a message shows them: numbers in full (28,500,000, never 2.85e+07), a blank cell named."""
+    return {key: format_number(value) if isinstance(value, float)
+            else blank if key.endswith("_text") and not value else value
+            for key, value in fields.items()}
 
 
 class Validator:
@@ -379,7 +440,7 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
 
 
 HISTORY_SQL = """
-SELECT area_code AS city_code, indicator_code, freq, period, value
+SELECT area_code AS city_code, indicator_code, freq, period, value, source
 FROM mart.observations
 WHERE area_level = 'city' AND list_contains(?, area_code) AND list_contains(?, indicator_code)
 ORDER BY period
@@ -387,7 +448,7 @@ ORDER BY period
 
 
 def _served_history(history_db: Path | None, complete: pd.DataFrame) -> dict[tuple, list] | None:
-    """Served values per (city, indicator, freq), as sorted [(period start, value)]; None if there is
+    """Served values per (city, indicator, freq), as sorted [(period start, value, source)]; None if there is
     no serving DB to read (the history rules are then not evaluable)."""
     if history_db is None or not Path(history_db).is_file():
         return None
@@ -398,9 +459,9 @@ def _served_history(history_db: Path | None, complete: pd.DataFrame) -> dict[tup
     except duckdb.Error:
         return None
     series: dict[tuple, list] = {}
-    for city, indicator, freq, period, value in served:
+    for city, indicator, freq, period, value, source in served:
         if value is not None:
-            series.setdefault((city, indicator, freq), []).append((period, value))
+            series.setdefault((city, indicator, freq), []).append((period, value, source))
     return series
 
 
@@ -423,23 +484,23 @@ def _check_history(complete: pd.DataFrame, history_db: Path | None, findings: _F
             if not earlier:
                 findings.count("monotone_fall", not_evaluable=1)
             else:
-                period, value = earlier[-1]
+                period, value, source = earlier[-1]
                 fell = cell["value"] < value
                 findings.count("monotone_fall", evaluated=1, failed=int(fell))
                 if fell:
                     findings.add("monotone_fall", cell, history_period=reference.period_label(period, freq),
-                                 history_value=value)
+                                 history_value=value, history_source=source)
         previous = reference.add_months(start, -reference.FREQ_MONTHS[freq])
         if not earlier or earlier[-1][0] != previous or earlier[-1][1] == 0 or cell["value"] == 0:
             findings.count("jump_10000x", not_evaluable=1)
             continue
-        value = earlier[-1][1]
+        _, value, source = earlier[-1]
         ratio = cell["value"] / value
         jumped = ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR
         findings.count("jump_10000x", evaluated=1, failed=int(jumped))
         if jumped:
             findings.add("jump_10000x", cell, history_period=reference.period_label(previous, freq),
-                         history_value=value)
+                         history_value=value, history_source=source)
 
 
 def _observations(complete: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ the parsed value, or None when the cell cannot be understood. Full-width charact
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import math
 import re
@@ -38,6 +39,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     return str(value).strip()
+
+
+def format_number(number: float) -> str:
+    """A number as a message shows it: 28,500,000 or 187,790.3, never 2.85e+07."""
+    return f"{number:,.6f}".rstrip("0").rstrip(".")
 
 
 def is_not_reported(value: object) -> bool:
@@ -162,6 +168,15 @@ def resolve_indicator(value: object) -> tuple[str | None, str | None]:
             return None, None
         text, unit = match.group(1), _UNIT_LABEL.sub("", match.group(2)).strip()
     return None, None
+
+
+def suggest_indicator(value: object) -> str | None:
+    """The indicator whose code or name is closest to one not in the catalogue (`5G基站` → fiveg_base_stations)."""
+    text = fold(cell_text(value))
+    match = _TRAILING_BRACKET.fullmatch(text)
+    key = _key(match.group(1) if match else text)
+    closest = difflib.get_close_matches(key, _indicator_aliases(), n=1, cutoff=0.6) if key else []
+    return _indicator_aliases()[closest[0]] if closest else None
 
 
 def unit_factor(declared: str | None, catalogue_unit: str) -> float | None:

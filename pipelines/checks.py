@@ -42,7 +42,7 @@ pipeline_checks = [
     _sql_check(mart_observations, "unique_area_period_indicator",
                "mart.observations has exactly one row per (area, period, indicator)."),
     _sql_check(mart_observations, "every_city_present",
-               "For each indicator's latest period, all 21 cities have a value.",
+               "For every period an indicator has values for, all 21 cities have one.",
                severity=dg.AssetCheckSeverity.WARN),
     _sql_check(mart_observations, "aggregates_equal_city_sums",
                "Region and province counts equal their cities' sums; rates are the ratio of the summed parts."),

@@ -53,7 +53,23 @@ def release(paths: Paths, period_text: str, by: str, reference_date: dt.date,
     runner.say("  rebuilding the marts and publishing …")
     runner.execute_pipeline(paths, reference_date)
     runner.say(f"Released values are in mart.v_released_* of {paths.serving_db}")
+    _say_still_owed(paths, month)
     return 0
+
+
+def _say_still_owed(paths: Paths, month: dt.date) -> None:
+    """What the released periods still lack by the board: those values, when they come, enter the released
+    views at once (and the totals and rates they feed), so the analyst should know they are to come."""
+    import duckdb
+
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        owed = con.execute("SELECT status, count(*) FROM mart.completeness WHERE period_month = ?"
+                           " AND status NOT IN ('received', 'received_late') GROUP BY status ORDER BY status",
+                           [month]).fetchall()
+    if owed:
+        counts = ", ".join(f"{n:,} {status}" for status, n in owed)
+        runner.say(f"  still owed for periods ending {month:%Y-%m}: {counts} (mart.completeness); values that"
+                   " come later are listed as late_value in mart.v_released_revisions.")
 
 
 def releasable_month(text: str, reference_date: dt.date) -> tuple[dt.date | None, str | None]:

@@ -75,13 +75,18 @@ class Upload:
     data: bytes
 
 
-# Values the submitter's profile already has on the serving DB, cell by cell: the previous vintage the
-# report compares against. A pilot's cell that the agency of record also reports is served from the
-# agency, so it is not listed here; the warehouse's ops.vintage_changes has the full list.
-SERVED_OWN_CELLS_SQL = """
+# The submitter's own latest value of each cell on the serving DB: the previous vintage the report compares
+# against, as the warehouse's ops.vintage_changes does. A pilot's cell that the agency of record also
+# reports is served from the agency; mart.discrepancies still carries the pilot's own value.
+PREVIOUS_VINTAGE_SQL = """
 SELECT area_code, period, indicator_code, value, submission_id
 FROM mart.observations
 WHERE area_level = 'city' AND source = $profile
+  AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
+UNION ALL
+SELECT area_code, period, indicator_code, pilot_value, pilot_submission_id
+FROM mart.discrepancies
+WHERE pilot = $profile
   AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
 """
 
@@ -142,10 +147,10 @@ class Intake:
         self._audit_upload(submitter, receipt, receipt.intake_status, status, report)
         return status, submission_view(receipt, None, report)
 
-    def refused(self, submitter: Token, refusal: ServiceError) -> ServiceError:
-        """Record a refused upload in the audit log; returns the refusal, to raise."""
-        self.audit.record("upload", actor=submitter.name, token_id=submitter.token_id, profile=submitter.profile,
-                          outcome="refused", http_status=refusal.status, reason=refusal.message_en)
+    def refused(self, submitter: Token, refusal: ServiceError, action: str = "upload", **what) -> ServiceError:
+        """Record a refused upload or withdrawal in the audit log; returns the refusal, to raise."""
+        self.audit.record(action, actor=submitter.name, token_id=submitter.token_id, profile=submitter.profile,
+                          outcome="refused", http_status=refusal.status, reason=refusal.message_en, **what)
         return refusal
 
     def _sent_again(self, submitter: Token, receipt: Receipt) -> tuple[int, dict]:
@@ -158,8 +163,8 @@ class Intake:
                 409, f"同一文件（第 {receipt.submission_id} 号报送）已撤回；如需恢复其数据，请修改文件后重新报送",
                 f"the same file (submission {receipt.submission_id}) was withdrawn; to restore its values, "
                 "change the file and send it again"))
-        report = self._report(receipt)
-        status = 422 if receipt.intake_status == "rejected" else 200
+        report = self.landing.report_of(receipt)
+        status = 422 if verdict(receipt, report) == "rejected" else 200
         self._audit_upload(submitter, receipt, "duplicate", status, report)
         return status, {**submission_view(receipt, None, report), "duplicate": True}
 
@@ -171,15 +176,15 @@ class Intake:
                                         history_db=self.paths.serving_db, reference_date=reference_date)
 
     def _changes(self, profile: str, observations) -> list[dict] | None:
-        """Cells whose value differs from the profile's value now served: cell, old value, new value.
-        None when there is no serving DB to compare with."""
+        """Cells whose value differs from the profile's previous vintage as loaded: cell, old value, new
+        value. None when there is no serving DB to compare with."""
         if not self.paths.serving_db.is_file():
             return None
         if observations.empty:
             return []
         try:
             with duckdb.connect(str(self.paths.serving_db), read_only=True) as con:
-                served = con.execute(SERVED_OWN_CELLS_SQL, {
+                served = con.execute(PREVIOUS_VINTAGE_SQL, {
                     "profile": profile, "cities": sorted(observations["city_code"].unique()),
                     "indicators": sorted(observations["indicator_code"].unique())}).fetchall()
         except duckdb.Error:
@@ -214,7 +219,7 @@ class Intake:
 
     def submission(self, submitter: Token, submission_id: int) -> dict:
         receipt = self._own_receipt(submitter, submission_id)
-        return submission_view(receipt, self._withdrawal(submission_id), self._report(receipt))
+        return submission_view(receipt, self._withdrawal(submission_id), self.landing.report_of(receipt))
 
     def history(self, submitter: Token) -> list[dict]:
         """The profile's submissions, newest first, with the report's counts but not its findings."""
@@ -222,9 +227,8 @@ class Intake:
         own = [r for r in self.landing.receipts() if r.profile == submitter.profile]
         items = []
         for receipt in sorted(own, key=lambda r: r.submission_id, reverse=True):
-            report = self._report(receipt)
-            item = submission_view(receipt, withdrawals.get(receipt.submission_id), None)
-            del item["report"]
+            item = submission_view(receipt, withdrawals.get(receipt.submission_id), self.landing.report_of(receipt))
+            report = item.pop("report")
             if report is not None:
                 item.update(rows=report["rows"], observations=report["observations"],
                             errors=len(report["errors"]), warnings=len(report["warnings"]))
@@ -232,19 +236,23 @@ class Intake:
         return items
 
     def withdraw(self, submitter: Token, submission_id: int, reason: str | None) -> dict:
-        receipt = self._own_receipt(submitter, submission_id)
-        if receipt.intake_status == "rejected":
-            raise ServiceError(409, f"第 {submission_id} 号报送被拒收，没有装载任何数据，无需撤回",
-                               f"submission {submission_id} was rejected and loaded nothing: there is nothing to withdraw")
         try:
-            withdrawal = self.landing.withdraw(submission_id, submitter.name, reason)
-        except sqlite3.IntegrityError:  # the register's primary key: one withdrawal per submission
-            raise ServiceError(409, f"第 {submission_id} 号报送已经撤回",
-                               f"submission {submission_id} was already withdrawn") from None
+            receipt = self._own_receipt(submitter, submission_id)
+            report = self.landing.report_of(receipt)
+            if verdict(receipt, report) == "rejected":
+                raise ServiceError(409, f"第 {submission_id} 号报送被拒收，没有装载任何数据，无需撤回",
+                                   f"submission {submission_id} was rejected and loaded nothing: there is nothing to withdraw")
+            try:
+                withdrawal = self.landing.withdraw(submission_id, submitter.name, reason)
+            except sqlite3.IntegrityError:  # the register's primary key: one withdrawal per submission
+                raise ServiceError(409, f"第 {submission_id} 号报送已经撤回",
+                                   f"submission {submission_id} was already withdrawn") from None
+        except ServiceError as refusal:
+            raise self.refused(submitter, refusal, "withdraw", submission_id=submission_id) from None
         self.audit.record("withdraw", actor=submitter.name, token_id=submitter.token_id, profile=submitter.profile,
-                          submission_id=submission_id, sha256=receipt.sha256, file=receipt.original_filename,
-                          reason=reason)
-        return submission_view(receipt, withdrawal, self._report(receipt))
+                          outcome="withdrawn", submission_id=submission_id, sha256=receipt.sha256,
+                          file=receipt.original_filename, reason=reason)
+        return submission_view(receipt, withdrawal, report)
 
     def template(self, submitter: Token) -> bytes:
         return build_template(submitter.profile)
@@ -262,17 +270,19 @@ class Intake:
     def _withdrawal(self, submission_id: int) -> Withdrawal | None:
         return next((w for w in self.landing.withdrawals() if w.submission_id == submission_id), None)
 
-    def _report(self, receipt: Receipt) -> dict | None:
-        """The report stored beside the file; None for a file landed without one (e.g. `digecon run`)."""
-        path = self.landing.reports_dir / f"{receipt.sha256}.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+def verdict(receipt: Receipt, report: dict | None) -> str:
+    """accepted or rejected. A file landed without a check (`digecon run`) has the verdict of the report
+    the pipeline kept beside it, and is `received` until the pipeline has checked it."""
+    if receipt.intake_status == "received" and report is not None:
+        return "accepted" if report["accepted"] else "rejected"
+    return receipt.intake_status
 
 
 def submission_view(receipt: Receipt, withdrawal: Withdrawal | None, report: dict | None) -> dict:
     return {
         "submission_id": receipt.submission_id,
-        # accepted or rejected at upload; received: landed without a check (the pipeline checks it)
-        "status": "withdrawn" if withdrawal else receipt.intake_status,
+        "status": "withdrawn" if withdrawal else verdict(receipt, report),
         "duplicate": False,
         "file": receipt.original_filename,
         "sha256": receipt.sha256,

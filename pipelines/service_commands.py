@@ -9,6 +9,7 @@ from pathlib import Path
 from indicators import reference
 from indicators.readers import ReadLimits
 from indicators.tokens import TokenError, TokenStore, UnknownProfile
+from pipelines.runner import pad
 from pipelines.warehouse import Paths
 
 USAGE_ERROR = 2
@@ -45,10 +46,13 @@ def token_list(args) -> int:
     if not tokens:
         print("还没有令牌。No tokens yet: digecon token create --profile P --name N")
         return 0
-    print(f"{'编号 id':<10} {'报送方 profile':<16} {'持有人 name':<14} {'签发 created':<18} 状态 status")
+    widths = (10, 16, 14, 18)
+    rows = [("编号 id", "报送方 profile", "持有人 name", "签发 created", "状态 status")]
     for token in tokens:
         status = "有效 active" if token.active else f"已撤销 revoked {token.revoked_at:%Y-%m-%d %H:%M} by {token.revoked_by}"
-        print(f"{token.token_id:<10} {token.profile:<16} {token.name:<14} {token.created_at:%Y-%m-%d %H:%M}  {status}")
+        rows.append((token.token_id, token.profile, token.name, f"{token.created_at:%Y-%m-%d %H:%M}", status))
+    for *columns, status in rows:
+        print(" ".join(pad(text, width) for text, width in zip(columns, widths, strict=True)), status)
     return 0
 
 

@@ -1,13 +1,15 @@
 """`digecon validate FILE --as PROFILE [--json] [--history-db PATH]`: check a file before sending it.
 
 Exit codes: 0 accepted (warnings allowed), 1 rejected, 2 unreadable file or wrong usage (unknown
-profile). With --json the report object is printed on stdout on every exit, 2 included.
+profile). With --json the report object is printed on stdout on every exit, 2 included; without it an
+unreadable file or an unknown profile is one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from indicators.report import Finding, Report
@@ -22,13 +24,18 @@ def default_history_db() -> Path:
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from indicators.reference import profiles
+
     parser = subparsers.add_parser(
         "validate", help="check a submission file and explain every problem (校验报送文件)",
-        description="Check a CSV or XLSX submission against the rules, as the upload service would. "
-                    "Exit 0 accepted, 1 rejected, 2 unreadable or wrong usage.")
+        description="Check a CSV or XLSX submission against the rules, as the upload service would, and "
+                    "list every problem with its sheet, row (as Excel shows it) and column, in Chinese and "
+                    "English. Exit 0 accepted (warnings allowed), 1 rejected, 2 unreadable or wrong usage. "
+                    "报送前校验文件：逐条列出问题所在的工作表、行号和列名。",
+        epilog="example / 例: digecon validate 深圳-2023-06.xlsx --as pilot-440300")
     parser.add_argument("file", type=Path, help="the CSV or XLSX file to check")
     parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE",
-                        help="submitter profile, e.g. gdca, pilot-440300")
+                        help=f"who sends the file (报送方): {', '.join(profiles())}")
     parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     parser.add_argument("--history-db", type=Path, default=None,
                         help="serving DuckDB for the history checks (default: $DIGECON_HOME/serving/…)")
@@ -47,11 +54,15 @@ def run(args: argparse.Namespace) -> int:
 
     checked = Validator().check(args.file, args.profile, history_db=args.history_db or default_history_db())
     report = checked.report
+    code = exit_code(report)
     if args.json:
         print(report.to_json())
+    elif code == EXIT_UNUSABLE:  # the file was never checked: one line saying why, not an empty report
+        [error] = report.errors
+        print(f"digecon validate {report.file}: {error.message_zh} / {error.message_en}", file=sys.stderr)
     else:
         print(format_report(report))
-    return exit_code(report)
+    return code
 
 
 SEVERITY_LABELS = {"error": "错误 error", "warning": "警告 warning"}

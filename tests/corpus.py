@@ -94,14 +94,14 @@ def validator():
     return Validator()
 
 
-def served_history(path: Path, rows: list[tuple[str, dt.date, str, str, float]]) -> Path:
-    """A serving DB holding mart.observations for (city, period, freq, indicator, value) rows."""
+def served_history(path: Path, rows: list[tuple[str, dt.date, str, str, float]], source: str = "gdca") -> Path:
+    """A serving DB holding mart.observations for (city, period, freq, indicator, value) rows from one source."""
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE SCHEMA mart")
         connection.execute("""
             CREATE TABLE mart.observations (area_code VARCHAR, area_level VARCHAR, period DATE, freq VARCHAR,
-                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR)""")
+                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR, source VARCHAR)""")
         connection.executemany(
-            "INSERT INTO mart.observations VALUES (?, 'city', ?, ?, ?, ?, NULL)",
-            [list(row) for row in rows])
+            "INSERT INTO mart.observations VALUES (?, 'city', ?, ?, ?, ?, NULL, ?)",
+            [[*row, source] for row in rows])
     return path

@@ -1,6 +1,6 @@
 """The real upload service for tests and benchmarks: `digecon serve` in a subprocess, on a free loopback
 port, with its own DIGECON_HOME; ready when the port accepts (uvicorn builds the validator first), and
-stopped by its PID."""
+stopped by its PID. And the sensor's side: what `dagster dev` does with a landed file, done in-process."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.resources import WarehouseResource
+from pipelines.sensors import landed_submissions_sensor
 
 DIGECON = Path(sys.executable).with_name("digecon")
 START_TIMEOUT = 90  # seconds: importing GX and building its context takes a few
@@ -59,3 +65,22 @@ def running_service(home: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class SensorRuns:
+    """The landing sensor evaluated with its cursor, and each run it requests executed in-process (the
+    runs resolve DIGECON_HOME from the environment: set it to `home`)."""
+
+    def __init__(self, home: Path, instance: dg.DagsterInstance) -> None:
+        self.home, self.instance, self.cursor = home, instance, None
+
+    def load_new_submissions(self) -> int:
+        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
+                                          resources={"warehouse": WarehouseResource(home=str(self.home))})
+        result = landed_submissions_sensor(context)
+        self.cursor = result.cursor
+        for request in result.run_requests:
+            run = defs.resolve_job_def("ingest_job").execute_in_process(
+                run_config=request.run_config, tags=request.tags, instance=self.instance)
+            assert run.success
+        return len(result.run_requests)

@@ -179,6 +179,22 @@ def test_a_year_to_date_series_restarts_in_january(loader):
     assert feb == (70, pytest.approx(140.0), 120, 100, pytest.approx(20.0))  # 120 against February 2022's 100
 
 
+def test_a_rate_over_a_year_to_date_count_restarts_in_january_too(loader):
+    loader.submit("gdstats", [(DONGGUAN, "2022-01-01", "A", "enterprises_above_scale", 1000)], "2023-03-20 10:00")
+    loader.submit("gdiit", [(DONGGUAN, "2022-12-01", "M", "enterprises_transformed", 80),
+                            (DONGGUAN, "2023-01-01", "M", "enterprises_transformed", 5),
+                            (DONGGUAN, "2023-02-01", "M", "enterprises_transformed", 12)], "2023-03-05 10:00")
+    loader.rebuild()
+    # Shares of the 1,000 large enterprises: 8 % transformed in 2022, 0.5 % by January 2023, 1.2 % by February.
+    # January has no 环比: against December's 8 % it would say −7.5 points though nothing was undone.
+    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-01-01", "pop_change", "ytd_value") == (
+        None, pytest.approx(0.5))
+    # February: 1.2 − 0.5 = 0.7 points, the month's own share; the year to date is the share as reported.
+    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-02-01", "pop_base_period", "pop_growth",
+                  "ytd_value", "growth_unit") == ("2023-01", pytest.approx(0.7), pytest.approx(1.2), "pp")
+    assert growth(loader, DONGGUAN, "transformed_share_pct", "2022-12-01", "annual_value") == (pytest.approx(8.0),)
+
+
 def test_cagr_over_complete_years_nominal_for_money(loader):
     loader.submit("gdstats", [(SHENZHEN, "2021-01-01", "A", "gdp", 10000),
                               (SHENZHEN, "2022-01-01", "A", "gdp", 10500),
@@ -249,6 +265,21 @@ def test_completion_time_elapsed_and_run_rate_of_a_year_to_date_count(loader):
     # Run-rate 2,700 / 6 = 450 a month; December: 2,700 + 450 × 6 = 5,400, 108 % of the target.
     assert (per_month, projection, projected, status) == (450, 5400, pytest.approx(108.0), "on_track")
     assert progress(loader, "t", basis="released")[6] == "no_data"  # nothing released yet
+
+
+def test_a_target_on_a_rate_over_a_year_to_date_count_runs_from_january(loader):
+    loader.target("t", "transformed_share_pct", DONGGUAN, 2023, 9, kind="level")
+    loader.submit("gdstats", [(DONGGUAN, year, "A", "enterprises_above_scale", 1000)
+                              for year in ("2021-01-01", "2022-01-01")], "2023-03-20 10:00")
+    loader.submit("gdiit", [(DONGGUAN, "2022-06-01", "M", "enterprises_transformed", 40),
+                            (DONGGUAN, "2023-06-01", "M", "enterprises_transformed", 45)], "2023-07-05 10:00")
+    loader.rebuild(reference_date="2023-07-10")
+    actual, done, _, per_month, projection, projected, status, _ = progress(loader, "t")
+    # 45 / 1,000 = 4.5 % by June, from 0 in January: 0.75 points a month, 4.5 + 0.75 × 6 = 9 % by December,
+    # 100 % of the target. (Against June 2022's 4 % it would be 4.5 + 0.5 / 12 × 6 = 4.75 %, off track.)
+    assert (actual, done) == (pytest.approx(4.5), pytest.approx(50.0))
+    assert (per_month, projection, projected, status) == (
+        pytest.approx(0.75), pytest.approx(9.0), pytest.approx(100.0), "on_track")
 
 
 def test_a_level_projects_its_last_twelve_months_and_stays_within_bounds(loader):
@@ -497,3 +528,17 @@ def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader)
         assert len(failing_rows(loader.con, name)) > 0, name
     # Only two of 21 cities reported: 19 missing for each of the two counts and the rate.
     assert len(failing_rows(loader.con, "every_city_present")) == 3 * 19
+
+
+def test_every_city_present_flags_a_city_missing_from_an_earlier_period(loader):
+    from pipelines.checks import failing_rows
+
+    yunfu = "445300"
+    cities = [c.code for c in _cities()]
+    loader.submit("gdiit", [(c, "2023-11-01", "M", "iiot_identifier_resolutions", 10) for c in cities if c != yunfu]
+                  + [(c, "2023-12-01", "M", "iiot_identifier_resolutions", 10) for c in cities], "2024-01-05 10:00")
+    loader.rebuild()
+    # December is whole; November lacks Yunfu, which leaves its region and the province short that month.
+    missing = failing_rows(loader.con, "every_city_present")
+    assert [(r.indicator_code, r.period.date(), r.missing_city) for r in missing.itertuples()] == [
+        ("iiot_identifier_resolutions", day("2023-11-01"), yunfu)]

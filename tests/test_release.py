@@ -4,7 +4,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from mart_support import DONGGUAN, SHENZHEN, Loader
+from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader
 
 from pipelines import warehouse as wh
 
@@ -48,6 +48,8 @@ def test_release_then_a_revision_after_release(paths):
             # after it: 500 / 41,000 = 1.22 %
             ("gdca", "new_vintage", audit, 41000, 41500, pytest.approx(100 * 500 / 41000), second, audit,
              "annual audit", True, True),
+            # the pilot's first figure for the released cell: listed, though the marts keep gdca's
+            ("pilot-440300", "late_value", pilot - 1, None, 45000, None, None, pilot - 1, None, False, True),
             # the pilot revised its own figure, which the marts do not use (gdca reported the cell)
             ("pilot-440300", "new_vintage", pilot, 45000, 45500, pytest.approx(100 * 500 / 45000), pilot - 1, pilot,
              None, False, True),
@@ -69,6 +71,40 @@ def test_release_then_a_revision_after_release(paths):
                           ("withdrawal", 41500, 41000, "sent the wrong file")]
     finally:
         serving.close()
+
+
+def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_notice(paths):
+    june = "2023-06-01"
+    with wh.open_build_db(paths) as con:
+        loader = Loader(con, paths)
+        loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000)], "2023-07-05 10:00")
+        wrong = loader.submit("gdca", [(FOSHAN, june, "M", "fiveg_base_stations", 7000)], "2023-07-05 11:00")
+        loader.withdraw(wrong, "2023-07-10 10:00", "wrong city")
+        loader.submit("pilot-441900", [(DONGGUAN, june, "M", "fiveg_base_stations", 9000)], "2023-07-06 10:00")
+        loader.release("2023-06", "2023-08-01 09:00")
+        province = ("SELECT value, obs_status, n_areas FROM mart.observations WHERE area_code = '440000'"
+                    " AND indicator_code = 'fiveg_base_stations'")
+        loader.rebuild()
+        assert loader.row(province) == (40000 + 9000, "P", 2)  # released on the pilot's stand-in for Dongguan
+        late = loader.submit("gdca", [(GUANGZHOU, june, "M", "fiveg_base_stations", 30000, "补报"),
+                                      (FOSHAN, june, "M", "fiveg_base_stations", 7100),
+                                      (DONGGUAN, june, "M", "fiveg_base_stations", 9100)], "2023-08-10 10:00")
+        loader.rebuild()
+
+        # The released total changed: 40,000 + 30,000 + 7,100 + 9,100, now all from the agency of record.
+        assert loader.row(province) == (86200, "A", 4)
+        # Each cell that changed it is in the notice with a blank old value: Guangzhou never reported,
+        # Foshan's first value was withdrawn before the release, Dongguan's was the pilot's, not gdca's.
+        # Before the release, first values (Shenzhen's, the pilot's) are no change; the withdrawal is one.
+        notice = loader.rows(
+            "SELECT area_code, source, change_type, submission_id, old_value, new_value, change, change_pct,"
+            " old_submission_id, new_submission_id, reason, affects_marts FROM mart.revisions"
+            " WHERE after_release ORDER BY area_code")
+        assert notice == [(area, "gdca", "late_value", late, None, value, None, None, None, late, reason, True)
+                          for area, value, reason in ((GUANGZHOU, 30000, "补报"), (FOSHAN, 7100, None),
+                                                      (DONGGUAN, 9100, None))]
+        assert loader.rows("SELECT area_code, change_type FROM mart.revisions WHERE NOT after_release") == [
+            (FOSHAN, "withdrawal")]
 
 
 def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
@@ -142,3 +178,78 @@ def test_definitions_carry_every_mart_and_its_checks():
     checks = {key.name for check in defs.asset_checks for key in check.check_keys}
     assert {"aggregates_equal_city_sums", "rates_within_bounds", "every_city_present",
             "unique_area_period_indicator"} <= checks
+
+
+@pytest.mark.slow
+def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after_it(paths, tmp_path, monkeypatch,
+                                                                                     capsys):
+    """issue 5's "done when" on the bundled sample: the planted events in the marts, `digecon release
+    2023-12`, then a resubmission of a released value in the revision notice. Expected figures come from
+    the generator's true values and planted events, not from the marts."""
+    from indicators import sample
+    from pipelines import runner
+    from pipelines.cli import main
+
+    monkeypatch.setenv("DIGECON_HOME", str(paths.home))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("DIGECON_REFERENCE_DATE", "2024-01-10")
+    truth = sample.sample_values()
+    today = dt.date(2024, 1, 10)
+    runner.run(paths, today, with_sample=True)
+
+    def rows(sql, params=None):
+        serving = duckdb.connect(str(paths.serving_db), read_only=True)
+        try:
+            return serving.execute(sql, params or []).fetchall()
+        finally:
+            serving.close()
+
+    # The late file: gdgsa's November, due 2023-12-10, came on the 18th for all 21 cities.
+    assert rows("SELECT indicator_code, status, due_date, received_at, days_late, count(*) FROM mart.completeness"
+                " WHERE expected_from = 'gdgsa' AND time_period = '2023-11' GROUP BY ALL ORDER BY ALL") == [
+        (code, "received_late", dt.date(2023, 12, 10), sample.LATE_RECEIVED.replace(tzinfo=None), 8, 21)
+        for code in ("admin_villages_yzz", "towns_yzz")]
+    # The missing row: Yunfu's monthly gdiit cells of November, 31 days overdue on 2024-01-10; the
+    # province's November is short of it, and says so.
+    assert rows("SELECT area_code, count(*), min(days_late) FROM mart.completeness WHERE status = 'missing'"
+                " GROUP BY ALL") == [(sample.MISSING_CITY, 3, 31)]
+    assert rows("SELECT n_areas, complete FROM mart.observations WHERE area_code = '440000'"
+                " AND indicator_code = 'iiot_identifier_resolutions' AND time_period = '2023-11'") == [(20, False)]
+    # The rejected file: the Shenzhen pilot's July, blocked by an error.
+    assert rows("SELECT DISTINCT original_filename, submission_status FROM mart.data_quality WHERE blocking") == [
+        ("pilot-440300_2023-07.xlsx", "rejected")]
+    # The discrepancy: the pilot counted small cells too (+15 %); the marts use gdca's figure.
+    sep = truth[("fiveg_base_stations", SHENZHEN, dt.date(2023, 9, 1))]
+    assert rows("SELECT area_code, time_period, agency_value, pilot_value, used_source FROM mart.discrepancies"
+                " WHERE differs") == [(SHENZHEN, "2023-09", sep, round(sep * 1.15), "gdca")]
+    assert rows("SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code = 'fiveg_base_stations'"
+                " AND time_period = '2023-09'", [SHENZHEN]) == [(sep,)]
+    # The pilot's revision of October (it had copied September), which the marts do not use: gdiit reports it.
+    registrations = "iiot_identifier_registrations"
+    assert rows("SELECT area_code, time_period, source, old_value, new_value, affects_marts FROM mart.revisions") == [
+        (DONGGUAN, "2023-10", "pilot-441900", truth[(registrations, DONGGUAN, dt.date(2023, 9, 1))],
+         truth[(registrations, DONGGUAN, dt.date(2023, 10, 1))], False)]
+    # gdiit's December is not due yet: the Dongguan pilot's figure stands in, provisional.
+    assert rows("SELECT source, value, obs_status FROM mart.observations WHERE area_code = ?"
+                " AND indicator_code = 'enterprises_transformed' AND time_period = '2023-12'", [DONGGUAN]) == [
+        ("pilot-441900", truth[("enterprises_transformed", DONGGUAN, dt.date(2023, 12, 1))], "P")]
+    assert rows("SELECT count(*) FROM mart.v_released_observations") == [(0,)]
+
+    capsys.readouterr()
+    assert main(["release", "2023-12", "--by", "审计"]) == 0
+    assert rows("SELECT DISTINCT time_period FROM mart.v_released_observations ORDER BY 1") == [
+        ("2023",), ("2023-12",), ("2023-Q4",)]  # December, the quarter and the year ending with it
+    # Released before all is in: gdiit's 3 monthly and 6 quarterly indicators and gdstats' 4 annual ones,
+    # for 21 cities each, are still to come: (3 + 6 + 4) × 21 = 273; the analyst is told.
+    assert "still owed for periods ending 2023-12: 273 not_yet_due" in capsys.readouterr().out
+
+    december = truth[("fiveg_base_stations", SHENZHEN, dt.date(2023, 12, 1))]
+    paths.landing_zone().receive(
+        f"城市代码,期间,指标代码,数值,单位,备注\n{SHENZHEN},2023-12,fiveg_base_stations,{december + 120},个,补报室内站点\n"
+        .encode(), "gdca_2023-12_rev1.csv", "gdca", "test")
+    runner.run(paths, today, with_sample=False)
+    assert rows("SELECT area_code, time_period, change_type, old_value, new_value, reason"
+                " FROM mart.v_released_revisions") == [
+        (SHENZHEN, "2023-12", "new_vintage", december, december + 120, "补报室内站点")]
+    assert rows("SELECT value, obs_status FROM mart.v_released_observations WHERE area_code = ?"
+                " AND indicator_code = 'fiveg_base_stations'", [SHENZHEN]) == [(december + 120, "A")]

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import openpyxl
 import pytest
-from corpus import LONG_HEADER, csv_bytes
+from corpus import LONG_HEADER, csv_bytes, validator  # noqa: F401  (the session's one Validator)
 from service_harness import running_service
 
 from indicators.landing import LandingZone, sha256_of
@@ -168,10 +168,37 @@ def test_withdrawal_is_recorded_once_and_only_by_the_owner(base_url, home, token
 
     [withdrawal] = [w for w in LandingZone(home / "landing").withdrawals() if w.submission_id == submission_id]
     assert (withdrawal.withdrawn_by, withdrawal.reason) == ("张三", "数值有误")
-    entry = [e for e in AuditLog.at(home).entries() if e["action"] == "withdraw"][-1]
-    assert (entry["actor"], entry["submission_id"], entry["reason"]) == ("张三", submission_id, "数值有误")
+    entries = [e for e in AuditLog.at(home).entries() if e["action"] == "withdraw"
+               and e["submission_id"] == submission_id]
+    assert [(e["actor"], e["outcome"], e.get("http_status")) for e in entries] == [
+        ("王五", "refused", 404), ("张三", "withdrawn", None), ("张三", "refused", 409)]
+    assert entries[1]["reason"] == "数值有误"
     status = httpx.get(f"{base_url}/api/v1/submissions/{submission_id}", headers=auth(tokens["张三"]))
     assert status.json()["status"] == "withdrawn"
+
+
+def test_files_landed_by_digecon_run_show_the_verdict_the_pipeline_kept(base_url, home, tokens, tmp_path,
+                                                                        validator):  # noqa: F811
+    """`digecon run` lands files unchecked ("received"); its run keeps each file's report beside it."""
+    landing = LandingZone(home / "landing")
+    checked = {}
+    for value, city in [(46900, "深圳市"), (9200, "东莞市")]:
+        path = tmp_path / f"{value}.csv"
+        path.write_bytes(csv_bytes([LONG_HEADER, [city, "2023-05", "5G基站数", str(value), "个", ""]]))
+        receipt, _ = landing.receive(path.read_bytes(), path.name, "pilot-440300", "刘洋")
+        landing.keep_report(receipt, validator.check(path, "pilot-440300").report.to_dict())
+        checked[city] = receipt.submission_id
+    waiting, _ = landing.receive(shenzhen_file(46950, "2023-05"), "not-yet-run.csv", "pilot-440300", "刘洋")
+    headers = auth(tokens["张三"])
+
+    listed = {s["submission_id"]: s["status"]
+              for s in httpx.get(f"{base_url}/api/v1/submissions", headers=headers).json()["submissions"]}
+    assert [listed[checked["深圳市"]], listed[checked["东莞市"]], listed[waiting.submission_id]] == [
+        "accepted", "rejected", "received"]
+    rejected = httpx.get(f"{base_url}/api/v1/submissions/{checked['东莞市']}", headers=headers).json()
+    assert rejected["status"] == "rejected" and rejected["report"]["errors"][0]["rule"] == "city_out_of_scope"
+    refused = httpx.post(f"{base_url}/api/v1/submissions/{checked['东莞市']}/withdraw", headers=headers)
+    assert "nothing to withdraw" in assert_bilingual_error(refused, 409)["message_en"]
 
 
 def test_history_lists_the_profile_own_submissions_only(base_url, tokens):

@@ -3,6 +3,7 @@ template passes validation with no findings, for every profile."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -83,6 +84,8 @@ def test_instructions_sheet_explains_in_both_languages():
     assert "空白表示未报送，不是零" in text and "blank means not reported, never zero" in text
     assert "440000" in text and "upload page" in text
     assert "fiveg_base_stations" in text and "5G base stations" in text
+    steps = [re.match(r"\d+\. (.)", c.value) for c in sheet["B"] if c.value]
+    assert [m.group(1).isupper() for m in steps if m] == [True] * 8  # each English step is a sentence
 
 
 def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:

@@ -1,5 +1,7 @@
 """Upload tokens: one per person, stored hashed, listed and revoked; every change in the audit log."""
 
+import unicodedata
+
 import pytest
 
 from indicators.tokens import AuditLog, TokenError, TokenStore
@@ -87,6 +89,24 @@ def test_cli_creates_lists_and_revokes(tmp_path, monkeypatch, capsys):
     assert cli.main(["token", "list"]) == 0
     assert "revoked" in capsys.readouterr().out
     assert not TokenStore.at(tmp_path).find(secret).active
+
+
+def test_cli_list_lines_up_in_a_terminal_with_chinese_names(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+    for profile, name in [("gdca", "赵六"), ("pilot-441900", "欧阳可欣"), ("gdiit", "Li Wei")]:
+        TokenStore.at(tmp_path).create(profile, name, actor="admin")
+
+    assert cli.main(["token", "list"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    # Where the status column starts, counting a Chinese character as two terminal columns.
+    starts = {display_width(line[:line.index(word)]) for line, word in zip(lines, ["状态", "有效", "有效", "有效"],
+                                                                             strict=True)}
+    assert len(starts) == 1
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def test_cli_errors_are_bilingual(tmp_path, monkeypatch, capsys):

@@ -1,13 +1,16 @@
 """The upload page in headless Chromium (Debian's chromium, driven by playwright's client): sign in,
-upload a good file and a bad one, read the report tables, withdraw, download the template."""
+upload a good file and a bad one, read the report tables, see a correction's changed cells, withdraw,
+download the template."""
 
 import shutil
 
+import dagster as dg
 import openpyxl
 import pytest
 from corpus import LONG_HEADER, write_csv, write_xlsx
-from service_harness import running_service
+from service_harness import SensorRuns, running_service
 
+from indicators.landing import LandingZone
 from indicators.tokens import TokenStore
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +58,14 @@ def sign_in(page, token: str) -> None:
     page.click("#token-form button")
 
 
+def upload(page, path) -> str:
+    """Send a file; returns the verdict's status once the page has shown the report and the history."""
+    page.set_input_files("#file", str(path))
+    page.click("#upload-button")  # disables the button until the answer is shown
+    page.wait_for_selector("#upload-button:not([disabled])")
+    return page.get_attribute("#verdict", "data-status")
+
+
 def table_rows(page, selector: str) -> list[list[str]]:
     return [[cell.inner_text() for cell in row.locator("td").all()] for row in page.locator(f"{selector} tbody tr").all()]
 
@@ -82,15 +93,11 @@ def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
     page.locator("#whoami").wait_for()
     assert "张三" in page.inner_text("#whoami") and "pilot-440300" in page.inner_text("#whoami")
 
-    page.set_input_files("#file", str(good))
-    page.click("#upload-button")
-    page.wait_for_selector("#verdict[data-status='accepted']")
+    assert upload(page, good) == "accepted"
     assert "已接收" in page.inner_text("#verdict") and "Accepted" in page.inner_text("#verdict")
     assert page.locator("#no-findings").is_visible()
 
-    page.set_input_files("#file", str(bad))
-    page.click("#upload-button")
-    page.wait_for_selector("#verdict[data-status='rejected']")
+    assert upload(page, bad) == "rejected"
     assert "已拒收" in page.inner_text("#verdict") and "Rejected" in page.inner_text("#verdict")
     findings = table_rows(page, "#findings")
     # Title and blank row above the header: the header is row 3, so the data rows are 4, 5 and 6.
@@ -107,21 +114,42 @@ def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
     assert [(row[1], row[4]) for row in history] == [
         ("深圳-错误.xlsx", "已拒收 rejected"), ("深圳-2023-06.csv", "已接收 accepted")]
 
+    # Sent again, a rejected file is still shown as rejected (red), not as a harmless repeat.
+    assert upload(page, bad) == "rejected"
+    assert "同一文件此前已报送" in page.inner_text("#verdict")
+    assert page.get_attribute("#verdict", "class") == "verdict rejected"
+
 
 def test_withdraw_from_the_history(page, home, tmp_path):
     _, token = TokenStore.at(home).create("pilot-441900", "王五", actor="test")
     good = write_csv(tmp_path / "东莞.csv", [LONG_HEADER, ["东莞市", "2023-06", "5G基站数", "9100", "个", ""]])
     sign_in(page, token)
     page.locator("#whoami").wait_for()
-    page.set_input_files("#file", str(good))
-    page.click("#upload-button")
-    page.wait_for_selector("#verdict[data-status='accepted']")
+    assert upload(page, good) == "accepted"
+    submission_id = int(page.get_attribute("#history-table tbody tr", "data-submission-id"))
 
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.once("dialog", lambda dialog: dialog.accept("数值有误"))  # the reason asked for
     page.click("#history-table tbody tr >> text=撤回 Withdraw")
 
     page.wait_for_selector("#history-table tbody tr >> text=已撤回 withdrawn")
     assert "已撤回" in page.inner_text("#message") and "withdrawn" in page.inner_text("#message")
+    [withdrawal] = [w for w in LandingZone(home / "landing").withdrawals() if w.submission_id == submission_id]
+    assert (withdrawal.withdrawn_by, withdrawal.reason) == ("王五", "数值有误")
+    page.click("#history-table tbody tr >> text=查看 View")
+    page.wait_for_selector("#verdict[data-status='withdrawn']")
+    assert "撤回 Withdrawn" in page.inner_text("#summary") and "王五" in page.inner_text("#summary")
+
+
+def test_a_file_landed_but_not_yet_checked_shows_as_received(page, home, tmp_path):
+    """The same bytes landed by `digecon run` and not yet run: the page shows the receipt, no report."""
+    _, token = TokenStore.at(home).create("pilot-440300", "刘洋", actor="test")
+    landed = write_csv(tmp_path / "深圳-2023-08.csv", [LONG_HEADER, ["深圳市", "2023-08", "5G基站数", "47100", "个", ""]])
+    LandingZone(home / "landing").receive(landed.read_bytes(), landed.name, "pilot-440300", "刘洋")
+    sign_in(page, token)
+    page.locator("#whoami").wait_for()
+
+    assert upload(page, landed) == "received"
+    assert "已接收，等待检查" in page.inner_text("#verdict") and page.locator("#message").is_hidden()
 
 
 def test_template_downloads_from_the_page(page, home, tmp_path):
@@ -136,3 +164,32 @@ def test_template_downloads_from_the_page(page, home, tmp_path):
     saved = tmp_path / "template.xlsx"
     download.value.save_as(saved)
     assert openpyxl.load_workbook(saved)["数据"]["A3"].value == "城市"
+
+
+@pytest.mark.slow
+def test_a_correction_shows_its_changed_cells(browser, tmp_path, monkeypatch):
+    """Upload from the page, load it as the sensor would, send a correction: the changes table."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("DIGECON_HOME", str(home))  # the in-process runs resolve it
+    _, token = TokenStore.at(home).create("gdca", "赵六", actor="test")
+    first, corrected = (write_csv(tmp_path / name, [LONG_HEADER, ["深圳市", "2023-06", "5G基站数", stations, "个", ""],
+                                                    ["东莞市", "2023-06", "5G基站数", "9100", "个", ""]])
+                        for name, stations in [("gdca-2023-06.csv", "46400"), ("gdca-2023-06-更正.csv", "46800")])
+
+    with running_service(home) as base_url, dg.DagsterInstance.ephemeral(tempdir=str(tmp_path / "dagster")) as instance:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base_url)
+        sign_in(page, token)
+        page.locator("#whoami").wait_for()
+        assert upload(page, first) == "accepted"
+        assert "Nothing published yet" in page.inner_text("#changes-note") and page.locator("#changes").is_hidden()
+        first_id = page.get_attribute("#history-table tbody tr", "data-submission-id")
+        assert SensorRuns(home, instance).load_new_submissions() == 1
+
+        assert upload(page, corrected) == "accepted"
+        note, changes = page.inner_text("#changes-note"), table_rows(page, "#changes")
+        context.close()
+
+    assert "1 个单元格" in note and "1 cell(s) differ from your previous vintage" in note
+    assert changes == [["深圳市 440300", "2023-06", "5G基站数 fiveg_base_stations", "46,400", "46,800", first_id, "2"]]

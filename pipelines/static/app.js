@@ -104,7 +104,7 @@ byId("upload-form").addEventListener("submit", async (event) => {
   try {
     const response = await call("/submissions", {method: "POST", body: form});
     const body = await response.clone().json().catch(() => null);
-    if (body && body.report) showSubmission(body);
+    if (body && body.submission_id !== undefined) showSubmission(body);
     else await showError(response);
     await loadHistory();
   } finally {
@@ -127,7 +127,8 @@ function showSubmission(submission) {
   verdict.replaceChildren(
     element("div", `${zh}${again[0]} · 第 ${submission.submission_id} 号报送`),
     element("div", `${en}${again[1]} · submission ${submission.submission_id}`, "en"));
-  verdict.className = `verdict ${submission.duplicate ? "duplicate" : style}`;
+  // A file sent again keeps its verdict's colour when rejected: it still has to be fixed.
+  verdict.className = `verdict ${submission.duplicate && submission.status === "accepted" ? "duplicate" : style}`;
   verdict.dataset.status = submission.status;
 
   const summary = byId("summary");
@@ -141,6 +142,9 @@ function showSubmission(submission) {
     ["警告 Warnings", report ? report.warnings.length : ""],
     ["SHA-256", submission.sha256],
   ];
+  if (submission.withdrawn_at) {
+    facts.splice(2, 0, ["撤回 Withdrawn", `${submission.withdrawn_by} · ${submission.withdrawn_at.replace("T", " ").slice(0, 19)}`]);
+  }
   for (const [label, value] of facts) summary.append(element("dt", label), element("dd", value));
 
   showFindings(report ? [...report.errors, ...report.warnings] : []);
@@ -181,11 +185,11 @@ function showChanges(report) {
     note.replaceChildren(element("span", "尚无已发布的数据可供比较。"),
                          element("span", " Nothing published yet to compare with.", "en"));
   } else if (changes.length === 0) {
-    note.replaceChildren(element("span", "与已发布的本报送方数值相比，没有单元格变化。"),
-                         element("span", " No cell differs from your values now published.", "en"));
+    note.replaceChildren(element("span", "与您已装载的上一版本相比，没有单元格变化。"),
+                         element("span", " No cell differs from your previous vintage as loaded.", "en"));
   } else {
-    note.replaceChildren(element("span", `${changes.length} 个单元格与已发布的数值不同：`),
-                         element("span", ` ${changes.length} cell(s) differ from the published values:`, "en"));
+    note.replaceChildren(element("span", `${changes.length} 个单元格与您已装载的上一版本不同：`),
+                         element("span", ` ${changes.length} cell(s) differ from your previous vintage as loaded:`, "en"));
   }
   for (const change of changes || []) {
     const row = element("tr");
@@ -245,8 +249,12 @@ async function openSubmission(id) {
 }
 
 async function withdrawSubmission(id) {
-  if (!confirm(`撤回第 ${id} 号报送？其数据将不再使用。\nWithdraw submission ${id}? Its values will no longer be used.`)) return;
-  const response = await call(`/submissions/${id}/withdraw`, {method: "POST"});
+  const reason = prompt(`撤回第 ${id} 号报送？其数据将不再使用。请填写原因（可选）：\n` +
+                        `Withdraw submission ${id}? Its values will no longer be used. Reason (optional):`);
+  if (reason === null) return;  // cancelled
+  const body = reason.trim() ? JSON.stringify({reason: reason.trim()}) : "";
+  const response = await call(`/submissions/${id}/withdraw`,
+                              {method: "POST", headers: {"Content-Type": "application/json"}, body});
   if (!response.ok) return showError(response);
   showMessage(`第 ${id} 号报送已撤回。`, `Submission ${id} withdrawn.`, false);
   await loadHistory();

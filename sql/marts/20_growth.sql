@@ -2,6 +2,8 @@
 --   环比 (pop_*): on the previous period of the same frequency (an annual series' previous period is the
 --     previous year, so its 环比 and 同比 coincide); a year-to-date series restarts in January, so its
 --     January has no 环比.
+--   A rate runs through the year like its numerator: PUE sums like its flows, the share of enterprises
+--   transformed restarts in January like its year-to-date count.
 --   同比 (yoy_*): on the same period a year earlier.
 --   Year to date (ytd_*): flows summed from January (blank unless every period so far is present), a
 --     year-to-date series as reported, a rate of flows (PUE) as the ratio of the summed parts; with its
@@ -14,8 +16,7 @@
 CREATE OR REPLACE TABLE mart.growth AS
 WITH obs AS (
     SELECT o.*, i.kind, i.nominal, i.multiplier,
-           -- summed within the year: flows, and rates whose parts are flows
-           i.kind = 'flow' OR coalesce(n.kind = 'flow', FALSE) AS summed_in_year,
+           coalesce(n.kind, i.kind) AS series_kind,  -- a rate's is its numerator's
            year(o.period) AS year,
            mart.period_in_year(o.period, o.freq) AS period_in_year,
            mart.periods_per_year(o.freq) AS periods_per_year
@@ -25,15 +26,15 @@ WITH obs AS (
 ),
 with_ytd AS (
     SELECT *,
-           CASE WHEN kind = 'ytd' THEN value
-                WHEN NOT summed_in_year THEN NULL
+           CASE WHEN series_kind = 'ytd' THEN value
+                WHEN series_kind <> 'flow' THEN NULL
                 WHEN count(*) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
                 WHEN numerator_value IS NULL THEN mart.exact_sum(value) OVER year_so_far
                 ELSE mart.exact_sum(numerator_value) OVER year_so_far
                      / mart.exact_sum(denominator_value) OVER year_so_far * multiplier
            END AS ytd_value,
-           CASE WHEN kind = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
-           CASE WHEN kind = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
+           CASE WHEN series_kind = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
+           CASE WHEN series_kind = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
     FROM obs
     WINDOW year_so_far AS (PARTITION BY area_code, indicator_code, year ORDER BY period
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -41,9 +42,9 @@ with_ytd AS (
 with_annual AS (
     SELECT *,
            CASE WHEN period_in_year = periods_per_year
-                THEN CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_value ELSE value END END AS annual_value,
-           CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_all_complete ELSE complete END AS annual_complete,
-           CASE WHEN kind = 'ytd' OR summed_in_year THEN ytd_all_released ELSE released END AS annual_released
+                THEN CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_value ELSE value END END AS annual_value,
+           CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_all_complete ELSE complete END AS annual_complete,
+           CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_all_released ELSE released END AS annual_released
     FROM with_ytd
 ),
 -- The first complete year of each series: the base of its CAGR.
@@ -109,7 +110,7 @@ FROM with_cagr o
 LEFT JOIN with_annual p
   ON p.area_code = o.area_code AND p.indicator_code = o.indicator_code
  AND p.period = (o.period - to_months(12 // o.periods_per_year))::DATE
- AND (o.kind <> 'ytd' OR p.year = o.year)
+ AND (o.series_kind <> 'ytd' OR p.year = o.year)
 LEFT JOIN with_annual y
   ON y.area_code = o.area_code AND y.indicator_code = o.indicator_code
  AND y.period = (o.period - to_months(12))::DATE

@@ -1,8 +1,9 @@
 -- mart.target_progress: every configured target, twice: on released values only (basis 'released',
 -- what BI shows by default) and on the latest values including provisional ones (basis 'latest').
 -- actual: the latest value whose period ends by the reference date and by the deadline (31 December of
---   the target year); a year-to-date series counts only within the target year (it restarts in January);
---   an "increase" target counts the rise since the end of the year before (a stock's additions this year).
+--   the target year); a year-to-date series, or a rate over one, counts only within the target year (it
+--   restarts in January); an "increase" target counts the rise since the end of the year before (a
+--   stock's additions this year).
 --   A region's or the province's total counts only when it covers every city: a total with cities
 --   missing is short, not progress (no such total yet: no_data).
 -- completion_pct: actual / target; a "<=" target (PUE) counts in reverse: target / actual.
@@ -22,12 +23,14 @@ WITH status_thresholds AS (
 ),
 bases(basis) AS (VALUES ('released'), ('latest')),
 targets AS (
-    SELECT t.*, b.basis, a.area_level, i.kind AS indicator_kind, i.unit, i.min_value, i.max_value,
+    SELECT t.*, b.basis, a.area_level, i.unit, i.min_value, i.max_value,
            make_date(t.year, 12, 31) AS deadline,
-           i.kind = 'ytd' OR t.kind = 'increase' AS counts_within_year
+           -- a rate over a year-to-date count (the share transformed) restarts in January like the count
+           coalesce(n.kind, i.kind) = 'ytd' OR t.kind = 'increase' AS counts_within_year
     FROM ref.targets t
     CROSS JOIN bases b
     JOIN ref.indicators i USING (indicator_code)
+    LEFT JOIN ref.indicators n ON n.indicator_code = i.numerator
     JOIN ref.areas a USING (area_code)
 ),
 candidates AS (

@@ -4,6 +4,9 @@
 --                the reason is the note the submitter wrote on the cell;
 --   withdrawal   a submission was withdrawn and the cell fell back to the source's previous vintage (or
 --                to nothing); the reason is the withdrawal's.
+--   late_value   a value for a cell the source had none for, received after the cell's period was
+--                released: it enters the released views (and the released totals and rates) at once, so
+--                the notice lists it; old value blank. Before a release a first value is no change.
 -- affects_marts: the source's value is the one the marts use for the cell (the agency of record, or a
 -- pilot filling a cell the agency has not reported). after_release: the cell's period had been released
 -- before the change, so a released value changed; these rows are mart.v_released_revisions.
@@ -48,10 +51,30 @@ withdrawals AS (
     ) f ON TRUE
     WHERE f.value IS DISTINCT FROM c.value
 ),
+late_values AS (
+    SELECT o.area_code, o.period, o.freq, o.indicator_code, o.source,
+           o.received_at AS changed_at, 'late_value' AS change_type, o.submission_id,
+           NULL::DOUBLE AS old_value, o.value AS new_value,
+           NULL::BIGINT AS old_submission_id, NULL::TIMESTAMP AS old_received_at,
+           o.submission_id AS new_submission_id, o.received_at AS new_received_at,
+           o.note AS reason
+    FROM core.observations o
+    JOIN ops.releases r ON r.period = mart.release_month(o.period, o.freq) AND r.released_at < o.received_at
+    -- the source had no standing value for the cell when this one came (vintages in received order)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM core.observations p
+        LEFT JOIN ops.withdrawals w USING (submission_id)
+        WHERE p.source = o.source AND p.area_code = o.area_code AND p.period = o.period
+          AND p.indicator_code = o.indicator_code
+          AND (p.received_at, p.submission_id) < (o.received_at, o.submission_id)
+          AND (w.withdrawn_at IS NULL OR w.withdrawn_at > o.received_at))
+),
 changes AS (
     SELECT * FROM new_vintages
     UNION ALL BY NAME
     SELECT * FROM withdrawals
+    UNION ALL BY NAME
+    SELECT * FROM late_values
 )
 SELECT c.area_code,
        c.period,

@@ -24,10 +24,10 @@ COMMENT ON COLUMN mart.growth.yoy_base_value IS '上年同期数值 / Value of t
 COMMENT ON COLUMN mart.growth.yoy_change IS '同比增减量 / Year-on-year change (absolute)';
 COMMENT ON COLUMN mart.growth.yoy_growth IS '同比增长（%，比率为百分点） / Year-on-year growth (%, percentage points for rates)';
 COMMENT ON COLUMN mart.growth.yoy_complete IS '同比两期是否均覆盖全部城市 / Both periods cover every city';
-COMMENT ON COLUMN mart.growth.ytd_value IS '年初至今累计（流量指标；缺期为空） / Year to date (flows; blank if a period so far is missing)';
+COMMENT ON COLUMN mart.growth.ytd_value IS '年初至今累计（流量求和，缺期为空；年初至今累计指标及其比率取报送值） / Year to date (flows summed, blank if a period so far is missing; a year-to-date series and a rate over one as reported)';
 COMMENT ON COLUMN mart.growth.ytd_base_value IS '上年同期累计 / Year to date over the same span a year earlier';
 COMMENT ON COLUMN mart.growth.ytd_change IS '累计同比增减量 / Year-to-date change on a year earlier (absolute)';
-COMMENT ON COLUMN mart.growth.ytd_growth IS '累计同比增长（%） / Year-to-date growth on a year earlier (%)';
+COMMENT ON COLUMN mart.growth.ytd_growth IS '累计同比增长（%，比率为百分点） / Year-to-date growth on a year earlier (%, percentage points for rates)';
 COMMENT ON COLUMN mart.growth.ytd_complete IS '累计所用各期是否均覆盖全部城市 / Every period in the year-to-date figures covers every city';
 COMMENT ON COLUMN mart.growth.annual_value IS '全年值（完整年度；存量取年末，流量取全年合计） / Value of the complete year (a stock''s year-end level, a flow''s full-year sum)';
 COMMENT ON COLUMN mart.growth.cagr_base_year IS '复合增长率基年（该序列首个完整年度） / Base year of the CAGR (the series'' first complete year)';

@@ -1,6 +1,6 @@
 -- mart.revisions: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
 
-COMMENT ON TABLE mart.revisions IS '修订记录：报送值的每次变动（新版本或撤回），含新旧值、两个版本、修订批次和原因 / Revisions: every change to a submitted value (new vintage or withdrawal) with old and new values, both vintages, the submission and the reason';
+COMMENT ON TABLE mart.revisions IS '修订记录：报送值的每次变动（新版本、撤回，或发布后才送达的数值），含新旧值、两个版本、修订批次和原因 / Revisions: every change to a submitted value (new vintage, withdrawal, or a value received after its period was released) with old and new values, both vintages, the submission and the reason';
 COMMENT ON COLUMN mart.revisions.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.revisions.period IS '报告期首日 / First day of the period';
 COMMENT ON COLUMN mart.revisions.freq IS '频度 / Frequency';
@@ -9,14 +9,14 @@ COMMENT ON COLUMN mart.revisions.indicator_code IS '指标代码 / Indicator cod
 COMMENT ON COLUMN mart.revisions.source IS '数值被修订的报送主体 / Submitter whose value changed';
 COMMENT ON COLUMN mart.revisions.from_source_of_record IS '该主体是否为法定报送机构 / The submitter is the agency of record';
 COMMENT ON COLUMN mart.revisions.affects_marts IS '该主体的数值是否为汇总表所用（法定机构，或试点填补） / The submitter''s value is the one the marts use (agency of record, or a pilot filling a gap)';
-COMMENT ON COLUMN mart.revisions.change_type IS '变动类型：new_vintage 重新报送、withdrawal 撤回 / Change: new_vintage (a resubmission) or withdrawal';
+COMMENT ON COLUMN mart.revisions.change_type IS '变动类型：new_vintage 重新报送、withdrawal 撤回、late_value 发布后首次送达（原无数值） / Change: new_vintage (a resubmission), withdrawal, or late_value (a first value received after the period''s release)';
 COMMENT ON COLUMN mart.revisions.changed_at IS '变动时间（新版本送达或撤回时间） / When the change took effect (new vintage received, or withdrawal)';
 COMMENT ON COLUMN mart.revisions.submission_id IS '引起变动的报送批次（新版本或被撤回的批次） / Submission that made the change (the new vintage, or the one withdrawn)';
-COMMENT ON COLUMN mart.revisions.old_value IS '修订前数值 / Value before the change';
+COMMENT ON COLUMN mart.revisions.old_value IS '修订前数值（发布后首次送达的为空） / Value before the change (blank for a late value)';
 COMMENT ON COLUMN mart.revisions.new_value IS '修订后数值（撤回后无值为空） / Value after the change (blank if a withdrawal left none)';
 COMMENT ON COLUMN mart.revisions.change IS '修订量（新值减旧值） / Change: new minus old';
 COMMENT ON COLUMN mart.revisions.change_pct IS '修订幅度（%） / Change as % of the old value';
-COMMENT ON COLUMN mart.revisions.old_submission_id IS '旧值所属版本（报送批次） / Vintage (submission) of the old value';
+COMMENT ON COLUMN mart.revisions.old_submission_id IS '旧值所属版本（报送批次；无旧值为空） / Vintage (submission) of the old value (blank without one)';
 COMMENT ON COLUMN mart.revisions.old_received_at IS '旧版本送达时间 / When the old vintage was received';
 COMMENT ON COLUMN mart.revisions.new_submission_id IS '新值所属版本（报送批次） / Vintage (submission) of the new value';
 COMMENT ON COLUMN mart.revisions.new_received_at IS '新版本送达时间 / When the new vintage was received';

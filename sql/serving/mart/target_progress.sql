@@ -9,7 +9,7 @@ COMMENT ON COLUMN mart.target_progress.area_level IS '地区层级 / Area level'
 COMMENT ON COLUMN mart.target_progress.year IS '目标年份 / Target year';
 COMMENT ON COLUMN mart.target_progress.deadline IS '目标截止日（目标年12月31日） / Deadline (31 December of the target year)';
 COMMENT ON COLUMN mart.target_progress.comparison IS '比较方向：>= 不低于、<= 不高于（反向计算） / Comparison: >= at least, <= at most (counts in reverse)';
-COMMENT ON COLUMN mart.target_progress.target_kind IS '目标类型：count 数量、level 水平 / Target kind: count or level';
+COMMENT ON COLUMN mart.target_progress.target_kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count, level or increase (added within the year)';
 COMMENT ON COLUMN mart.target_progress.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN mart.target_progress.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN mart.target_progress.actual_period IS '实际值所属期别 / Period of the actual value';
@@ -18,7 +18,7 @@ COMMENT ON COLUMN mart.target_progress.actual_obs_status IS '实际值的观测�
 COMMENT ON COLUMN mart.target_progress.completion_pct IS '完成率（%）：实际/目标；<= 目标为目标/实际 / Completion (%): actual / target; for a <= target, target / actual';
 COMMENT ON COLUMN mart.target_progress.remaining IS '距目标尚差（已达成为0） / Still to go to reach the target (0 once met)';
 COMMENT ON COLUMN mart.target_progress.time_elapsed_pct IS '时间进度（%）：参考日当日结束时目标年已过天数占比 / Time elapsed (%): share of the target year gone by at the end of the reference date';
-COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期：12个月前的期别（年初至今累计指标为空，自年初0起算） / Base period of the run-rate: 12 months earlier (blank for a year-to-date series, which starts from 0 in January)';
+COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期：12个月前的期别（年初至今累计指标及年内新增目标为空，自年初0起算） / Base period of the run-rate: 12 months earlier (blank for a year-to-date series or an increase target, which start from 0 in January)';
 COMMENT ON COLUMN mart.target_progress.run_rate_base_value IS '速度基期数值 / Value at the base of the run-rate';
 COMMENT ON COLUMN mart.target_progress.run_rate_per_month IS '月均变化（当前速度） / Run-rate: change per month';
 COMMENT ON COLUMN mart.target_progress.projection IS '按当前速度预计截止日数值（限于指标合理范围） / Projected value at the deadline at the run-rate (kept within the indicator''s bounds)';
