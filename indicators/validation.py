@@ -211,17 +211,16 @@ def _names(fields: Mapping) -> dict:
         if suggested is not None:
             names.update(suggestion_zh=f"（是否为“{suggested.name_zh}”？）",
                          suggestion_en=f" (did you mean {suggested.name_en}, {suggested.name_zh}?)")
-    factor = fields.get("unit_factor")
-    if factor == TEN_THOUSAND and fields.get("value") is not None:
+    if fields.get("unit_factor") == TEN_THOUSAND and pd.notna(fields.get("value")):
         value, unit = format_number(fields["value"]), fields["catalogue_unit"]
         names.update(converted_zh=f"（按{fields['unit_text']}换算为 {value}{unit}）",
                      converted_en=f" ({value} {unit} after converting from {fields['unit_text']})")
     denominator = catalogue.get(fields.get("denominator"))
     if denominator is not None:
         names.update(denominator_zh=denominator.name_zh, denominator_en=denominator.name_en)
-    for key in ("submitter", "history_source"):
-        profile = profiles.get(fields.get(key))
+    for key in ("submitter", "history_source"):  # profile ids, named for people who do not know them
         if key in fields:
+            profile = profiles.get(fields[key])
             names[f"{key}_zh"] = f"{profile.name_zh}（{profile.profile_id}）" if profile else fields[key]
             names[f"{key}_en"] = f"{profile.name_en} ({profile.profile_id})" if profile else fields[key]
     return names

@@ -188,8 +188,9 @@ def print_summary(paths: Paths) -> None:
             if actual is None:
                 say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  no data yet / 暂无数据")
                 continue
-            say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {actual:>11,.1f} ({period})"
-                f"  {round_half_away(done, 1):>6.1f}% done, {round_half_away(elapsed, 1):>5.1f}% of time"
+            # Two decimals: a coverage of 99.97 % must not read as a met 100.0 %.
+            say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {round_half_away(actual, 2):>12,.2f}"
+                f" ({period})  {round_half_away(done, 2):>6.2f}% done, {round_half_away(elapsed, 1):>5.1f}% of time"
                 f"  {status}")
     finally:
         con.close()

@@ -3,6 +3,7 @@
 import datetime as dt
 import zipfile
 
+import openpyxl
 import pytest
 from corpus import LONG_HEADER, csv_bytes, shenzhen_june, write_csv, write_xlsx
 
@@ -10,11 +11,13 @@ from indicators import reference
 from indicators.readers import ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
 from indicators.values import (
     Period,
+    format_number,
     is_not_reported,
     parse_number,
     parse_period,
     resolve_area,
     resolve_indicator,
+    suggest_indicator,
     unit_factor,
 )
 
@@ -103,6 +106,23 @@ def test_names_that_end_in_brackets_are_not_units():
     assert resolve_indicator("5G基站") == (None, None)
 
 
+@pytest.mark.parametrize("written, code", [
+    ("5G基站", "fiveg_base_stations"), ("5G基站（个）", "fiveg_base_stations"), ("PON口数", "pon_ports_total"),
+    ("宽带用户", "broadband_users_total"), ("每万人5G基站数", "fiveg_per_10k_people"), ("网络基础设施", None),
+    ("", None),
+])
+def test_the_closest_indicator_to_a_name_not_in_the_catalogue(written, code):
+    assert suggest_indicator(written) == code
+
+
+@pytest.mark.parametrize("number, text", [
+    (28_500_000.0, "28,500,000"), (1_234_567.0, "1,234,567"), (187_790.3, "187,790.3"), (0.64, "0.64"),
+    (-3.0, "-3"), (812_000.5, "812,000.5"),
+])
+def test_numbers_in_messages(number, text):
+    assert format_number(number) == text
+
+
 def test_units_of_ten_thousand_apply_to_counts_only():
     assert unit_factor(None, "个") == unit_factor("个", "个") == unit_factor("", "户") == 1
     assert unit_factor("万个", "个") == unit_factor("万户", "户") == 10_000
@@ -165,6 +185,66 @@ def test_the_first_sheet_when_none_is_named_data(tmp_path):
     assert read_grid(path).sheet == "六月"
 
 
+def test_merged_cells_read_as_the_user_sees_them(tmp_path):
+    """A hand-made sheet with the city merged down its rows and a period merged over three of them."""
+    path = write_xlsx(tmp_path / "f.xlsx", [
+        LONG_HEADER[:4],
+        ["深圳市", "2023-06", "5G基站数", "52,310"],
+        [None, None, "PON端口总数", "812,000"],
+        [None, None, "10G-PON端口数", "401,500"],
+        [None, "2023Q2", "城市家庭总户数", "6120000"],
+    ], title="深圳市 2023年6月", sheet="数据")
+    workbook = openpyxl.load_workbook(path)
+    workbook["数据"].merge_cells("A4:A7")
+    workbook["数据"].merge_cells("B4:B6")
+    workbook.save(path)
+    cells = cells_frame(find_table(read_grid(path)))
+    assert cells[["source_row", "city_code", "period_freq", "value"]].values.tolist() == [
+        [4, "440300", "M", 52310.0], [5, "440300", "M", 812000.0], [6, "440300", "M", 401500.0],
+        [7, "440300", "Q", 6120000.0]]
+
+
+def test_a_merge_over_a_whole_sheet_is_clipped_to_the_cells_there_are(tmp_path):
+    """Selecting all and merging writes A1:XFD1048576: filling it must not build a billion cells."""
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june())
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "merged.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                    b'<mergeCell ref="A1:XFD1048576"/></mergeCells>')
+            target.writestr(item, data)
+    rows = grid_rows(tmp_path / "merged.xlsx")
+    assert len(rows) == 9 and all(cells == [LONG_HEADER[0]] * 6 for _, cells in rows)
+
+
+def test_a_second_header_row_under_group_headings(tmp_path):
+    """网络基础设施 merged over three indicator columns, city and period merged down both header rows."""
+    path = write_xlsx(tmp_path / "f.xlsx", [
+        ["城市", "期间", "网络基础设施", None, None, "备注"],
+        [None, None, "5G基站数（个）", "PON端口总数（万个）", "10G-PON端口数（个）", None],
+        ["深圳市", "2023-06", "52,310", "81.2", "401,500", "初报"],
+    ], title="深圳市数字经济监测表", sheet="数据")
+    workbook = openpyxl.load_workbook(path)
+    for cells in ("C3:E3", "A3:A4", "B3:B4", "F3:F4"):
+        workbook["数据"].merge_cells(cells)
+    workbook.save(path)
+    table = find_table(read_grid(path))
+    assert (table.layout, table.header_row) == ("wide", 4)
+    assert [(c.code, c.unit) for c in table.indicator_columns] == [
+        ("fiveg_base_stations", "个"), ("pon_ports_total", "万个"), ("pon_ports_10g", "个")]
+    cells = cells_frame(table)
+    assert cells[["source_row", "indicator_row", "value", "note"]].values.tolist() == [
+        [5, 4, 52310.0, "初报"], [5, 4, 812000.0, "初报"], [5, 4, 401500.0, "初报"]]
+
+
+def test_a_column_with_values_but_no_header_is_named_by_its_letter(tmp_path):
+    path = write_csv(tmp_path / "f.csv", [["城市", "期间", "5G基站数", ""], ["深圳", "2023-06", "52310", "812000"]])
+    cells = cells_frame(find_table(read_grid(path)))
+    assert cells[["indicator_text", "indicator_column", "value_column"]].values.tolist() == [
+        ["5G基站数", "5G基站数", "5G基站数"], ["", "D", "D"]]
+
+
 # ------------------------------------------------------------------------------------------- unreadable
 
 def unreadable(path, **kwargs) -> UnreadableFile:
@@ -179,6 +259,11 @@ def test_an_empty_file(tmp_path):
     assert "empty" in unreadable(tmp_path / "f.csv").message_en
     (tmp_path / "blank.csv").write_bytes(b"\r\n  \r\n")
     assert "empty" in unreadable(tmp_path / "blank.csv").message_en
+
+
+def test_a_missing_file_and_a_folder(tmp_path):
+    assert unreadable(tmp_path / "absent.csv").message_zh == "文件不存在"
+    assert unreadable(tmp_path).message_en == "it is a folder, not a file"
 
 
 def test_binary_garbage(tmp_path):

@@ -3,6 +3,7 @@ upload a good file and a bad one, read the report tables, see a correction's cha
 download the template."""
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import openpyxl
@@ -185,7 +186,9 @@ def test_a_correction_shows_its_changed_cells(browser, tmp_path, monkeypatch):
         assert upload(page, first) == "accepted"
         assert "Nothing published yet" in page.inner_text("#changes-note") and page.locator("#changes").is_hidden()
         first_id = page.get_attribute("#history-table tbody tr", "data-submission-id")
-        assert SensorRuns(home, instance).load_new_submissions() == 1
+        # Playwright's sync API keeps an event loop running in this thread; Dagster runs its own.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            assert thread.submit(SensorRuns(home, instance).load_new_submissions).result() == 1
 
         assert upload(page, corrected) == "accepted"
         note, changes = page.inner_text("#changes-note"), table_rows(page, "#changes")

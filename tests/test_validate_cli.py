@@ -54,8 +54,37 @@ def test_the_readable_table_is_bilingual(tmp_path, capsys, monkeypatch):
     assert code == 1
     assert "拒收 REJECTED — 1 个错误 errors, 0 个警告 warnings" in out
     assert "[错误 error] 第 4 行 row 4 · 列 column “数值” · 值 value “812,001”   (numerator_above_denominator)" in out
-    assert "pon_ports_10g（812001）大于同期的 pon_ports_total（812000，第 3 行）" in out
-    assert "pon_ports_10g (812001) is above pon_ports_total (812000, row 3) for the same period" in out
+    assert "“10G-PON端口数”（812,001）大于同期的“PON端口总数”（812,000，第 3 行）" in out
+    assert "10G-PON ports (812,001) is above PON ports (812,000, row 3) for the same period" in out
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "a folder"])
+def test_an_unreadable_file_is_one_line_without_json(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+    path = tmp_path / name
+    path.mkdir() if name == "a folder" else path.write_bytes(b"")
+    code = cli.main(["validate", str(path), "--as", "pilot-440300"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"digecon validate {name}: 无法读取文件：")
+
+
+def test_a_folder_is_unreadable_with_the_json_report(tmp_path, capsys, monkeypatch):
+    """A folder used to escape as an OSError: exit 1 and no report."""
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+    code = cli.main(["validate", str(tmp_path), "--as", "pilot-440300", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2
+    assert [(e["rule"], e["row"], e["message_en"]) for e in report["errors"]] == [
+        ("unreadable", None, "the file cannot be read: it is a folder, not a file")]
+
+
+def test_help_tells_a_new_user_how_to_check_a_file(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["validate", "--help"])
+    out = capsys.readouterr().out
+    assert "digecon validate 深圳-2023-06.xlsx --as pilot-440300" in out
+    assert "pilot-441900" in out and "Exit 0 accepted" in out
 
 
 def test_history_comes_from_the_serving_db_under_digecon_home(tmp_path, capsys, monkeypatch):

@@ -152,10 +152,62 @@ def test_one_bad_cell_rejects_the_file_with_one_finding_there(validator, tmp_pat
 def test_findings_explain_themselves(validator, tmp_path):
     report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(2, "数值", "812,001"))).report
     [error] = report.errors
-    assert error.message_zh == "pon_ports_10g（812001）大于同期的 pon_ports_total（812000，第 3 行）"
-    assert error.message_en == "pon_ports_10g (812001) is above pon_ports_total (812000, row 3) for the same period"
+    assert error.message_zh == "“10G-PON端口数”（812,001）大于同期的“PON端口总数”（812,000，第 3 行）：部分不能大于总数"
+    assert error.message_en == ("10G-PON ports (812,001) is above PON ports (812,000, row 3) for the same period: "
+                                "a part cannot exceed its whole")
     report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(3, "城市", "东莞"))).report
     assert report.errors[0].message_zh == "pilot-440300 只能报送 440300 深圳市 的数据，不能报送“东莞”"
+
+
+@pytest.mark.parametrize("rule_id, profile, rows, index, column, value", REJECTED, ids=[c[0] for c in REJECTED])
+def test_every_message_is_plain_words_and_whole_numbers(validator, tmp_path, rule_id, profile, rows, index,
+                                                        column, value):
+    """No template field left unfilled, no number in scientific notation, the indicator named in Chinese."""
+    [error] = check(validator, write_file(tmp_path, "utf8.csv", rows), profile).report.errors
+    for message in (error.message_zh, error.message_en):
+        assert "{" not in message and "e+0" not in message and "None" not in message, message
+
+
+def test_numbers_in_messages_are_written_out_in_full(validator, tmp_path):
+    """Python's {:g} wrote 28,500,000 as 2.85e+07 and rounded to 6 digits: 1,234,567 and 1,234,568 looked equal."""
+    rows = rows_plus(["深圳", "2023-06", "移动电话用户数", "28,500,000", "户", ""],
+                     ["深圳", "2023-06", "mobile_users_total", "28500001", "户", ""],  # row 11
+                     ["深圳", "2023-06", "5G移动电话用户数", "28,500,000.5", "户", ""])  # row 12: above row 10
+    report = check(validator, write_file(tmp_path, "utf8.csv", rows)).report
+    assert [(e.rule, e.row) for e in report.errors] == [("duplicate_conflict", 11), ("numerator_above_denominator", 12)]
+    assert report.errors[0].message_zh == ("深圳 2023-06 的“移动电话用户数”已在第 10 行填为 28,500,000，此处又填 28500001："
+                                           "两者不一致，请只保留正确的一个")
+    assert "“5G移动电话用户数”（28,500,000.5）大于同期的“移动电话用户数”（28,500,000，第 10 行）" in report.errors[1].message_zh
+
+
+def test_an_unknown_indicator_gets_the_closest_catalogue_name(validator, tmp_path):
+    report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(0, "指标", "5G基站"))).report
+    [error] = report.errors
+    assert error.message_zh.startswith("指标目录中没有“5G基站”（是否为“5G基站数”？）")
+    assert "did you mean 5G base stations, 5G基站数?" in error.message_en
+    report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(0, "指标", "网络基础设施"))).report
+    assert report.errors[0].message_zh.startswith("指标目录中没有“网络基础设施”：")  # nothing close: no guess
+
+
+def test_a_blank_cell_is_named_blank_in_the_message(validator, tmp_path):
+    report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(2, "城市", ""))).report
+    [error] = report.errors
+    assert (error.rule, error.row, error.column, error.value) == ("city_unknown", 4, "城市", "")
+    assert error.message_zh.startswith("无法识别的城市“（空白）”")
+    assert error.message_en.startswith('unknown city "(blank)"')
+
+
+def test_a_derived_indicator_names_the_parts_to_send(validator, tmp_path):
+    rows = rows_plus(["深圳", "2023-06", "每万人拥有5G基站数", "29.8", "", ""])
+    [error] = check(validator, write_file(tmp_path, "utf8.csv", rows)).report.errors
+    assert error.rule == "indicator_derived"
+    assert error.message_zh == ("“每万人拥有5G基站数”（fiveg_per_10k_people）是计算指标，不能报送："
+                                "请报送“5G基站数”和“常住人口”，由系统计算")
+
+
+def test_a_frequency_mismatch_says_how_to_write_the_period(validator, tmp_path):
+    [error] = check(validator, write_file(tmp_path, "utf8.csv", rows_with(5, "期间", "2023-06"))).report.errors
+    assert error.message_zh.startswith("“城市家庭总户数”按季度报送，与期间“2023-06”不符：季度期间写作 2023Q2")
 
 
 ACCEPTED_NEAR_MISSES = [
@@ -271,7 +323,8 @@ def test_history_warnings_against_the_serving_db(validator, tmp_path, serving_db
     assert report.accepted and len(checked.observations) == 8
     assert [(w.rule, w.row, w.value) for w in report.warnings] == [
         ("monotone_fall", 2, "52,310"), ("jump_10000x", 3, "812000")]
-    assert "52,400" in report.warnings[0].message_en and "2023-05" in report.warnings[0].message_en
+    assert report.warnings[0].message_zh == ("“5G基站数”只增不减，但 52,310 低于已发布的 2023-05 数值 52,400"
+                                             "（来源：广东省通信管理局（gdca））：请核实")
     fall = result_of(report, "monotone_fall")  # monotone in the file: 5G stations, identifier registrations
     assert (fall.evaluated, fall.passed, fall.failed, fall.not_evaluable) == (2, 1, 1, 0)
     jump = result_of(report, "jump_10000x")  # May is served for 4 of the 8 values; 52,310/52,400 and
@@ -381,6 +434,25 @@ def test_a_wide_header_in_ten_thousands(validator, tmp_path):
         ("unit_converted", 3, "城市家庭总户数（万户）")]  # once, at the header
     households = checked.observations[checked.observations["indicator_code"] == "households_total"]
     assert households["value"].tolist() == [5_230_000.0, 6_120_000.0]
+
+
+def test_a_second_header_row_is_where_header_findings_point(validator, tmp_path):
+    """Group headings in row 3 (title, blank row above), the indicators in row 4: that is the header a
+    user must fix."""
+    rows = [["城市", "期间", "网络基础设施", None, "备注"],
+            [None, None, "5G基站数（个）", "PON端口总数（万个）", None],
+            ["深圳市", "2023-06", "52,310", "81.2", ""]]
+    checked = check(validator, write_xlsx(tmp_path / "f.xlsx", rows, title="深圳市 2023年6月", sheet="数据"))
+    assert checked.report.accepted and checked.report.observations == 2
+    assert [(w.rule, w.row, w.column) for w in checked.report.warnings] == [
+        ("unit_converted", 4, "PON端口总数（万个）")]
+
+
+def test_a_column_without_a_header_is_pointed_at_by_its_letter(validator, tmp_path):
+    rows = [["城市", "期间", "5G基站数", ""], ["深圳", "2023-06", "52310", "812000"]]
+    [error] = check(validator, write_csv(tmp_path / "f.csv", rows)).report.errors
+    assert (error.rule, error.row, error.column, error.value) == ("indicator_unknown", 1, "D", "")
+    assert error.message_zh.startswith("指标目录中没有“（空白）”")
 
 
 def test_two_columns_for_the_same_indicator_that_disagree(validator, tmp_path):
@@ -502,7 +574,8 @@ def test_the_report_object(validator, tmp_path):
     assert list(data)[:8] == ["accepted", "file", "sha256", "profile", "rows", "observations", "errors", "warnings"]
     assert data["errors"][0] == {
         "rule": "value_not_numeric", "severity": "error",
-        "message_zh": "数值“x”不是数字（未报送请留空或填“—”）",
-        "message_en": "value \"x\" is not a number (leave it blank or write — if not reported)",
+        "message_zh": "数值“x”不是数字：只填数字（可带千分位逗号），不带单位或文字；未报送请留空或填“—”",
+        "message_en": "value \"x\" is not a number: write digits only (thousands separators allowed), no units or "
+                      "words; leave it blank or write — if not reported",
         "row": 2, "sheet": None, "column": "数值", "value": "x",
     }
