@@ -133,6 +133,8 @@ class LandingZone:
 
     def withdraw(self, submission_id: int, withdrawn_by: str, reason: str | None = None,
                  withdrawn_at: dt.datetime | None = None) -> Withdrawal:
+        if self.receipt(submission_id) is None:
+            raise KeyError(f"no submission {submission_id} in the landing zone")
         withdrawn_at = (withdrawn_at or now_shanghai()).astimezone(SHANGHAI)
         with closing(self._connect()) as db:
             db.execute(
@@ -168,6 +170,11 @@ class LandingZone:
     def receipt(self, submission_id: int) -> Receipt | None:
         with closing(self._connect()) as db:
             row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (submission_id,)).fetchone()
+        return None if row is None else _receipt(row)
+
+    def receipt_of_sha256(self, digest: str) -> Receipt | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT * FROM receipts WHERE sha256 = ?", (digest,)).fetchone()
         return None if row is None else _receipt(row)
 
     def withdrawals(self) -> list[Withdrawal]:

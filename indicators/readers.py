@@ -223,11 +223,12 @@ def _fill_merged(values: list[list[object]], ranges: set[tuple[int, int, int, in
 # --------------------------------------------------------------------------------------------- 2. table
 
 ROLE_HEADERS = {  # a column's role, by its header (compared folded, case-blind, spaces ignored)
-    "city": ["城市", "城市代码", "城市名称", "地市", "地区", "城市/地区", "行政区划代码", "city", "city_code",
-             "city_name", "area", "area_code"],
-    "period": ["期间", "时期", "报告期", "统计期", "统计期间", "时间", "月份", "period", "time_period", "month"],
+    "city": ["城市", "城市代码", "城市名称", "地市", "地市名称", "所属地市", "地区", "城市/地区", "行政区划",
+             "行政区划代码", "city", "city_code", "city_name", "area", "area_code"],
+    "period": ["期间", "时期", "报告期", "统计期", "统计期间", "统计时间", "统计月份", "时间", "年月", "月份", "季度",
+               "年份", "period", "time_period", "month"],
     "indicator": ["指标", "指标代码", "指标名称", "indicator", "indicator_code", "indicator_name"],
-    "value": ["数值", "值", "数据", "指标值", "value", "obs_value"],
+    "value": ["数值", "值", "数据", "指标值", "本期数", "本期值", "value", "obs_value"],
     "unit": ["单位", "计量单位", "unit"],
     "status": ["状态", "数据状态", "status", "obs_status"],
     "note": ["备注", "说明", "note", "notes", "comment"],

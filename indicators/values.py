@@ -90,17 +90,17 @@ class Period:
 
 _CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIOD_PATTERNS = [  # (pattern, frequency); groups: year, then month or quarter
-    (re.compile(r"(\d{4})年?"), "A"),
-    (re.compile(r"(\d{4})(?:[-/.]|年|M)?(\d{1,2})月?"), "M"),
+    (re.compile(r"(\d{4})(?:年度?)?"), "A"),
+    (re.compile(r"(\d{4})(?:[-/.]|年|M)?(\d{1,2})(?:月份?)?"), "M"),
     (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.]\d{1,2}"), "M"),  # a date: the month it falls in
-    (re.compile(r"(\d{4})-?Q([1-4])"), "Q"),
+    (re.compile(r"(\d{4})(?:-|年)?Q([1-4])"), "Q"),
     (re.compile(r"(\d{4})年第?([一二三四1-4])季度?"), "Q"),
 ]
 
 
 def parse_period(value: object) -> Period | None:
-    """Monthly 2023-06, 2023/6, 202306, 2023年6月, 2023M06; quarterly 2023Q2, 2023-Q2, 2023年第二季度,
-    2023年二季度; annual 2023, 2023年. A date (an Excel date cell, 2023-06-30) is the month it falls in."""
+    """Monthly 2023-06, 2023/6, 202306, 2023年6月(份), 2023M06; quarterly 2023Q2, 2023-Q2, 2023年第二季度,
+    2023年二季度; annual 2023, 2023年(度). A date (an Excel date cell, 2023-06-30) is the month it falls in."""
     if isinstance(value, (dt.date, dt.datetime)):
         return Period(dt.date(value.year, value.month, 1), "M")
     text = fold(cell_text(value)).upper().replace(" ", "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import unicodedata
 from importlib import resources
@@ -210,5 +211,8 @@ def pad(text: str, width: int) -> str:
 def dagster_dev(paths: Paths) -> int:
     """Replace this process with `dagster dev` (webserver + daemon) on 127.0.0.1:3000."""
     prepare_dagster_home(paths)
+    # Started in the background, a shell leaves SIGINT ignored and exec keeps that: restore it, so that
+    # stopping `dagster dev` by PID with SIGINT works.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     dagster = Path(sys.executable).with_name("dagster")
     os.execv(dagster, [str(dagster), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", "3000"])

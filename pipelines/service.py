@@ -132,7 +132,7 @@ class Intake:
         """Check and land a file. Returns the HTTP status (201 accepted, 422 rejected, 200 already
         accepted) and the submission with its report."""
         received_at = now_shanghai()
-        landed = self._receipt_by_sha256(sha256_of(upload.data))
+        landed = self.landing.receipt_of_sha256(sha256_of(upload.data))
         if landed is not None:
             return self._sent_again(submitter, landed)
         checked = self._check(upload, submitter.profile, received_at.date())
@@ -263,9 +263,6 @@ class Intake:
             raise ServiceError(404, f"没有第 {submission_id} 号报送（或不属于您的报送方）",
                                f"there is no submission {submission_id} of your profile")
         return receipt
-
-    def _receipt_by_sha256(self, digest: str) -> Receipt | None:
-        return next((r for r in self.landing.receipts() if r.sha256 == digest), None)
 
     def _withdrawal(self, submission_id: int) -> Withdrawal | None:
         return next((w for w in self.landing.withdrawals() if w.submission_id == submission_id), None)

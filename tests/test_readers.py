@@ -36,13 +36,17 @@ M, Q, A = "M", "Q", "A"
     ("2023年第二季度", dt.date(2023, 4, 1), Q), ("2023年二季度", dt.date(2023, 4, 1), Q),
     ("2023年第1季度", dt.date(2023, 1, 1), Q),
     ("2023", dt.date(2023, 1, 1), A), ("2023年", dt.date(2023, 1, 1), A), (2023, dt.date(2023, 1, 1), A),
+    # as Chinese forms write them too
+    ("2023年6月份", dt.date(2023, 6, 1), M), ("2023.6", dt.date(2023, 6, 1), M), ("2023年Q2", dt.date(2023, 4, 1), Q),
+    ("2023年度", dt.date(2023, 1, 1), A),
     (2023.0, dt.date(2023, 1, 1), A),
 ])
 def test_periods_as_people_write_them(text, start, freq):
     assert parse_period(text) == Period(start, freq)
 
 
-@pytest.mark.parametrize("text", ["2023-13", "20236", "2023Q5", "2023年第五季度", "六月", "", None, "2023-06-XX"])
+@pytest.mark.parametrize("text", ["2023-13", "20236", "2023Q5", "2023年第五季度", "六月", "", None, "2023-06-XX",
+                                  "2023年1-6月", "23年6月"])
 def test_periods_that_are_not_periods(text):
     assert parse_period(text) is None
 
@@ -357,6 +361,7 @@ def test_a_long_table_below_a_title(tmp_path):
 @pytest.mark.parametrize("header", [
     ["city", "period", "indicator", "value"], ["城市代码", "报告期", "指标代码", "值"],
     ["City_Code", "Period", "Indicator_Code", "Value"], ["城市", "时期", "指标名称", "数值"],
+    ["地市名称", "统计时间", "指标名称", "本期数"], ["行政区划", "年月", "指标", "本期值"],
 ])
 def test_long_headers_in_chinese_or_english(tmp_path, header):
     path = write_csv(tmp_path / "f.csv", [header, ["440300", "2023-06", "5G基站数", "1"]])
