@@ -3,7 +3,7 @@
 Three steps, each usable on its own:
 1. `read_grid` — bytes to rows of cell values, numbered as the user sees them (Excel row, text line).
    The format is told by content; CSV encodings UTF-8 (with or without BOM), UTF-16 and GB18030/GBK are
-   tried in turn. Every cell of a merged range holds the range's value. Anything that cannot be read
+   tried in turn. A cell merged down a column holds its value on every row. Anything that cannot be read
    raises `UnreadableFile` with a message in zh and en.
 2. `find_table` — finds the header below any title and blank rows (and a second header row under group
    headings), names each column's role (city, period, indicator, value …) and tells the long layout
@@ -209,15 +209,17 @@ def _merged_ranges(workbook, sheet) -> set[tuple[int, int, int, int]]:
 
 
 def _fill_merged(values: list[list[object]], ranges: set[tuple[int, int, int, int]]) -> None:
-    """Every cell of a merged range shows its top-left value, as the user sees it: a city merged down
-    its rows is that city on each row. Ranges are clipped to the cells the sheet holds."""
+    """A cell merged down a column shows its value on every row, as the user sees it: a city or a period
+    merged over the rows it heads. A range across columns is left alone: a title or a group heading
+    needs no copies, and a number spread over two indicator columns belongs to one of them, not both.
+    Ranges are clipped to the rows the sheet holds."""
     for min_col, min_row, max_col, max_row in ranges:
-        if min_row > len(values) or min_col > len(values[min_row - 1]):
+        if min_col != max_col or min_row > len(values) or min_col > len(values[min_row - 1]):
             continue
         value = values[min_row - 1][min_col - 1]
-        for row in values[min_row - 1:max_row]:
-            for col in range(min_col - 1, min(max_col, len(row))):
-                row[col] = value
+        for row in values[min_row:max_row]:
+            if min_col <= len(row):
+                row[min_col - 1] = value
 
 
 # --------------------------------------------------------------------------------------------- 2. table

@@ -67,11 +67,11 @@ DOMAIN_RULES = (
     Rule("duplicate_conflict", "error", "consistency",
          "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填为 {other_value}，此处又填 {value_text}："
          "两者不一致，请只保留正确的一个",
-         "{indicator_en} for {city_text} {period_text} is already given in row {other_row} as {other_value}, "
-         "here as {value_text}: keep only the right one", "value"),
+         "the value of {indicator_en} for {city_text} {period_text} is already given in row {other_row} as "
+         "{other_value}, here as {value_text}: keep only the right one", "value"),
     Rule("duplicate_identical", "warning", "consistency",
          "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填报，数值相同，只装载一次",
-         "{indicator_en} for {city_text} {period_text} is already given in row {other_row} with the same value; "
+         "the value of {indicator_en} for {city_text} {period_text} is already given in row {other_row}, the same; "
          "loaded once", "value"),
     Rule("numerator_above_denominator", "error", "consistency",
          "“{indicator_zh}”（{value}）大于同期的“{denominator_zh}”（{other_value}，第 {other_row} 行）：部分不能大于总数",
@@ -87,13 +87,13 @@ DOMAIN_RULES = (
     Rule("monotone_fall", "warning", "history",
          "“{indicator_zh}”只增不减，但 {value_text} 低于已发布的 {history_period} 数值 {history_value}"
          "（来源：{history_source_zh}）：请核实",
-         "{indicator_en} never falls, but {value_text} is below the served {history_period} value {history_value} "
-         "(source: {history_source_en}): please check", "value"),
+         "the series {indicator_en} never falls, but {value_text} is below the served {history_period} value "
+         "{history_value} (source: {history_source_en}): please check", "value"),
     Rule("jump_10000x", "warning", "history",
          "{value_text} 与已发布的上期（{history_period}）数值 {history_value}（来源：{history_source_zh}）"
          "相差约一万倍：是否混淆了“万”和“个”？",
-         "{value_text} is about 10,000 times the served previous-period ({history_period}) value {history_value} "
-         "(source: {history_source_en}): 万 and 个 mixed up?", "value"),
+         "{value_text} differs by a factor of about 10,000 from the served previous-period ({history_period}) "
+         "value {history_value} (source: {history_source_en}): 万 and 个 mixed up?", "value"),
 )
 
 # Where each kind of cell is written: (text as written, header of its column, its row).

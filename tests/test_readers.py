@@ -208,18 +208,28 @@ def test_merged_cells_read_as_the_user_sees_them(tmp_path):
         [7, "440300", "Q", 6120000.0]]
 
 
-def test_a_merge_over_a_whole_sheet_is_clipped_to_the_cells_there_are(tmp_path):
-    """Selecting all and merging writes A1:XFD1048576: filling it must not build a billion cells."""
+def test_a_merge_down_a_whole_column_is_clipped_to_the_rows_there_are(tmp_path):
+    """Merging a whole column writes A1:A1048576: filling it must not build a million rows."""
     path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june())
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "merged.xlsx", "w") as target:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
-                                    b'<mergeCell ref="A1:XFD1048576"/></mergeCells>')
+                                    b'<mergeCell ref="A1:A1048576"/></mergeCells>')
             target.writestr(item, data)
     rows = grid_rows(tmp_path / "merged.xlsx")
-    assert len(rows) == 9 and all(cells == [LONG_HEADER[0]] * 6 for _, cells in rows)
+    assert len(rows) == 9 and {cells[0] for _, cells in rows} == {"城市"}
+
+
+def test_a_number_merged_across_two_indicator_columns_counts_once(tmp_path):
+    path = write_xlsx(tmp_path / "f.xlsx", [["城市", "期间", "5G基站数", "700MHz 5G基站数"],
+                                            ["深圳", "2023-06", "52310", None]])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("C2:D2")
+    workbook.save(path)
+    cells = cells_frame(find_table(read_grid(path)))
+    assert cells[["indicator_code", "value"]].values.tolist() == [["fiveg_base_stations", 52310.0]]
 
 
 def test_a_second_header_row_under_group_headings(tmp_path):

@@ -325,6 +325,7 @@ def test_history_warnings_against_the_serving_db(validator, tmp_path, serving_db
         ("monotone_fall", 2, "52,310"), ("jump_10000x", 3, "812000")]
     assert report.warnings[0].message_zh == ("“5G基站数”只增不减，但 52,310 低于已发布的 2023-05 数值 52,400"
                                              "（来源：广东省通信管理局（gdca））：请核实")
+    assert report.warnings[1].message_zh.startswith("812000 与已发布的上期（2023-05）数值 81.2（来源：广东省通信管理局")
     fall = result_of(report, "monotone_fall")  # monotone in the file: 5G stations, identifier registrations
     assert (fall.evaluated, fall.passed, fall.failed, fall.not_evaluable) == (2, 1, 1, 0)
     jump = result_of(report, "jump_10000x")  # May is served for 4 of the 8 values; 52,310/52,400 and
