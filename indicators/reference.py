@@ -111,6 +111,11 @@ class Target:
     kind: str  # count, level, or increase (added within the target year)
     illustrative: bool
     source: str
+    start_year: int | None = None  # a multi-year target's first year (14th five-year plan: 2021)
+
+    @property
+    def first_year(self) -> int:
+        return self.start_year or self.year
 
 
 @dataclass(frozen=True)
@@ -213,10 +218,25 @@ def areas() -> list[dict]:
     return rows
 
 
+BASE_KEYS = {"code", "name_zh", "name_en", "unit", "freq", "kind", "direction", "min", "max", "plan_item",
+             "submitter", "monotone", "magnitude", "nominal"}
+DERIVED_KEYS = {"code", "name_zh", "name_en", "unit", "numerator", "denominator", "multiplier", "direction",
+                "min", "max", "plan_item"}
+
+
+def _check_keys(item: dict, allowed: set[str]) -> None:
+    """A key the loader does not know is a typo (or YAML splitting an unquoted comma): refuse it."""
+    unknown = set(item) - allowed
+    if unknown:
+        raise ValueError(f"catalogue.yaml: {item.get('code')}: unknown keys {sorted(map(str, unknown))}")
+
+
 @functools.cache
 def catalogue() -> dict[str, Indicator]:
     data = _yaml("catalogue.yaml")
     result: dict[str, Indicator] = {}
+    for item in data["base"] + data["derived"]:
+        _check_keys(item, DERIVED_KEYS if "numerator" in item else BASE_KEYS)
     for item in data["base"]:
         result[item["code"]] = Indicator(
             code=item["code"], name_zh=item["name_zh"], name_en=item["name_en"], unit=item["unit"],

@@ -28,9 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (OSError, duckdb.IOException) as error:  # e.g. another program holds the warehouse file
-        print(f"digecon: 无法打开文件，可能正被其他程序占用 / cannot open a file, perhaps another program"
-              f" holds it: {error}", file=sys.stderr)
+    except duckdb.IOException as error:  # DuckDB lets one process hold a database file for writing
+        print(f"digecon: 仓库文件正被其他程序占用 / another program holds the warehouse file: {error}",
+              file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"digecon: 无法读写文件 / cannot read or write a file: {error}", file=sys.stderr)
         return 1
 
 

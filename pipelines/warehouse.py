@@ -133,7 +133,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     ])
     targets = pd.DataFrame([
         dict(target_id=t.target_id, indicator_code=t.indicator_code, area_code=t.area_code, year=t.year,
-             target_value=t.value, comparison=t.comparison, kind=t.kind, illustrative=t.illustrative,
+             start_year=t.first_year, target_value=t.value, comparison=t.comparison, kind=t.kind, illustrative=t.illustrative,
              source=t.source)
         for t in reference.targets()
     ])

@@ -313,6 +313,16 @@ def test_an_increase_target_counts_what_was_added_within_the_year(loader):
     assert (per_month, projection, projected, status) == (75, 900, pytest.approx(90.0), "at_risk")
 
 
+def test_time_elapsed_of_a_multi_year_target_counts_from_its_start_year(loader):
+    loader.target("t", "de_core_va_share_pct", "440300", 2025, 20, kind="level", start_year=2021)
+    loader.rebuild(reference_date="2024-01-10")
+    # 1 January 2021 … 10 January 2024 inclusive: 365 + 365 + 365 + 10 = 1,105 of the span's
+    # 365 × 4 + 366 (2024) = 1,826 days: 60.51 %.
+    elapsed = loader.row("SELECT time_elapsed_pct FROM mart.target_progress WHERE target_id = 't'"
+                         " AND basis = 'latest'")[0]
+    assert elapsed == pytest.approx(100 * 1105 / 1826)
+
+
 def test_an_at_most_target_counts_in_reverse(loader):
     loader.target("pue", "dc_pue", SHENZHEN, 2025, 1.3, comparison="<=", kind="level")
     loader.submit("gdiit", [(SHENZHEN, "2022-07-01", "Q", "dc_total_energy_mwh", 150),

@@ -41,4 +41,4 @@ def test_run_while_another_program_holds_the_build_db(home, capsys):
         holder.stdin.close()
         holder.wait(timeout=30)
     err = capsys.readouterr().err
-    assert "another program" in err and "Traceback" not in err
+    assert "another program holds the warehouse file" in err and "Traceback" not in err

@@ -7,7 +7,8 @@
 --   A region's or the province's total counts only when it covers every city: a total with cities
 --   missing is short, not progress (no such total yet: no_data).
 -- completion_pct: actual / target; a "<=" target (PUE) counts in reverse: target / actual.
--- time_elapsed_pct (时间进度): the share of the target year gone by at the end of the reference date.
+-- time_elapsed_pct (时间进度): the share of the target's span (1 January of start_year to 31 December of
+--   year) gone by at the end of the reference date.
 -- projection: the value at the deadline at the run-rate: a year-to-date series at its pace so far this
 --   year (actual / months × 12), an increase likewise; any other series at its change over the last
 --   12 months, carried on linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
@@ -106,8 +107,8 @@ SELECT c.target_id,
             WHEN c.comparison = '>=' THEN greatest(c.target_value - c.actual, 0)
             ELSE greatest(c.actual - c.target_value, 0) END AS remaining,
        greatest(0, least(100,
-           100.0 * (date_diff('day', make_date(c.year, 1, 1), $reference_date::DATE) + 1)
-                 / date_diff('day', make_date(c.year, 1, 1), make_date(c.year + 1, 1, 1)))) AS time_elapsed_pct,
+           100.0 * (date_diff('day', make_date(c.start_year, 1, 1), $reference_date::DATE) + 1)
+                 / date_diff('day', make_date(c.start_year, 1, 1), make_date(c.year + 1, 1, 1)))) AS time_elapsed_pct,
        c.run_rate_base_period,
        c.run_rate_base_value,
        c.run_rate_per_month,

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS ref.targets (
     indicator_code VARCHAR NOT NULL,
     area_code VARCHAR NOT NULL,
     year INTEGER NOT NULL,
+    start_year INTEGER NOT NULL,       -- first year of the target's span (= year for a one-year target)
     target_value DOUBLE NOT NULL,
     comparison VARCHAR NOT NULL CHECK (comparison IN ('>=', '<=')),
     kind VARCHAR NOT NULL,

@@ -43,6 +43,7 @@ COMMENT ON COLUMN ref.targets.target_id IS '目标代码 / Target id';
 COMMENT ON COLUMN ref.targets.indicator_code IS '考核指标代码 / Indicator the target is set on';
 COMMENT ON COLUMN ref.targets.area_code IS '目标所属地区代码 / Area the target is set for';
 COMMENT ON COLUMN ref.targets.year IS '目标年份（截至该年12月31日） / Target year (deadline 31 December of it)';
+COMMENT ON COLUMN ref.targets.start_year IS '目标期起始年（多年目标，如“十四五”目标自2021年起；单年目标同目标年份） / First year of the target''s span (2021 for a 14th five-year-plan target; the target year for a one-year target)';
 COMMENT ON COLUMN ref.targets.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN ref.targets.comparison IS '比较方向：>= 不低于、<= 不高于（如PUE，反向计算进度） / Comparison: >= at least, <= at most (PUE: progress counts in reverse)';
 COMMENT ON COLUMN ref.targets.kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count (a figure to reach), level (a rate to hold) or increase (a number to add within the year)';

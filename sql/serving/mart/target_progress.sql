@@ -17,7 +17,7 @@ COMMENT ON COLUMN mart.target_progress.actual IS '实际值：截至参考日和
 COMMENT ON COLUMN mart.target_progress.actual_obs_status IS '实际值的观测状态（SDMX） / Observation status of the actual value (SDMX)';
 COMMENT ON COLUMN mart.target_progress.completion_pct IS '完成率（%）：实际/目标；<= 目标为目标/实际 / Completion (%): actual / target; for a <= target, target / actual';
 COMMENT ON COLUMN mart.target_progress.remaining IS '距目标尚差（已达成为0） / Still to go to reach the target (0 once met)';
-COMMENT ON COLUMN mart.target_progress.time_elapsed_pct IS '时间进度（%）：参考日当日结束时目标年已过天数占比 / Time elapsed (%): share of the target year gone by at the end of the reference date';
+COMMENT ON COLUMN mart.target_progress.time_elapsed_pct IS '时间进度（%）：参考日当日结束时目标期（起始年1月1日至目标年末）已过天数占比 / Time elapsed (%): share of the target''s span (1 January of its start year to the end of its year) gone by at the end of the reference date';
 COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期：12个月前的期别（年初至今累计指标及年内新增目标为空，自年初0起算） / Base period of the run-rate: 12 months earlier (blank for a year-to-date series or an increase target, which start from 0 in January)';
 COMMENT ON COLUMN mart.target_progress.run_rate_base_value IS '速度基期数值 / Value at the base of the run-rate';
 COMMENT ON COLUMN mart.target_progress.run_rate_per_month IS '月均变化（当前速度） / Run-rate: change per month';
