@@ -59,8 +59,7 @@ class Receipt:
 
     @property
     def received_local(self) -> dt.datetime:
-        """Naive Asia/Shanghai wall-clock time, as the warehouse stores it."""
-        return self.received_at.astimezone(SHANGHAI).replace(tzinfo=None)
+        return shanghai_wall_clock(self.received_at)
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,27 @@ def now_shanghai() -> dt.datetime:
     return dt.datetime.now(SHANGHAI)
 
 
+def today_shanghai() -> dt.date:
+    """The real date in Asia/Shanghai, the reporting calendar's zone (a reference date overrides it)."""
+    return now_shanghai().date()
+
+
+def shanghai_wall_clock(moment: dt.datetime) -> dt.datetime:
+    """Naive Asia/Shanghai wall-clock time, as the warehouse stores every time."""
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def connect_register(path: Path) -> sqlite3.Connection:
+    """A SQLite register that the service, the CLI and Dagster share (landing zone, tokens): autocommit
+    unless a transaction is begun explicitly, rows by column name, WAL so that readers never block."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    return db
 
 
 class LandingZone:
@@ -98,10 +116,7 @@ class LandingZone:
             db.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.register_path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return connect_register(self.register_path)
 
     def receive(self, data: bytes, original_filename: str, profile: str, submitted_by: str,
                 received_at: dt.datetime | None = None, intake_status: str = "received",

@@ -33,6 +33,7 @@ from indicators.values import (
     cell_text,
     fold,
     is_not_reported,
+    name_key,
     parse_number,
     parse_period,
     resolve_area,
@@ -238,11 +239,7 @@ ROLE_HEADERS = {  # a column's role, by its header (compared folded, case-blind,
 }
 
 
-def _header_key(text: object) -> str:
-    return "".join(fold(cell_text(text)).casefold().split())
-
-
-_ROLE_BY_HEADER = {_header_key(h): role for role, headers in ROLE_HEADERS.items() for h in headers}
+_ROLE_BY_HEADER = {name_key(h): role for role, headers in ROLE_HEADERS.items() for h in headers}
 
 
 @dataclass(frozen=True)
@@ -275,7 +272,7 @@ class Table:
 def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
     """Each column's role by its header, and each role's column (the first of two city columns, code
     and name, is read)."""
-    role_of = {index: _ROLE_BY_HEADER[key] for index, key in enumerate(map(_header_key, headers))
+    role_of = {index: _ROLE_BY_HEADER[key] for index, key in enumerate(map(name_key, headers))
                if key in _ROLE_BY_HEADER}
     roles: dict[str, int] = {}
     for index, role in role_of.items():
@@ -326,6 +323,7 @@ CELL_COLUMNS = [
     "city_code", "period_start", "period_freq", "indicator_code", "indicator_freq",
     "catalogue_unit", "unit_factor", "value_in_file", "value", "min_value", "max_value",
 ]
+CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]  # what one reported value is of
 
 
 def cells_frame(table: Table) -> pd.DataFrame:

@@ -126,14 +126,11 @@ class Calendar:
     earliest_valid_period: dt.date = dt.date(2019, 1, 1)
 
     def due_date(self, period: dt.date, freq: str) -> dt.date:
-        """The date a period's data is due (inclusive: received on that day is on time)."""
+        """The date a period's data is due (inclusive: received on that day is on time). The
+        completeness board computes the same in SQL (sql/marts/completeness_period.sql)."""
         rule = self.due[freq]
-        end = period_end(period, freq)
-        month_index = end.year * 12 + end.month - 1 + rule["months_after_period_end"]
-        year, month = divmod(month_index, 12)
-        first = dt.date(year, month + 1, 1)
-        last_day = (add_months(first, 1) - dt.timedelta(days=1)).day
-        return first.replace(day=min(rule["day"], last_day))
+        due_month = add_months(period_end(period, freq).replace(day=1), rule["months_after_period_end"])
+        return due_month.replace(day=min(rule["day"], period_end(due_month, "M").day))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -142,14 +139,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 FREQ_MONTHS = {"M": 1, "Q": 3, "A": 12}
+FREQ_NAMES = {"M": ("月度", "monthly"), "Q": ("季度", "quarterly"), "A": ("年度", "annual")}  # zh, en
 
 
 def period_end(period: dt.date, freq: str) -> dt.date:
+    """The last day of a period (SQL: core.period_end, sql/schema/30_core.sql)."""
     return add_months(period, FREQ_MONTHS[freq]) - dt.timedelta(days=1)
 
 
 def period_label(period: dt.date, freq: str) -> str:
-    """SDMX TIME_PERIOD: 2023-06, 2023-Q2 or 2023."""
+    """SDMX TIME_PERIOD: 2023-06, 2023-Q2 or 2023 (SQL: mart.time_period, sql/schema/40_mart.sql)."""
     if freq == "M":
         return f"{period.year}-{period.month:02d}"
     if freq == "Q":

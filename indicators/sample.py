@@ -24,6 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from indicators import reference as ref
 from indicators.reference import Indicator, add_months
+from indicators.values import Period
 
 SAMPLE_REFERENCE_DATE = dt.date(2024, 1, 10)
 DEFAULT_SEED = 20220413  # the day the 2022 work plan was issued
@@ -410,13 +411,8 @@ class _Planned:
 
 def _period_closing_with(month: dt.date, freq: str) -> dt.date | None:
     """The period of this frequency that ends with the month, if one does."""
-    if freq == "M":
-        return month
-    if freq == "Q" and month.month % 3 == 0:
-        return add_months(month, -2)
-    if freq == "A" and month.month == 12:
-        return dt.date(month.year, 1, 1)
-    return None
+    closed = Period(month, "M").as_freq(freq)
+    return closed.start if closed else None
 
 
 def _collected(indicator: Indicator, period: dt.date) -> bool:

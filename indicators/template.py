@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -19,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import reference
-from indicators.reference import Indicator, Profile
+from indicators.landing import today_shanghai
+from indicators.reference import FREQ_NAMES, Indicator, Profile
 
 DATA_SHEET = "数据"  # the readers take a sheet of this name before any other
 INSTRUCTIONS_SHEET = "填报说明 Instructions"
@@ -30,7 +30,6 @@ DROPDOWN_ROWS = 2000  # data rows that get the city and period dropdowns
 CITY_COLUMN, PERIOD_COLUMN = 1, 2
 FIRST_INDICATOR_COLUMN = 3
 
-FREQ_NAMES = {"M": ("月度", "monthly"), "Q": ("季度", "quarterly"), "A": ("年度", "annual")}
 # Where a coarser indicator goes in a finer template: the row of the period that closes it.
 CLOSING_ROWS = {
     ("M", "Q"): ("3、6、9、12月", "Mar, Jun, Sep, Dec"),
@@ -81,7 +80,7 @@ def guide_text(indicator: Indicator, row_freq: str) -> str:
 def build_template(profile_id: str, today: dt.date | None = None) -> bytes:
     """The filled-in-nothing template for a profile, as XLSX bytes. `today` decides the latest period."""
     profile = reference.profiles()[profile_id]
-    today = today or dt.datetime.now(ZoneInfo(reference.calendar().timezone)).date()
+    today = today or today_shanghai()
     indicators = template_indicators(profile)
     row_freq = template_freq(profile)
     cities = [c for c in reference.cities() if profile.covers_city(c.code)]

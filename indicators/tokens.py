@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators import reference
-from indicators.landing import now_shanghai
+from indicators.landing import connect_register, now_shanghai
 
 TOKEN_PREFIX = "dgc_"  # makes a leaked token recognisable (secret scanners, logs)
 
@@ -120,9 +120,7 @@ class TokenStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
+        with closing(connect_register(self.path)) as db:
             yield db
 
     def create(self, profile: str, name: str, *, actor: str) -> tuple[Token, str]:

@@ -23,13 +23,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.readers import DEFAULT_LIMITS, ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
+from indicators.landing import today_shanghai
+from indicators.readers import (
+    CELL_KEY,
+    DEFAULT_LIMITS,
+    ReadLimits,
+    UnreadableFile,
+    cells_frame,
+    find_table,
+    read_grid,
+)
 from indicators.report import Finding, Report, RuleResult
 from indicators.values import TEN_THOUSAND, format_number, suggest_indicator
 
@@ -106,7 +114,6 @@ CELL_PLACES = {
 }
 
 OBSERVATION_COLUMNS = ["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"]
-OBSERVATION_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]
 
 
 @functools.cache
@@ -125,10 +132,6 @@ def rules() -> dict[str, Rule]:
     for rule in DOMAIN_RULES:
         registry[rule.rule_id] = rule
     return registry
-
-
-def today_in_shanghai() -> dt.date:
-    return dt.datetime.now(ZoneInfo(reference.calendar().timezone)).date()
 
 
 @dataclass
@@ -181,10 +184,10 @@ class _Findings:
 # A frequency in words, how a period of it is written, and where a wide table with one row per finer
 # period takes it (the row of the period it closes).
 FREQ_WORDS = {
-    "M": ("月度", "monthly", "2023-06", "", ""),
-    "Q": ("季度", "quarterly", "2023Q2", "；每行一个月的表中，季度数填在 3、6、9、12 月的行",
+    "M": (*reference.FREQ_NAMES["M"], "2023-06", "", ""),
+    "Q": (*reference.FREQ_NAMES["Q"], "2023Q2", "；每行一个月的表中，季度数填在 3、6、9、12 月的行",
           "; in a table with one row per month, put it in the Mar, Jun, Sep or Dec row"),
-    "A": ("年度", "annual", "2023", "；每行一个月或一个季度的表中，年度数填在 12 月或第四季度的行",
+    "A": (*reference.FREQ_NAMES["A"], "2023", "；每行一个月或一个季度的表中，年度数填在 12 月或第四季度的行",
           "; in a table with one row per month or quarter, put it in the December or Q4 row"),
 }
 
@@ -289,13 +292,13 @@ class Validator:
             findings.add("no_data_rows")
             return _rejected(findings, report_fields, rows=rows)
 
-        failed_cells = self._run_suite(cells, reference_date or today_in_shanghai(), findings)
+        failed_cells = self._run_suite(cells, reference_date or today_shanghai(), findings)
         records = cells.to_dict("records")
         _check_scope(records, profile, findings)
         _check_units(records, findings)
         # Comparisons between values use only the values that passed the checks on their own: a negative
         # denominator is one finding, not a second one for its numerator.
-        complete = cells[~cells["cell_id"].isin(failed_cells)].dropna(subset=[*OBSERVATION_KEY, "value"])
+        complete = cells[~cells["cell_id"].isin(failed_cells)].dropna(subset=[*CELL_KEY, "value"])
         _check_duplicates(complete, findings)
         _check_numerators(complete, findings)
         _check_history(complete, history_db, findings)
@@ -400,11 +403,11 @@ def _check_units(records: list[dict], findings: _Findings) -> None:
 
 def _check_duplicates(complete: pd.DataFrame, findings: _Findings) -> None:
     """The same city, period and indicator twice: an error if the values differ, else a warning."""
-    first_of = complete.drop_duplicates(OBSERVATION_KEY).set_index(OBSERVATION_KEY)
-    repeats = complete[complete.duplicated(OBSERVATION_KEY)]
+    first_of = complete.drop_duplicates(CELL_KEY).set_index(CELL_KEY)
+    repeats = complete[complete.duplicated(CELL_KEY)]
     conflicts = 0
     for cell in repeats.to_dict("records"):
-        first = first_of.loc[tuple(cell[k] for k in OBSERVATION_KEY)]
+        first = first_of.loc[tuple(cell[k] for k in CELL_KEY)]
         rule_id = "duplicate_identical" if first["value"] == cell["value"] else "duplicate_conflict"
         conflicts += rule_id == "duplicate_conflict"
         findings.add(rule_id, cell, other_row=int(first["source_row"]), other_value=first["value"])
@@ -504,7 +507,7 @@ def _check_history(complete: pd.DataFrame, history_db: Path | None, findings: _F
 
 def _observations(complete: pd.DataFrame) -> pd.DataFrame:
     """The values that would load: one per city, period and indicator (identical repeats once)."""
-    unique = complete.drop_duplicates(OBSERVATION_KEY)
+    unique = complete.drop_duplicates(CELL_KEY)
     return pd.DataFrame({
         "city_code": unique["city_code"].astype(str),
         "period": [s.date() for s in unique["period_start"]],

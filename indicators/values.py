@@ -136,9 +136,9 @@ def resolve_area(value: object) -> str | None:
     return reference.resolve_city(text)
 
 
-def _key(text: str) -> str:
-    """How indicator names and headers compare: folded, case-blind, spaces ignored."""
-    return re.sub(r"\s+", "", fold(text).casefold())
+def name_key(value: object) -> str:
+    """How indicator names and column headers compare: folded, case-blind, spaces ignored."""
+    return re.sub(r"\s+", "", fold(cell_text(value)).casefold())
 
 
 @functools.cache
@@ -146,7 +146,7 @@ def _indicator_aliases() -> dict[str, str]:
     aliases: dict[str, str] = {}
     for indicator in reference.catalogue().values():
         for alias in (indicator.code, indicator.name_zh, indicator.name_en):
-            aliases[_key(alias)] = indicator.code
+            aliases[name_key(alias)] = indicator.code
     return aliases
 
 
@@ -160,7 +160,7 @@ def resolve_indicator(value: object) -> tuple[str | None, str | None]:
     text = fold(cell_text(value))
     unit = None
     while text:
-        code = _indicator_aliases().get(_key(text))
+        code = _indicator_aliases().get(name_key(text))
         if code is not None:
             return code, unit
         match = _TRAILING_BRACKET.fullmatch(text)
@@ -174,7 +174,7 @@ def suggest_indicator(value: object) -> str | None:
     """The indicator whose code or name is closest to one not in the catalogue (`5G基站` → fiveg_base_stations)."""
     text = fold(cell_text(value))
     match = _TRAILING_BRACKET.fullmatch(text)
-    key = _key(match.group(1) if match else text)
+    key = name_key(match.group(1) if match else text)
     closest = difflib.get_close_matches(key, _indicator_aliases(), n=1, cutoff=0.6) if key else []
     return _indicator_aliases()[closest[0]] if closest else None
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dagster as dg
 
+from indicators.reference import add_months
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
 from pipelines.progress import progress_console
@@ -29,8 +28,7 @@ period_job = dg.define_asset_job(
 def monthly_on_the_10th(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """On the 10th at 06:00 Shanghai time, the previous month's data is due: build its board."""
     scheduled = context.scheduled_execution_time
-    previous_month = (scheduled.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    key = previous_month.strftime("%Y-%m-%d")
+    key = add_months(scheduled, -1).isoformat()  # the previous month's first day
     return dg.RunRequest(run_key=key, partition_key=key)
 
 

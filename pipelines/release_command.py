@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import sys
 
 from indicators import reference
 from indicators.values import parse_period
 from pipelines import runner
-from pipelines.warehouse import Paths, reference_date_or_today
+from pipelines.warehouse import Paths, resolve_reference_date
 
 
 def register(commands) -> None:
@@ -32,8 +31,8 @@ def register(commands) -> None:
 
 
 def _handler(args) -> int:
-    reference_date = reference_date_or_today(args.reference_date or os.environ.get("DIGECON_REFERENCE_DATE"))
-    return release(Paths.resolve(), args.period, args.by or getpass.getuser(), reference_date)
+    return release(Paths.resolve(), args.period, args.by or getpass.getuser(),
+                   resolve_reference_date(args.reference_date))
 
 
 def release(paths: Paths, period_text: str, by: str, reference_date: dt.date,

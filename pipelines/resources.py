@@ -3,11 +3,10 @@
 
 import datetime as dt
 import functools
-import os
 
 import dagster as dg
 
-from pipelines.warehouse import Paths, reference_date_or_today
+from pipelines.warehouse import Paths, resolve_reference_date
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -21,7 +20,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Paths.resolve(self.home)
 
     def today(self) -> dt.date:
-        return reference_date_or_today(self.reference_date or os.environ.get("DIGECON_REFERENCE_DATE"))
+        return resolve_reference_date(self.reference_date)
 
 
 @functools.cache

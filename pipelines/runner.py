@@ -13,6 +13,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from indicators.reference import add_months
 from indicators.rounding import round_half_away
 from pipelines.warehouse import Paths, open_build_db, processed_submission_ids, writer_busy
 
@@ -83,7 +84,7 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
             run_config={"resources": resources_config, "loggers": loggers,
                         "ops": {"landed_submissions": {"config": intake}}},
         ))
-        last_month = (reference_date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        last_month = add_months(reference_date, -1)
         keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
         keys = [k for k in keys if k <= last_month.isoformat()]
         say(f"  completeness boards for {keys[0][:7]} … {keys[-1][:7]} and publishing …")
@@ -203,9 +204,6 @@ def pad(text: str, width: int) -> str:
     """Left-align by display width: a Chinese character takes two columns in a terminal."""
     shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - shown)
-
-
-
 
 
 def dagster_dev(paths: Paths) -> int:

@@ -8,19 +8,14 @@ unreadable file or an unknown profile is one line on stderr.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from indicators.report import Finding, Report
+from pipelines.warehouse import Paths
 
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 UNUSABLE_RULES = {"unreadable", "profile_unknown"}  # the file was never checked against the rules
-
-
-def default_history_db() -> Path:
-    """The serving DB, which the history rules read: $DIGECON_HOME/serving/digital_economy.duckdb."""
-    return Path(os.environ.get("DIGECON_HOME", "warehouse")) / "serving" / "digital_economy.duckdb"
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -52,7 +47,9 @@ def exit_code(report: Report) -> int:
 def run(args: argparse.Namespace) -> int:
     from indicators.validation import Validator  # imports GX: only when the command runs
 
-    checked = Validator().check(args.file, args.profile, history_db=args.history_db or default_history_db())
+    # The history rules read the serving DB under DIGECON_HOME unless told otherwise.
+    history_db = args.history_db or Paths.resolve().serving_db
+    checked = Validator().check(args.file, args.profile, history_db=history_db)
     report = checked.report
     code = exit_code(report)
     if args.json:

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.landing import SHANGHAI, LandingZone, Receipt
+from indicators.landing import LandingZone, Receipt, now_shanghai, shanghai_wall_clock, today_shanghai
 from indicators.report import Report
 
 SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
@@ -71,12 +71,13 @@ def sql_files(folder: str) -> list[str]:
     return sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".sql"))
 
 
-def reference_date_or_today(value: str | dt.date | None) -> dt.date:
+def resolve_reference_date(value: str | dt.date | None = None) -> dt.date:
+    """The date that counts as today: `value` if given (a date or ISO text), else
+    $DIGECON_REFERENCE_DATE, else the real date in Shanghai. An empty variable means the real date."""
     if isinstance(value, dt.date):
         return value
-    if value:
-        return dt.date.fromisoformat(value)
-    return dt.datetime.now(SHANGHAI).date()
+    text = value or os.environ.get("DIGECON_REFERENCE_DATE")
+    return dt.date.fromisoformat(text) if text else today_shanghai()
 
 
 def _writer_lock_path(paths: Paths) -> Path:
@@ -192,7 +193,7 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     )
     carried = pd.DataFrame(columns=["area_code", "period", "freq", "indicator_code"]) if report.accepted \
         else cells_carried(archived_path, receipt.original_filename)
-    findings = [f for f in report.errors + report.warnings]
+    findings = report.errors + report.warnings
     finding_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, finding_no=n, severity=f.severity, rule=f.rule,
               sheet=f.sheet, row=f.row, column=f.column, value=f.value, message_zh=f.message_zh,
@@ -210,7 +211,7 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
                  received=receipt.received_local, status="accepted" if report.accepted else "rejected",
                  rows=report.rows, obs=len(rows), errors=len(report.errors), warnings=len(report.warnings),
                  report=json.dumps(report.to_dict(), ensure_ascii=False),
-                 processed=dt.datetime.now(SHANGHAI).replace(tzinfo=None)),
+                 processed=shanghai_wall_clock(now_shanghai())),
         )
         insert_frame(con, "ops.rule_results", rule_rows)
         insert_frame(con, "ops.findings", finding_rows)
@@ -227,16 +228,13 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     return len(rows)
 
 
-CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]
-
-
 def cells_carried(path: Path, name: str) -> pd.DataFrame:
     """The cells (city, period, indicator) a file carries, as far as they parse; none if it cannot be read.
 
     Kept for rejected files, whose values never load, so that the completeness board can tell a cell the
     agency tried to send (rejected) from one it never sent (missing).
     """
-    from indicators.readers import UnreadableFile, cells_frame, find_table, read_grid
+    from indicators.readers import CELL_KEY, UnreadableFile, cells_frame, find_table, read_grid
 
     columns = ["area_code", "period", "freq", "indicator_code"]
     try:
@@ -256,13 +254,10 @@ def cells_carried(path: Path, name: str) -> pd.DataFrame:
 
 def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> dict[str, int]:
     """Copy the withdrawals and releases recorded in the landing zone that the build DB lacks yet."""
-    def local(moment: dt.datetime) -> dt.datetime:
-        return moment.astimezone(SHANGHAI).replace(tzinfo=None)
-
     acts = {
-        "ops.withdrawals": [(w.submission_id, local(w.withdrawn_at), w.withdrawn_by, w.reason)
+        "ops.withdrawals": [(w.submission_id, shanghai_wall_clock(w.withdrawn_at), w.withdrawn_by, w.reason)
                             for w in landing.withdrawals()],
-        "ops.releases": [(r.period, local(r.released_at), r.released_by) for r in landing.releases()],
+        "ops.releases": [(r.period, shanghai_wall_clock(r.released_at), r.released_by) for r in landing.releases()],
     }
     added = {}
     for table, rows in acts.items():

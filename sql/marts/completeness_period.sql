@@ -20,6 +20,7 @@ WITH expected AS (
            OR (i.freq = 'Q' AND month($period_month::DATE) IN (3, 6, 9, 12))
            OR (i.freq = 'A' AND month($period_month::DATE) = 12))
 ),
+-- The due date as indicators.reference.Calendar.due_date computes it (the sample generator's twin).
 with_due AS (
     SELECT e.*,
            last_day(date_trunc('month', core.period_end(e.period, e.freq)) + to_months(k.months_after_period_end))

@@ -15,5 +15,6 @@ CREATE TABLE IF NOT EXISTS core.observations (
 );
 
 -- The last day of a period (periods are stored as their first day, with their frequency).
+-- Python's twin: indicators.reference.period_end.
 CREATE OR REPLACE MACRO core.period_end(period, freq) AS
     period + to_months(CASE freq WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END) - INTERVAL 1 DAY;

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS mart.completeness (
     PRIMARY KEY (area_code, indicator_code, period)
 );
 
--- SDMX TIME_PERIOD of a period: 2023-06, 2023-Q2 or 2023.
+-- SDMX TIME_PERIOD of a period: 2023-06, 2023-Q2 or 2023. Python's twin: indicators.reference.period_label.
 CREATE OR REPLACE MACRO mart.time_period(period, freq) AS
     CASE freq WHEN 'M' THEN strftime(period, '%Y-%m')
               WHEN 'Q' THEN strftime(period, '%Y') || '-Q' || quarter(period)
