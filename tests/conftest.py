@@ -4,6 +4,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from mart_support import Loader
+
+from pipelines import warehouse as wh
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_WRITTEN_BY_TESTS = ("__pycache__", ".pytest_cache", ".venv/", ".egg-info")
@@ -16,6 +19,14 @@ def _tree_state() -> set[str] | None:
     except (OSError, subprocess.CalledProcessError):
         return None  # not a git checkout: nothing to compare
     return {line for line in out.splitlines() if not any(part in line for part in NOT_WRITTEN_BY_TESTS)}
+
+
+@pytest.fixture
+def loader(tmp_path):
+    """Hand-made submissions loaded straight into a build DB in tmp_path/home (tests/mart_support.py)."""
+    paths = wh.Paths.resolve(tmp_path / "home")
+    with wh.open_build_db(paths) as con:
+        yield Loader(con, paths)
 
 
 def pytest_sessionstart(session):

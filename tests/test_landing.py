@@ -1,15 +1,11 @@
 """The landing zone: every file archived once under its sha256, nothing edited in place."""
 
-import datetime as dt
 import hashlib
 
 import pytest
+from mart_support import shanghai as at
 
-from indicators.landing import SHANGHAI, LandingZone
-
-
-def at(text):
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+from indicators.landing import LandingZone
 
 
 def test_same_bytes_twice_is_a_no_op_returning_the_first_receipt(tmp_path):

@@ -6,20 +6,12 @@ Every expected number is written as the arithmetic that gives it, never copied f
 import datetime as dt
 
 import pytest
-from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader
+from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN
 
 from indicators.report import RuleResult
-from pipelines import warehouse as wh
 
 SHANTOU, SHANWEI, CHAOZHOU, JIEYANG = "440500", "441500", "445100", "445200"  # 粤东, the East region
 SHAOGUAN = "440200"  # 粤北
-
-
-@pytest.fixture
-def loader(tmp_path):
-    paths = wh.Paths.resolve(tmp_path / "home")
-    with wh.open_build_db(paths) as con:
-        yield Loader(con, paths)
 
 
 def day(text):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from mart_support import DONGGUAN, GUANGZHOU, SHENZHEN, Loader
+from mart_support import DONGGUAN, GUANGZHOU, SHENZHEN
 
 from indicators import reference
 from pipelines import warehouse as wh
@@ -18,12 +18,6 @@ SZ_CENSUS, DG_CENSUS = 17_560_061, 10_466_625
 @pytest.fixture
 def paths(tmp_path):
     return wh.Paths.resolve(tmp_path / "home")
-
-
-@pytest.fixture
-def loader(paths):
-    with wh.open_build_db(paths) as con:
-        yield Loader(con, paths)
 
 
 def census(loader):
