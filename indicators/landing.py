@@ -16,9 +16,9 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from indicators.clock import SHANGHAI, now_shanghai, shanghai_wall_clock
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS receipts (
@@ -75,20 +75,6 @@ class Release:
     period: dt.date  # the month released: every period ending in it
     released_at: dt.datetime
     released_by: str
-
-
-def now_shanghai() -> dt.datetime:
-    return dt.datetime.now(SHANGHAI)
-
-
-def today_shanghai() -> dt.date:
-    """The real date in Asia/Shanghai, the reporting calendar's zone (a reference date overrides it)."""
-    return now_shanghai().date()
-
-
-def shanghai_wall_clock(moment: dt.datetime) -> dt.datetime:
-    """Naive Asia/Shanghai wall-clock time, as the warehouse stores every time."""
-    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def sha256_of(data: bytes) -> str:

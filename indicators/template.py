@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import reference
-from indicators.landing import today_shanghai
+from indicators.clock import today_shanghai
 from indicators.reference import FREQ_NAMES, Indicator, Profile
 
 DATA_SHEET = "数据"  # the readers take a sheet of this name before any other

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators import reference
-from indicators.landing import connect_register, now_shanghai
+from indicators.clock import now_shanghai
+from indicators.landing import connect_register
 
 TOKEN_PREFIX = "dgc_"  # makes a leaked token recognisable (secret scanners, logs)
 

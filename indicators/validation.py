@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.landing import today_shanghai
+from indicators.clock import today_shanghai
 from indicators.readers import (
     CELL_KEY,
     DEFAULT_LIMITS,

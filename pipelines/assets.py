@@ -10,7 +10,10 @@ import pandas as pd
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
-from pipelines import warehouse as wh
+from pipelines.build import (
+    build_mart, build_period_completeness, derive, load_submission, open_build_db, processed_submission_ids, sync_landing_acts,
+)
+from pipelines.publish import publish
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
 
@@ -47,8 +50,8 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
     """Files received from submitters and not yet processed, in received order."""
     paths = warehouse.paths
     landing = paths.landing_zone()
-    with wh.open_build_db(paths) as con:
-        done = wh.processed_submission_ids(con)
+    with open_build_db(paths) as con:
+        done = processed_submission_ids(con)
     pending = [r for r in landing.receipts() if r.submission_id not in done]
     if config.submission_id is not None:
         pending = [r for r in pending if r.submission_id == config.submission_id]
@@ -110,12 +113,12 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     paths = warehouse.paths
     landing = paths.landing_zone()
     loaded = 0
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         # Acts first: each carries its own time, so a replay's as-of comparisons (the revisions recorded at
         # load) see a withdrawal made before a later file exactly as the original run did.
-        acts = wh.sync_landing_acts(con, landing)
+        acts = sync_landing_acts(con, landing)
         for item in validated_submissions:
-            loaded += wh.load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
+            loaded += load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
                                          item.observations)
         total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
     return dg.MaterializeResult(metadata={
@@ -130,8 +133,8 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
 @dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
 def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rates and per-capita figures per city from the latest numerators and denominators."""
-    with wh.open_build_db(warehouse.paths) as con:
-        pairs = wh.derive(con)
+    with open_build_db(warehouse.paths) as con:
+        pairs = derive(con)
     return dg.MaterializeResult(metadata={"derived_values": pairs})
 
 
@@ -142,8 +145,8 @@ def _mart_asset(name: str, doc: str, deps: list, preview_sql: str, counts_sql: s
 
     @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with wh.open_build_db(warehouse.paths) as con:
-            rows = wh.build_mart(con, name, reference_date=warehouse.today())
+        with open_build_db(warehouse.paths) as con:
+            rows = build_mart(con, name, reference_date=warehouse.today())
             counts = dict(con.execute(counts_sql).fetchall()) if counts_sql else {}
             preview = _preview(con, preview_sql)
         return dg.MaterializeResult(metadata={"rows": rows, **counts, "preview": preview})
@@ -218,9 +221,9 @@ def _period_completeness(context: dg.AssetExecutionContext, warehouse: Warehouse
     rejected or missing."""
     totals: dict[str, int] = {}
     months = [partition_period(key) for key in context.partition_keys]
-    with wh.open_build_db(warehouse.paths) as con:
+    with open_build_db(warehouse.paths) as con:
         for month in months:  # a backfill of many months runs as one run
-            for status, n in wh.build_period_completeness(con, month, warehouse.today()).items():
+            for status, n in build_period_completeness(con, month, warehouse.today()).items():
                 totals[status] = totals.get(status, 0) + n
         owed = _preview(con, "SELECT time_period, expected_from, status, count(*) AS cells,"
                              " string_agg(DISTINCT area_code, ' ' ORDER BY area_code) AS cities"
@@ -244,8 +247,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
-    with wh.open_build_db(paths) as con:
-        counts = wh.publish(con, paths.serving_db)
+    with open_build_db(paths) as con:
+        counts = publish(con, paths.serving_db)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(paths.serving_db)),
         "tables": len(counts),

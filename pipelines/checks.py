@@ -6,14 +6,15 @@ Each check is a file in sql/checks/ that returns the failing rows: no rows, the 
 
 import dagster as dg
 
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import sql_text
 from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
 from pipelines.resources import WarehouseResource
 
 
 def failing_rows(con, name: str):
     """The rows that fail check ``name`` (sql/checks/<name>.sql), as a DataFrame."""
-    return con.execute(wh.sql_text(f"checks/{name}.sql")).df()
+    return con.execute(sql_text(f"checks/{name}.sql")).df()
 
 
 def _sql_check(asset, name: str, description: str,
@@ -22,7 +23,7 @@ def _sql_check(asset, name: str, description: str,
 
     @dg.asset_check(asset=asset, name=name, description=description, blocking=False, pool=WAREHOUSE_POOL)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with wh.open_build_db(warehouse.paths) as con:
+        with open_build_db(warehouse.paths) as con:
             failing = failing_rows(con, name)
         return dg.AssetCheckResult(
             passed=failing.empty, severity=severity,

@@ -16,7 +16,7 @@ import sys
 from indicators import reference
 from indicators.values import parse_period
 from pipelines import runner
-from pipelines.warehouse import Paths, resolve_reference_date
+from pipelines.paths import Paths, resolve_reference_date
 
 
 def register(commands) -> None:

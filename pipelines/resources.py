@@ -6,7 +6,7 @@ import functools
 
 import dagster as dg
 
-from pipelines.warehouse import Paths, resolve_reference_date
+from pipelines.paths import Paths, resolve_reference_date
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines import runner
-from pipelines.warehouse import Paths, resolve_reference_date
+from pipelines.paths import Paths, resolve_reference_date
 
 
 def register(commands) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from indicators.reference import add_months
 from indicators.rounding import round_half_away
-from pipelines.warehouse import Paths, open_build_db, processed_submission_ids, writer_busy
+from pipelines.build import open_build_db, processed_submission_ids, writer_busy
+from pipelines.paths import Paths
 
 
 def say(message: str) -> None:

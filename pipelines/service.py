@@ -35,11 +35,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from indicators import reference
-from indicators.landing import Receipt, Withdrawal, now_shanghai, sha256_of
+from indicators.clock import now_shanghai
+from indicators.landing import Receipt, Withdrawal, sha256_of
 from indicators.readers import ReadLimits
 from indicators.template import build_template
 from indicators.tokens import Token, TokenStore
-from pipelines.warehouse import Paths
+from pipelines.paths import Paths
 
 log = logging.getLogger("digecon.service")
 

@@ -10,7 +10,7 @@ from indicators import reference
 from indicators.readers import ReadLimits
 from indicators.tokens import TokenError, TokenStore, UnknownProfile
 from pipelines.runner import pad
-from pipelines.warehouse import Paths
+from pipelines.paths import Paths
 
 USAGE_ERROR = 2
 MB = 1024 * 1024

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from indicators.report import Finding, Report
-from pipelines.warehouse import Paths
+from pipelines.paths import Paths
 
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 UNUSABLE_RULES = {"unreadable", "profile_unknown"}  # the file was never checked against the rules

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from mart_support import Loader
 
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_WRITTEN_BY_TESTS = ("__pycache__", ".pytest_cache", ".venv/", ".egg-info")
@@ -24,8 +25,8 @@ def _tree_state() -> set[str] | None:
 @pytest.fixture
 def loader(tmp_path):
     """Hand-made submissions loaded straight into a build DB in tmp_path/home (tests/mart_support.py)."""
-    paths = wh.Paths.resolve(tmp_path / "home")
-    with wh.open_build_db(paths) as con:
+    paths = Paths.resolve(tmp_path / "home")
+    with open_build_db(paths) as con:
         yield Loader(con, paths)
 
 

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.landing import SHANGHAI, Receipt
+from indicators.clock import SHANGHAI
+from indicators.landing import Receipt
 from indicators.reference import period_label
 from indicators.report import Report, RuleResult
-from pipelines import warehouse as wh
+from pipelines.build import build_mart, build_period_completeness, derive, load_submission, sync_landing_acts
+from pipelines.paths import Paths, sql_files
 
 SHENZHEN, DONGGUAN, GUANGZHOU, FOSHAN = "440300", "441900", "440100", "440600"
 EAST = {"440500": "Shantou", "441500": "Shanwei", "445100": "Chaozhou", "445200": "Jieyang"}
@@ -24,7 +26,7 @@ REFERENCE_DATE = "2024-01-10"
 
 def numbered_marts() -> list[str]:
     """The marts rebuilt whole on every run, in file order (which is dependency order)."""
-    return [name.removeprefix("marts/").removesuffix(".sql") for name in wh.sql_files("marts")
+    return [name.removeprefix("marts/").removesuffix(".sql") for name in sql_files("marts")
             if name.removeprefix("marts/")[0].isdigit()]
 
 
@@ -35,7 +37,7 @@ def shanghai(text: str) -> dt.datetime:
 class Loader:
     """Submissions with hand-made cells (city, period, freq, indicator, value[, note]) into the build DB."""
 
-    def __init__(self, con, paths: wh.Paths):
+    def __init__(self, con, paths: Paths):
         self.con = con
         self.paths = paths
         self.next_id = 1
@@ -61,7 +63,7 @@ class Loader:
                         rule_results=rules or [])
         archived = self._write_csv(receipt.stored_name, frame)
         # The validator hands over no observations for a rejected file.
-        wh.load_submission(self.con, receipt, archived, report, frame if accepted else frame.iloc[0:0])
+        load_submission(self.con, receipt, archived, report, frame if accepted else frame.iloc[0:0])
         return submission_id
 
     def _write_csv(self, name: str, frame: pd.DataFrame) -> Path:
@@ -82,7 +84,7 @@ class Loader:
     def release(self, month: str, at: str, by: str = "analyst") -> None:
         """Record the release in the landing zone, as `digecon release` does, and sync it as a run does."""
         self.paths.landing_zone().release(dt.date.fromisoformat(month + "-01"), by, shanghai(at))
-        wh.sync_landing_acts(self.con, self.paths.landing_zone())
+        sync_landing_acts(self.con, self.paths.landing_zone())
 
     def target(self, target_id: str, indicator: str, area: str, year: int, value: float,
                comparison: str = ">=", kind: str = "count", start_year: int | None = None) -> None:
@@ -95,11 +97,11 @@ class Loader:
     def rebuild(self, reference_date: str = REFERENCE_DATE, months: list[str] = ()) -> None:
         """What a run does after loading: derive, every mart, and the given months' completeness boards."""
         day = dt.date.fromisoformat(reference_date)
-        wh.derive(self.con)
+        derive(self.con)
         for name in numbered_marts():
-            wh.build_mart(self.con, name, reference_date=day)
+            build_mart(self.con, name, reference_date=day)
         for month in months:
-            wh.build_period_completeness(self.con, dt.date.fromisoformat(month + "-01"), day)
+            build_period_completeness(self.con, dt.date.fromisoformat(month + "-01"), day)
 
     def row(self, sql: str, params: list | None = None) -> tuple | None:
         return self.con.execute(sql, params or []).fetchone()

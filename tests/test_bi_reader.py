@@ -11,7 +11,9 @@ import duckdb
 import pytest
 from mart_support import DONGGUAN, SHENZHEN, Loader
 
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
+from pipelines.publish import publish
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{3}")
@@ -21,12 +23,12 @@ LATIN = re.compile(r"[A-Za-z]{3}")
 def paths(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     (tmp_path / "dagster").mkdir()
-    return wh.Paths.resolve(tmp_path / "home")
+    return Paths.resolve(tmp_path / "home")
 
 
 def published(paths):
     """A build DB with a little data, rebuilt and published; Shenzhen's June value is 50,000."""
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
                                   (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
@@ -35,7 +37,7 @@ def published(paths):
                                (DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-05 10:00")
         loader.release("2023-06", "2023-07-20 09:00")
         loader.rebuild()
-        wh.publish(con, paths.serving_db)
+        publish(con, paths.serving_db)
         return loader.next_id
 
 
@@ -49,7 +51,7 @@ def test_a_reader_holds_its_connection_while_a_run_publishes(paths):
     from pipelines.resources import WarehouseResource
 
     next_id = published(paths)
-    with wh.open_build_db(paths) as con:  # a revision waits in the build DB for the next run
+    with open_build_db(paths) as con:  # a revision waits in the build DB for the next run
         loader = Loader(con, paths)
         loader.next_id = next_id
         loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 51000)], "2023-07-25 10:00")

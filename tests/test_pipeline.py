@@ -7,9 +7,10 @@ import duckdb
 import pytest
 
 from indicators import reference
-from indicators.landing import SHANGHAI
+from indicators.clock import SHANGHAI
 from pipelines import runner
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
 from pipelines.assets import pipeline_assets
 from pipelines.definitions import defs, monthly_on_the_10th
 from pipelines.resources import WarehouseResource
@@ -24,7 +25,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGECON_HOME", str(home))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     (tmp_path / "dagster").mkdir()
-    return wh.Paths.resolve(home)
+    return Paths.resolve(home)
 
 
 def test_definitions_load_with_jobs_checks_and_schedule():
@@ -92,7 +93,7 @@ def sample_run(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("DAGSTER_HOME", str(tmp / "dagster"))
     (tmp / "dagster").mkdir()
-    paths = wh.Paths.resolve(tmp / "home")
+    paths = Paths.resolve(tmp / "home")
     runner.run(paths, REFERENCE_DATE, with_sample=True)
     yield paths
     patch.undo()
@@ -118,7 +119,7 @@ def test_every_agency_value_in_the_sample_files_loads_exactly_as_generated(sampl
     from indicators.sample import sample_values
 
     truth = sample_values()
-    with wh.open_build_db(sample_run) as con:
+    with open_build_db(sample_run) as con:
         loaded = con.execute(
             "SELECT o.indicator_code, o.area_code, o.period, o.value FROM core.observations o"
             " JOIN ref.profiles p ON p.profile = o.source AND p.indicator_code = o.indicator_code"
@@ -131,7 +132,7 @@ def test_every_agency_value_in_the_sample_files_loads_exactly_as_generated(sampl
 
 
 def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):
-    with wh.open_build_db(sample_run) as con:
+    with open_build_db(sample_run) as con:
         statuses = dict(con.execute("SELECT status, count(*) FROM ops.submissions GROUP BY status").fetchall())
         landed = len(sample_run.landing_zone().receipts())
     assert statuses.get("rejected") == 1

@@ -6,17 +6,19 @@ import duckdb
 import pytest
 from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader
 
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db, sync_landing_acts
+from pipelines.paths import Paths
+from pipelines.publish import publish
 
 
 @pytest.fixture
 def paths(tmp_path):
-    return wh.Paths.resolve(tmp_path / "home")
+    return Paths.resolve(tmp_path / "home")
 
 
 def test_release_then_a_revision_after_release(paths):
     june = "2023-06-01"
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         loader = Loader(con, paths)
         first = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000),
                                        (DONGGUAN, june, "M", "fiveg_base_stations", 9000),
@@ -57,7 +59,7 @@ def test_release_then_a_revision_after_release(paths):
             ("gdca", "withdrawal", audit, 41500, 41000, pytest.approx(-100 * 500 / 41500), audit, second,
              "sent the wrong file", True, True),
         ]
-        wh.publish(con, paths.serving_db)
+        publish(con, paths.serving_db)
 
     serving = duckdb.connect(str(paths.serving_db), read_only=True)
     try:
@@ -75,7 +77,7 @@ def test_release_then_a_revision_after_release(paths):
 
 def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_notice(paths):
     june = "2023-06-01"
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000)], "2023-07-05 10:00")
         wrong = loader.submit("gdca", [(FOSHAN, june, "M", "fiveg_base_stations", 7000)], "2023-07-05 11:00")
@@ -114,8 +116,8 @@ def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
     again, is_new = landing.release(dt.date(2023, 12, 1), "someone else")
     assert not is_new and again == release  # released once: who and when stay the first release's
     for _ in range(2):  # the build DB, then a fresh one as `digecon rebuild` makes
-        with wh.open_build_db(paths) as con:
-            wh.sync_landing_acts(con, landing)
+        with open_build_db(paths) as con:
+            sync_landing_acts(con, landing)
             assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
                 (dt.date(2023, 12, 1), "王分析")]
         paths.build_db.unlink()
@@ -144,7 +146,7 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
     monkeypatch.setenv("DIGECON_REFERENCE_DATE", "2024-01-10")
     # No file waits in the landing zone: the run's intake has nothing for the validator to check.
     monkeypatch.setattr(pipelines.assets, "shared_validator", lambda: None)
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdca", [(SHENZHEN, "2023-12-01", "M", "fiveg_base_stations", 60000),
                                (SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 59000),
@@ -158,7 +160,7 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
         assert released == [("2023-12", "A"), ("2023-Q4", "A")]  # not November
     finally:
         serving.close()
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
             (dt.date(2023, 12, 1), "王分析")]
 

@@ -17,7 +17,8 @@ from service_harness import SensorRuns, running_service
 
 from indicators.landing import LandingZone
 from indicators.tokens import TokenStore
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +67,7 @@ def shown_changes(submission: dict) -> list[tuple]:
 
 def kept_changes(paths, submission_id: int) -> list[tuple]:
     """ops.vintage_changes of a submission, in the shape of the report's list."""
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         return con.execute(
             "SELECT area_code, strftime(period, '%Y-%m'), indicator_code, old_value, new_value,"
             " previous_submission_id, source_row FROM ops.vintage_changes WHERE submission_id = ?"
@@ -82,7 +83,7 @@ def served_stations(paths, city: str) -> tuple[float, int]:
 
 def test_upload_load_correct_load(home, service):
     base_url, pipeline = service
-    paths = wh.Paths.resolve(home)
+    paths = Paths.resolve(home)
 
     first = send(base_url, home, "gdca", "赵六", gdca_june(46400))
     assert first["report"]["changes"] is None  # nothing served yet to compare with
@@ -101,7 +102,7 @@ def test_upload_load_correct_load(home, service):
     assert served_stations(paths, "440300") == (46800, corrected_id)
     assert served_stations(paths, "441900") == (9100, corrected_id)  # the new vintage carries every cell
     first_received = LandingZone(paths.landing).receipt(first_id).received_local
-    with wh.open_build_db(paths) as con:
+    with open_build_db(paths) as con:
         as_of_first = con.execute(
             "SELECT value FROM core.observations_as_of($as_of) WHERE area_code = '440300' AND period = $june"
             " AND indicator_code = 'fiveg_base_stations'", {"as_of": first_received, "june": JUNE}).fetchone()
@@ -112,7 +113,7 @@ def test_upload_load_correct_load(home, service):
 
 def test_a_pilot_correction_lists_its_cells_also_where_the_agency_value_is_served(home, service):
     base_url, pipeline = service
-    paths = wh.Paths.resolve(home)
+    paths = Paths.resolve(home)
     send(base_url, home, "gdca", "赵六", gdca_june(46400))
     pilot = send(base_url, home, "pilot-440300", "张三", shenzhen_pilot_june(46500))
     assert pipeline.load_new_submissions() == 2

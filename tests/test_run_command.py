@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from pipelines import cli, runner
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
 
 
 @pytest.fixture
@@ -15,11 +16,11 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGECON_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     (tmp_path / "dagster").mkdir()
-    return wh.Paths.resolve(tmp_path / "home")
+    return Paths.resolve(tmp_path / "home")
 
 
 def test_rebuild_refuses_while_a_run_holds_the_writer_lock(home, capsys):
-    with wh.open_build_db(home):
+    with open_build_db(home):
         pass  # a build DB exists
     with open(home.build_db.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a running Dagster run does
@@ -29,7 +30,7 @@ def test_rebuild_refuses_while_a_run_holds_the_writer_lock(home, capsys):
 
 
 def test_run_while_another_program_holds_the_build_db(home, capsys):
-    with wh.open_build_db(home):
+    with open_build_db(home):
         pass
     holder = subprocess.Popen(  # an analyst's DuckDB session with the build DB open read-write
         [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"

@@ -5,7 +5,8 @@ import threading
 import dagster as dg
 
 from pipelines import runner
-from pipelines import warehouse as wh
+from pipelines.build import open_build_db
+from pipelines.paths import Paths
 from pipelines.assets import WAREHOUSE_POOL
 from pipelines.definitions import defs
 
@@ -20,7 +21,7 @@ def test_every_asset_and_check_is_in_the_warehouse_pool():
 
 def test_instance_admits_one_run_holding_the_pool(tmp_path, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    home = runner.prepare_dagster_home(wh.Paths.resolve(tmp_path))
+    home = runner.prepare_dagster_home(Paths.resolve(tmp_path))
     with dg.DagsterInstance.from_config(str(home)) as instance:
         config = instance.get_concurrency_config()
     assert config.pool_config.pool_granularity.value == "run"
@@ -28,16 +29,16 @@ def test_instance_admits_one_run_holding_the_pool(tmp_path, monkeypatch):
 
 
 def test_second_writer_waits_for_the_first(tmp_path):
-    paths = wh.Paths.resolve(tmp_path)
+    paths = Paths.resolve(tmp_path)
     first_inside, release_first, second_inside = threading.Event(), threading.Event(), threading.Event()
 
     def first():
-        with wh.open_build_db(paths):
+        with open_build_db(paths):
             first_inside.set()
             release_first.wait()
 
     def second():
-        with wh.open_build_db(paths):
+        with open_build_db(paths):
             second_inside.set()
 
     one = threading.Thread(target=first)

@@ -10,14 +10,15 @@ import pytest
 from mart_support import DONGGUAN, GUANGZHOU, SHENZHEN
 
 from indicators import reference
-from pipelines import warehouse as wh
+from pipelines.paths import Paths
+from pipelines.publish import publish
 
 SZ_CENSUS, DG_CENSUS = 17_560_061, 10_466_625
 
 
 @pytest.fixture
 def paths(tmp_path):
-    return wh.Paths.resolve(tmp_path / "home")
+    return Paths.resolve(tmp_path / "home")
 
 
 def census(loader):
@@ -180,14 +181,14 @@ def test_publish_holds_only_ref_and_mart_and_is_read_only_safe(loader, paths):
     census(loader)
     loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
     loader.rebuild()
-    wh.publish(loader.con, paths.serving_db)
+    publish(loader.con, paths.serving_db)
     reader = duckdb.connect(str(paths.serving_db), read_only=True)  # a BI reader holds the old file open
     schemas = {r[0] for r in reader.execute(
         "SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
     assert schemas == {"ref", "mart"}
     loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 31000)], "2021-03-01 10:00")
     loader.rebuild()
-    wh.publish(loader.con, paths.serving_db)  # replacing under the open reader must not fail
+    publish(loader.con, paths.serving_db)  # replacing under the open reader must not fail
     old = reader.execute("SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code ="
                          " 'fiveg_base_stations'", [SHENZHEN]).fetchone()[0]
     assert old == 30591  # the reader keeps its snapshot until it reconnects

@@ -1,4 +1,4 @@
-"""The warehouse: where runtime data lives, and every write to the build DB and the serving DB.
+"""Every write to the build DB: the writer lock, the schema, loading submissions, derive, marts.
 
 Plain functions on a DuckDB connection, called by the Dagster assets and the CLI. SQL lives in ``sql/``
 and is loaded by file name; values always go in as bound parameters.
@@ -9,75 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.landing import LandingZone, Receipt, now_shanghai, shanghai_wall_clock, today_shanghai
+from indicators.clock import now_shanghai, shanghai_wall_clock
+from indicators.landing import LandingZone, Receipt
 from indicators.report import Report
-
-SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
-PUBLISHED_SCHEMAS = ("ref", "mart")  # never core or ops: record-level data stays in the build DB
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Every runtime path, under one home that DIGECON_HOME moves."""
-
-    home: Path
-
-    @classmethod
-    def resolve(cls, home: str | os.PathLike | None = None) -> "Paths":
-        chosen = home or os.environ.get("DIGECON_HOME") or Path.cwd() / "warehouse"
-        return cls(Path(chosen).resolve())
-
-    @property
-    def landing(self) -> Path:
-        return self.home / "landing"
-
-    @property
-    def build_db(self) -> Path:
-        return self.home / "build" / "warehouse.duckdb"
-
-    @property
-    def serving_db(self) -> Path:
-        return self.home / "serving" / "digital_economy.duckdb"
-
-    @property
-    def exports(self) -> Path:
-        return self.home / "exports"
-
-    @property
-    def dagster_home(self) -> Path:
-        return self.home / "dagster"
-
-    def landing_zone(self) -> LandingZone:
-        return LandingZone(self.landing)
-
-
-def sql_text(name: str) -> str:
-    return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
-
-
-def sql_files(folder: str) -> list[str]:
-    entries = resources.files("sql").joinpath(folder).iterdir()
-    return sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".sql"))
-
-
-def resolve_reference_date(value: str | dt.date | None = None) -> dt.date:
-    """The date that counts as today: `value` if given (a date or ISO text), else
-    $DIGECON_REFERENCE_DATE, else the real date in Shanghai. An empty variable means the real date."""
-    if isinstance(value, dt.date):
-        return value
-    text = value or os.environ.get("DIGECON_REFERENCE_DATE")
-    return dt.date.fromisoformat(text) if text else today_shanghai()
+from pipelines.paths import Paths, sql_files, sql_text
 
 
 def _writer_lock_path(paths: Paths) -> Path:
@@ -298,61 +241,3 @@ def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.d
     rows = con.execute("SELECT status, count(*) FROM mart.completeness WHERE period_month = $period_month"
                        " GROUP BY status ORDER BY status", dict(period_month=period_month)).fetchall()
     return {status: n for status, n in rows}
-
-
-def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
-    """Build a new serving file with only ref and mart, then atomically replace the old one.
-
-    BI readers holding the old file keep their snapshot (os.replace never touches an open inode) and
-    never block the run.
-    """
-    serving_db.parent.mkdir(parents=True, exist_ok=True)
-    staging = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
-    staging.unlink(missing_ok=True)
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
-        " AND schema_name IN ('ref', 'mart') ORDER BY ALL"
-    ).fetchall()
-    counts: dict[str, int] = {}
-    con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
-    try:
-        for schema in PUBLISHED_SCHEMAS:
-            con.execute(f"CREATE SCHEMA serving.{schema}")
-        for schema, table in tables:
-            con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
-            counts[f"{schema}.{table}"] = con.execute(
-                f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
-        con.execute("CHECKPOINT serving")
-    finally:
-        con.execute("DETACH serving")
-    document_serving(staging, [table for schema, table in tables if schema == "mart"])
-    os.replace(staging, serving_db)
-    return counts
-
-
-def document_serving(path: Path, marts: list[str]) -> None:
-    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the ref tables' comments), then for
-    each published mart sql/serving/mart/<table>.sql (COMMENT ON the table and every column in Chinese and
-    English, and its released view). A view's columns take the comments of its table's columns
-    (v_released_observations from observations), so each text is written once."""
-    scripts = sql_files("serving") + [name for name in sql_files("serving/mart") if Path(name).stem in marts]
-    serving = duckdb.connect(str(path))
-    try:
-        for name in scripts:
-            serving.execute(sql_text(name))
-        inherited = serving.execute(
-            """SELECT v.schema_name, v.table_name, v.column_name, t.comment
-               FROM duckdb_columns() v
-               JOIN duckdb_views() w ON w.schema_name = v.schema_name AND w.view_name = v.table_name
-               JOIN duckdb_columns() t
-                 ON t.schema_name = v.schema_name AND t.table_name = replace(v.table_name, 'v_released_', '')
-                AND t.column_name = v.column_name
-               WHERE NOT w.internal AND v.comment IS NULL AND t.comment IS NOT NULL"""
-        ).fetchall()
-        for schema, view, column, comment in inherited:
-            # COMMENT ON takes no bound parameter: the text is our own catalogue comment, quoted for SQL
-            literal = comment.replace("'", "''")
-            serving.execute(f'COMMENT ON COLUMN {schema}."{view}"."{column}" IS \'{literal}\'')
-        serving.execute("CHECKPOINT")
-    finally:
-        serving.close()

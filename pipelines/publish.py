@@ -1,0 +1,71 @@
+"""Publishing: the serving file BI reads, built beside the old one and swapped in atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipelines.paths import sql_files, sql_text
+
+SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
+PUBLISHED_SCHEMAS = ("ref", "mart")  # never core or ops: record-level data stays in the build DB
+
+
+def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
+    """Build a new serving file with only ref and mart, then atomically replace the old one.
+
+    BI readers holding the old file keep their snapshot (os.replace never touches an open inode) and
+    never block the run.
+    """
+    serving_db.parent.mkdir(parents=True, exist_ok=True)
+    staging = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
+    staging.unlink(missing_ok=True)
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name IN ('ref', 'mart') ORDER BY ALL"
+    ).fetchall()
+    counts: dict[str, int] = {}
+    con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
+    try:
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"CREATE SCHEMA serving.{schema}")
+        for schema, table in tables:
+            con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+            counts[f"{schema}.{table}"] = con.execute(
+                f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
+        con.execute("CHECKPOINT serving")
+    finally:
+        con.execute("DETACH serving")
+    document_serving(staging, [table for schema, table in tables if schema == "mart"])
+    os.replace(staging, serving_db)
+    return counts
+
+
+def document_serving(path: Path, marts: list[str]) -> None:
+    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the ref tables' comments), then for
+    each published mart sql/serving/mart/<table>.sql (COMMENT ON the table and every column in Chinese and
+    English, and its released view). A view's columns take the comments of its table's columns
+    (v_released_observations from observations), so each text is written once."""
+    scripts = sql_files("serving") + [name for name in sql_files("serving/mart") if Path(name).stem in marts]
+    serving = duckdb.connect(str(path))
+    try:
+        for name in scripts:
+            serving.execute(sql_text(name))
+        inherited = serving.execute(
+            """SELECT v.schema_name, v.table_name, v.column_name, t.comment
+               FROM duckdb_columns() v
+               JOIN duckdb_views() w ON w.schema_name = v.schema_name AND w.view_name = v.table_name
+               JOIN duckdb_columns() t
+                 ON t.schema_name = v.schema_name AND t.table_name = replace(v.table_name, 'v_released_', '')
+                AND t.column_name = v.column_name
+               WHERE NOT w.internal AND v.comment IS NULL AND t.comment IS NOT NULL"""
+        ).fetchall()
+        for schema, view, column, comment in inherited:
+            # COMMENT ON takes no bound parameter: the text is our own catalogue comment, quoted for SQL
+            literal = comment.replace("'", "''")
+            serving.execute(f'COMMENT ON COLUMN {schema}."{view}"."{column}" IS \'{literal}\'')
+        serving.execute("CHECKPOINT")
+    finally:
+        serving.close()
