@@ -17,6 +17,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from indicators.clock import SHANGHAI, now_shanghai, shanghai_wall_clock
 
 
@@ -95,8 +97,9 @@ class LandingZone:
         self.root = Path(root)
         self.files_dir = self.root / "files"
         self.reports_dir = self.root / "reports"
-        self.files_dir.mkdir(parents=True, exist_ok=True)
-        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        self.checked_dir = self.root / "checked"
+        for folder in (self.files_dir, self.reports_dir, self.checked_dir):
+            folder.mkdir(parents=True, exist_ok=True)
         self.register_path = self.root / "register.sqlite3"
         with closing(self._connect()) as db:
             db.executescript(_SCHEMA)
@@ -106,30 +109,42 @@ class LandingZone:
 
     def receive(self, data: bytes, original_filename: str, profile: str, submitted_by: str,
                 received_at: dt.datetime | None = None, intake_status: str = "received",
-                report: dict | None = None) -> tuple[Receipt, bool]:
-        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op."""
+                report: dict | None = None, checked: pd.DataFrame | None = None) -> tuple[Receipt, bool]:
+        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op.
+
+        `report` and `checked` (the cells the check read) are kept beside the file when it was checked on
+        its way in, so that the pipeline never parses it again. The archived file takes its final name
+        inside the register's transaction: a file there without a register row was left by a killed
+        process, which `recover` can tell for certain.
+        """
         digest = sha256_of(data)
         suffix = Path(original_filename).suffix.lower()
         stored_name = f"{digest}{suffix}"
         received_at = (received_at or now_shanghai()).astimezone(SHANGHAI)
-        self._write_once(self.files_dir / stored_name, data)
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")  # serialises concurrent receivers: one id per sha256
-            existing = db.execute("SELECT * FROM receipts WHERE sha256 = ?", (digest,)).fetchone()
-            if existing is not None:
+        incoming = self._stage(self.files_dir, data)
+        try:
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")  # serialises concurrent receivers: one id per sha256
+                existing = db.execute("SELECT * FROM receipts WHERE sha256 = ?", (digest,)).fetchone()
+                if existing is not None:
+                    db.execute("COMMIT")
+                    return _receipt(existing), False
+                os.replace(incoming, self.files_dir / stored_name)
+                cursor = db.execute(
+                    "INSERT INTO receipts (sha256, profile, submitted_by, original_filename, stored_name,"
+                    " received_at, intake_status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (digest, profile, submitted_by, original_filename, stored_name,
+                     received_at.isoformat(), intake_status),
+                )
+                row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (cursor.lastrowid,)).fetchone()
+                receipt = _receipt(row)
+                if report is not None:
+                    self.keep_report(receipt, report)
+                if checked is not None:
+                    self.keep_checked(receipt, checked)
                 db.execute("COMMIT")
-                return _receipt(existing), False
-            cursor = db.execute(
-                "INSERT INTO receipts (sha256, profile, submitted_by, original_filename, stored_name,"
-                " received_at, intake_status) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (digest, profile, submitted_by, original_filename, stored_name,
-                 received_at.isoformat(), intake_status),
-            )
-            row = db.execute("SELECT * FROM receipts WHERE submission_id = ?", (cursor.lastrowid,)).fetchone()
-            receipt = _receipt(row)
-            if report is not None:
-                self.keep_report(receipt, report)
-            db.execute("COMMIT")
+        finally:
+            incoming.unlink(missing_ok=True)
         return receipt, True
 
     def withdraw(self, submission_id: int, withdrawn_by: str, reason: str | None = None,
@@ -194,21 +209,83 @@ class LandingZone:
         self._write_once(self.reports_dir / f"{receipt.sha256}.json",
                          json.dumps(report, ensure_ascii=False, indent=2).encode())
 
+    def checked_of(self, receipt: Receipt) -> pd.DataFrame | None:
+        """The cells the file's check read (its observations, or for a rejected file the cells it
+        carried), kept so that the pipeline loads them without parsing the file again."""
+        path = self.checked_dir / f"{receipt.sha256}.parquet"
+        return pd.read_parquet(path) if path.exists() else None
+
+    def keep_checked(self, receipt: Receipt, cells: pd.DataFrame) -> None:
+        self._write_once(self.checked_dir / f"{receipt.sha256}.parquet", cells.to_parquet(index=False))
+
     def path_of(self, receipt: Receipt) -> Path:
         return self.files_dir / receipt.stored_name
 
+    def recover(self) -> list[str]:
+        """Remove what killed processes left behind; returns what was removed (paths relative to the
+        landing zone). Half-written files belong to a process that no longer runs; an archived file, report
+        or checked cells with no register row were written by a receiver killed before its commit (the
+        register's write lock is held while looking, so no receiver is between the two right now)."""
+        removed = []
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                shas = {row["sha256"] for row in db.execute("SELECT sha256 FROM receipts")}
+                for folder in (self.files_dir, self.reports_dir, self.checked_dir):
+                    for path in sorted(folder.iterdir()):
+                        orphan = (path.name.split(".")[0] not in shas) if not path.name.startswith(".") \
+                            else _writer_gone(path.name)
+                        if orphan:
+                            _remove(path)
+                            removed.append(str(path.relative_to(self.root)))
+            finally:
+                db.execute("COMMIT")
+        return removed
+
     @staticmethod
-    def _write_once(path: Path, data: bytes) -> None:
-        """Write atomically and never replace: content-addressed files are immutable."""
-        if path.exists():
-            return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    def _stage(folder: Path, data: bytes) -> Path:
+        """Write bytes to a temporary file in `folder`, named for this process (see `_writer_gone`)."""
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".incoming-{os.getpid()}-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o444)
-        os.replace(tmp, path)
+        return Path(tmp)
+
+    @classmethod
+    def _write_once(cls, path: Path, data: bytes) -> None:
+        """Write atomically and never replace: content-addressed files are immutable."""
+        if path.exists():
+            return
+        staged = cls._stage(path.parent, data)
+        try:
+            os.replace(staged, path)
+        finally:
+            staged.unlink(missing_ok=True)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the process named in a temporary file's name (``.incoming-<pid>-…``) has ended."""
+    parts = name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False  # not ours: left alone
+    return not pid_alive(int(parts[1]))
+
+
+def _remove(path: Path) -> None:
+    path.chmod(0o644)  # archived files are read-only
+    path.unlink(missing_ok=True)
 
 
 def _receipt(row: sqlite3.Row) -> Receipt:

@@ -11,7 +11,9 @@ from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
 from pipelines.build import (
-    build_mart, build_period_completeness, derive, load_submission, open_build_db, processed_submission_ids, sync_landing_acts,
+    cells_carried,
+    refresh_reference,
+    build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
 )
 from pipelines.publish import publish
 from pipelines.partitions import monthly_partitions, partition_period
@@ -29,11 +31,17 @@ class IntakeConfig(dg.Config):
     submission_id: int | None = None
 
 
+class CheckConfig(dg.Config):
+    """Whether files are judged again (a rebuild) rather than loaded as judged on their way in."""
+
+    rejudge: bool = False
+
+
 @dataclass
 class CheckedSubmission:
     receipt: Receipt
     report: Report
-    observations: pd.DataFrame
+    cells: pd.DataFrame  # what the check read: the observations, or a rejected file's carried cells
 
 
 def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
@@ -44,13 +52,23 @@ def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
     return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "(no rows)")
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"})
+@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"})
+def reference_tables(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Cities, areas, the indicator catalogue, targets, profiles and the calendar, from indicators/data."""
+    with warehouse.get_connection() as con:
+        refresh_reference(con)
+        counts = {table: con.execute(f"SELECT count(*) FROM ref.{table}").fetchone()[0]
+                  for table in ("cities", "areas", "indicators", "targets", "profiles")}
+    return dg.MaterializeResult(metadata=counts)
+
+
+@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"}, deps=[reference_tables])
 def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
                        warehouse: WarehouseResource) -> list[Receipt]:
     """Files received from submitters and not yet processed, in received order."""
     paths = warehouse.paths
     landing = paths.landing_zone()
-    with open_build_db(paths) as con:
+    with warehouse.get_connection(read_only=True) as con:
         done = processed_submission_ids(con)
     pending = [r for r in landing.receipts() if r.submission_id not in done]
     if config.submission_id is not None:
@@ -65,28 +83,24 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
 
 
 @dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"})
-def validated_submissions(context: dg.AssetExecutionContext, landed_submissions: list[Receipt],
+def validated_submissions(context: dg.AssetExecutionContext, config: CheckConfig, landed_submissions: list[Receipt],
                           warehouse: WarehouseResource) -> list[CheckedSubmission]:
-    """Each file checked against the Great Expectations suites and the domain rules; errors reject it."""
-    paths = warehouse.paths
-    landing = paths.landing_zone()
-    validator = shared_validator()
+    """Each file's verdict against the Great Expectations suites and the domain rules; errors reject it.
+
+    A file is parsed and judged once on its way in: the upload service (or the first run that met it) kept
+    its report and the cells it read beside it in the landing zone, and the run loads those. Only a
+    rebuild judges again, and stops if the rules now give another verdict than the one the submitter got.
+    """
+    landing = warehouse.paths.landing_zone()
     checked = []
     for receipt in landed_submissions:
-        # A file judged before (at upload, or by an earlier build) keeps that report: its history
-        # warnings were judged against what was served then, so a rebuild reproduces them exactly.
-        kept = landing.report_of(receipt)
-        result = validator.check(
-            landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
-            history_db=None if kept else paths.serving_db, reference_date=receipt.received_local.date(),
-        )
-        if kept is None:
-            landing.keep_report(receipt, result.report.to_dict())
-        report = result.report if kept is None else Report.from_dict(kept)
-        if report.accepted != result.report.accepted:
-            raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
-                               " its kept report; review the rule change before rebuilding")
-        checked.append(CheckedSubmission(receipt, report, result.observations))
+        kept_report, kept_cells = landing.report_of(receipt), landing.checked_of(receipt)
+        if kept_report is not None and kept_cells is not None and not config.rejudge:
+            item = CheckedSubmission(receipt, Report.from_dict(kept_report), kept_cells)
+        else:
+            item = _judge(receipt, kept_report, warehouse)
+        checked.append(item)
+        report = item.report
         if not report.accepted or report.warnings:
             verdict = "rejected 拒收" if not report.accepted else f"{len(report.warnings)} warning(s) 警告"
             first = (report.errors or report.warnings)[0]
@@ -106,20 +120,40 @@ def validated_submissions(context: dg.AssetExecutionContext, landed_submissions:
     return checked
 
 
+def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResource) -> CheckedSubmission:
+    """Parse and check a file that has no kept verdict yet (landed by `digecon run`), or again (rebuild)."""
+    paths = warehouse.paths
+    landing = paths.landing_zone()
+    # A file judged before keeps that report: its history warnings were judged against what was served
+    # then, so a rebuild reproduces them exactly.
+    result = shared_validator().check(
+        landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
+        history_db=None if kept_report else paths.serving_db, reference_date=receipt.received_local.date(),
+    )
+    report = result.report if kept_report is None else Report.from_dict(kept_report)
+    if report.accepted != result.report.accepted:
+        raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
+                           " its kept report; review the rule change before rebuilding")
+    cells = result.observations if report.accepted else \
+        cells_carried(landing.path_of(receipt), receipt.original_filename)
+    if kept_report is None:
+        landing.keep_report(receipt, report.to_dict())
+    landing.keep_checked(receipt, cells)
+    return CheckedSubmission(receipt, report, cells)
+
+
 @dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"})
 def loaded_observations(context: dg.AssetExecutionContext, validated_submissions: list[CheckedSubmission],
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Accepted files loaded as new vintages, one transaction per file; rejected files quarantined."""
-    paths = warehouse.paths
-    landing = paths.landing_zone()
+    landing = warehouse.paths.landing_zone()
     loaded = 0
-    with open_build_db(paths) as con:
+    with warehouse.get_connection() as con:
         # Acts first: each carries its own time, so a replay's as-of comparisons (the revisions recorded at
         # load) see a withdrawal made before a later file exactly as the original run did.
         acts = sync_landing_acts(con, landing)
         for item in validated_submissions:
-            loaded += load_submission(con, item.receipt, landing.path_of(item.receipt), item.report,
-                                         item.observations)
+            loaded += load_submission(con, item.receipt, landing.path_of(item.receipt), item.report, item.cells)
         total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
     return dg.MaterializeResult(metadata={
         "rows_loaded": loaded,
@@ -133,7 +167,7 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
 @dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
 def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rates and per-capita figures per city from the latest numerators and denominators."""
-    with open_build_db(warehouse.paths) as con:
+    with warehouse.get_connection() as con:
         pairs = derive(con)
     return dg.MaterializeResult(metadata={"derived_values": pairs})
 
@@ -145,8 +179,9 @@ def _mart_asset(name: str, doc: str, deps: list, preview_sql: str, counts_sql: s
 
     @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with open_build_db(warehouse.paths) as con:
+        with warehouse.get_connection() as con:
             rows = build_mart(con, name, reference_date=warehouse.today())
+        with warehouse.get_connection(read_only=True) as con:
             counts = dict(con.execute(counts_sql).fetchall()) if counts_sql else {}
             preview = _preview(con, preview_sql)
         return dg.MaterializeResult(metadata={"rows": rows, **counts, "preview": preview})
@@ -221,7 +256,7 @@ def _period_completeness(context: dg.AssetExecutionContext, warehouse: Warehouse
     rejected or missing."""
     totals: dict[str, int] = {}
     months = [partition_period(key) for key in context.partition_keys]
-    with open_build_db(warehouse.paths) as con:
+    with warehouse.get_connection() as con:
         for month in months:  # a backfill of many months runs as one run
             for status, n in build_period_completeness(con, month, warehouse.today()).items():
                 totals[status] = totals.get(status, 0) + n
@@ -247,7 +282,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
-    with open_build_db(paths) as con:
+    context.log.info("publishing the serving DB …")
+    with warehouse.get_connection() as con:
         counts = publish(con, paths.serving_db)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(paths.serving_db)),
@@ -258,5 +294,5 @@ def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
                mart_discrepancies, mart_data_quality]
-pipeline_assets = [landed_submissions, validated_submissions, loaded_observations, derived_indicators,
+pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, period_completeness, serving_db]

@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,44 +22,184 @@ import pandas as pd
 
 from indicators import reference
 from indicators.clock import now_shanghai, shanghai_wall_clock
-from indicators.landing import LandingZone, Receipt
+from indicators.errors import BilingualError
+from indicators.landing import LandingZone, Receipt, pid_alive
 from indicators.report import Report
+from indicators.tokens import AuditLog
 from pipelines.paths import Paths, sql_files, sql_text
+
+
+class WriterBusy(BilingualError):
+    """Another process held the build DB's writer lock for longer than this one would wait."""
+
+
+@dataclass
+class _Held:
+    handle: object
+    depth: int
+
+
+_held: dict[tuple[Path, int], _Held] = {}  # (lock file, thread): the lock this thread holds, and how often
 
 
 def _writer_lock_path(paths: Paths) -> Path:
     return paths.build_db.with_suffix(".lock")
 
 
-def writer_busy(paths: Paths) -> bool:
-    """Whether some process holds the build DB's writer lock right now."""
-    _writer_lock_path(paths).parent.mkdir(parents=True, exist_ok=True)
-    with open(_writer_lock_path(paths), "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        return False
+def writer_wait_seconds() -> float:
+    """How long a second writer waits for the first: $DIGECON_WRITER_WAIT seconds, default half an hour."""
+    return float(os.environ.get("DIGECON_WRITER_WAIT") or 1800)
 
 
 @contextmanager
-def open_build_db(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The one way to write the build DB: an exclusive lock first (one writer at a time), then the schema."""
-    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with open(_writer_lock_path(paths), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        con = duckdb.connect(str(paths.build_db))
+def writer_lock(paths: Paths, *, purpose: str = "digecon", wait_seconds: float | None = None,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """The one-writer lock on the build DB, held for a whole run, rebuild or release.
+
+    Re-entrant within a thread (a command holds it across its jobs; the runs it starts take it again), and
+    exclusive across threads and processes. The second comer waits, says once who holds it, and gives up
+    after `wait_seconds` with WriterBusy. The holder's pid and purpose are written into the lock file.
+    Whoever takes it first clears what killed writers left behind (`recover`); it yields what was done.
+    """
+    key = (_writer_lock_path(paths), threading.get_ident())
+    if key in _held:
+        _held[key].depth += 1
         try:
-            for name in sql_files("schema"):
-                con.execute(sql_text(name))
-            refresh_reference(con)
-            for name in sql_files("core"):
-                if name.startswith("core/1"):  # views and macros; derive (core/2x) is a step of its own
-                    con.execute(sql_text(name))
-            yield con
+            yield []
         finally:
-            con.close()
+            _held[key].depth -= 1
+        return
+    key[0].parent.mkdir(parents=True, exist_ok=True)
+    handle = open(key[0], "a+")
+    try:
+        _acquire(handle, wait_seconds if wait_seconds is not None else writer_wait_seconds(), on_wait)
+        handle.truncate(0)
+        handle.write(f"{os.getpid()} {purpose}\n")
+        handle.flush()
+        _held[key] = _Held(handle, 1)
+        try:
+            yield recover(paths)
+        finally:
+            del _held[key]
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def _acquire(handle, wait_seconds: float, on_wait: Callable[[str], None] | None) -> None:
+    deadline = time.monotonic() + wait_seconds
+    told = False
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        if time.monotonic() >= deadline:
+            raise WriterBusy(f"另一个运行（{holder}）正在写入仓库，已等待 {wait_seconds:g} 秒仍未结束，请稍后重试",
+                             f"another run ({holder}) is writing the warehouse and has not finished after "
+                             f"{wait_seconds:g} s: try again later")
+        if not told and on_wait is not None:
+            on_wait(f"另一个运行（{holder}）正在写入仓库，等待其结束（最多 {wait_seconds:g} 秒）… / another run"
+                    f" ({holder}) is writing the warehouse: waiting for it to finish (up to {wait_seconds:g} s) …")
+            told = True
+        time.sleep(0.2)  # flock has no timeout: poll until the holder lets go or the wait runs out
+
+
+def writer_busy(paths: Paths) -> bool:
+    """Whether some other process or thread holds the build DB's writer lock right now."""
+    try:
+        with writer_lock(paths, wait_seconds=0):
+            return False
+    except WriterBusy:
+        return True
+
+
+@contextmanager
+def open_build_db(paths: Paths, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the build DB. Writing takes the writer lock (already held inside a run); reading
+    never does, so asset checks and previews never block or write."""
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    if read_only:
+        with closing(duckdb.connect(str(paths.build_db), read_only=True)) as con:
+            yield con
+        return
+    with writer_lock(paths), closing(duckdb.connect(str(paths.build_db))) as con:
+        yield con
+
+
+def prepare_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing (idempotent DDL) and the core views and macros: once per run."""
+    for name in sql_files("schema"):
+        con.execute(sql_text(name))
+    for name in sql_files("core"):
+        if name.startswith("core/1"):  # views and macros; derive (core/2x) is a step of its own
+            con.execute(sql_text(name))
+
+
+def bump_generation(con: duckdb.DuckDBPyConnection) -> int:
+    """Count a change to the build DB that the serving file does not show yet (see serving_behind)."""
+    con.execute("UPDATE ops.build_state SET generation = generation + 1")
+    return con.execute("SELECT generation FROM ops.build_state").fetchone()[0]
+
+
+def build_generation(paths: Paths) -> int:
+    """The build DB's generation (0 for none yet), read without the writer lock."""
+    if not paths.build_db.exists():
+        return 0
+    with open_build_db(paths, read_only=True) as con:
+        try:
+            return con.execute("SELECT generation FROM ops.build_state").fetchone()[0]
+        except duckdb.CatalogException:
+            return 0
+
+
+def serving_behind(paths: Paths) -> bool:
+    """Whether the serving file lags the build DB: a run was interrupted after it changed the build DB
+    and before it published. The next run then publishes even with nothing new landed."""
+    built = build_generation(paths)
+    if not paths.serving_db.exists():
+        return built > 0 or bool(paths.landing_zone().receipts())
+    with closing(duckdb.connect(str(paths.serving_db), read_only=True)) as con:
+        try:
+            published = con.execute("SELECT build_generation FROM mart.publication").fetchone()[0]
+        except duckdb.CatalogException:
+            return True  # published before the generation was recorded
+    return published < built
+
+
+def recover(paths: Paths) -> list[str]:
+    """Clear what killed processes left behind (writer_lock calls it); returns what was done, also
+    recorded in the audit log.
+
+    A rebuild killed before it finished leaves its half-built DB and the previous one beside it: the
+    previous one comes back. Temporary serving files of ended processes and the landing zone's orphans
+    go (LandingZone.recover)."""
+    done = []
+    previous = [paths.build_db.with_name(paths.build_db.name + suffix + ".previous") for suffix in ("", ".wal")]
+    if previous[0].exists():
+        for current, kept in zip(build_db_files(paths), previous, strict=True):
+            current.unlink(missing_ok=True)
+            if kept.exists():
+                os.replace(kept, current)
+        done.append(f"restored {paths.build_db.name} from an interrupted rebuild")
+    if paths.serving_db.parent.exists():
+        for path in paths.serving_db.parent.glob(f".{paths.serving_db.name}.*.tmp*"):
+            pid = path.name.removeprefix(f".{paths.serving_db.name}.").split(".")[0]
+            if pid.isdigit() and not pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
+                done.append(f"removed {path.relative_to(paths.home)}")
+    done += [f"removed landing/{name}" for name in paths.landing_zone().recover()]
+    if done:
+        AuditLog.at(paths.home).record("recovery", actor="digecon", pid=os.getpid(), done=done)
+    return done
+
+
+def build_db_files(paths: Paths) -> list[Path]:
+    return [paths.build_db, paths.build_db.with_name(paths.build_db.name + ".wal")]
 
 
 def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -115,27 +259,30 @@ def processed_submission_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
 
 
 def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_path: Path,
-                    report: Report, observations: pd.DataFrame) -> int:
+                    report: Report, cells: pd.DataFrame) -> int:
     """Register one checked submission and, if accepted, load its observations: all or nothing.
 
-    Returns the number of observations loaded (0 for a rejected file, which is quarantined: its report
-    and per-rule results are kept, its values are not).
+    `cells` are what the check read (validation.OBSERVATION_COLUMNS): an accepted file's observations, or
+    the cells a rejected file carried. Returns the number of observations loaded (0 for a rejected file,
+    which is quarantined: its report, per-rule results and the cells it tried to send are kept, its values
+    are not; the completeness board tells a cell the agency tried to send from one it never sent).
     """
-    loaded = observations if report.accepted else observations.iloc[0:0]
+    loaded = cells if report.accepted else cells.iloc[0:0]
     rows = loaded.assign(
         submission_id=receipt.submission_id, source=receipt.profile,
         received_at=receipt.received_local,
-    ).rename(columns={"city_code": "area_code"})[
-        ["submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
-         "value", "note", "source_row"]
-    ]
+    ).rename(columns={"city_code": "area_code"}).reindex(columns=[
+        "submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
+        "value", "note", "source_row"])
     rule_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, **vars(r)) for r in report.rule_results],
         columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",
                  "not_evaluable"],
     )
-    carried = pd.DataFrame(columns=["area_code", "period", "freq", "indicator_code"]) if report.accepted \
-        else cells_carried(archived_path, receipt.original_filename)
+    carried = cells.iloc[0:0] if report.accepted else cells
+    carried = carried.dropna(subset=["city_code", "period", "indicator_code"]).drop_duplicates(
+        subset=["city_code", "period", "indicator_code"])  # one row per cell, whatever its frequency
+    carried = carried.rename(columns={"city_code": "area_code"})[["area_code", "period", "freq", "indicator_code"]]
     findings = report.errors + report.warnings
     finding_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, finding_no=n, severity=f.severity, rule=f.rule,
@@ -164,6 +311,7 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
         con.unregister("incoming_rows")
         insert_frame(con, "core.observations", rows)
+        bump_generation(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -172,23 +320,18 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
 
 
 def cells_carried(path: Path, name: str) -> pd.DataFrame:
-    """The cells (city, period, indicator) a file carries, as far as they parse; none if it cannot be read.
-
-    Kept for rejected files, whose values never load, so that the completeness board can tell a cell the
-    agency tried to send (rejected) from one it never sent (missing).
-    """
+    """The cells (city, period, indicator) a file carries, as far as they parse; none if it cannot be read."""
     from indicators.readers import CELL_KEY, UnreadableFile, cells_frame, find_table, read_grid
 
-    columns = ["area_code", "period", "freq", "indicator_code"]
+    columns = ["city_code", "period", "freq", "indicator_code"]
     try:
         table = find_table(read_grid(Path(path), name=name))
     except UnreadableFile:
         return pd.DataFrame(columns=columns)
     cells = cells_frame(table) if table is not None else pd.DataFrame(columns=CELL_KEY)
-    # one row per cell, whatever frequency it was written at (ops.rejected_cells' key)
-    cells = cells.dropna(subset=CELL_KEY).drop_duplicates(subset=["city_code", "period_start", "indicator_code"])
+    cells = cells.dropna(subset=CELL_KEY)
     return pd.DataFrame({
-        "area_code": cells["city_code"].astype(str),
+        "city_code": cells["city_code"].astype(str),
         "period": [p.date() for p in cells["period_start"]],
         "freq": cells["period_freq"].astype(str),
         "indicator_code": cells["indicator_code"].astype(str),
@@ -208,6 +351,8 @@ def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> d
         for row in rows:  # a few rows: an act already copied is ignored by its primary key
             con.execute(f"INSERT OR IGNORE INTO {table} VALUES ({', '.join('?' * len(row))})", row)
         added[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+    if any(added.values()):
+        bump_generation(con)
     return added
 
 
@@ -234,6 +379,7 @@ def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.d
                     dict(period_month=period_month))
         con.execute(sql_text("marts/completeness_period.sql"),
                     dict(period_month=period_month, reference_date=reference_date))
+        bump_generation(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

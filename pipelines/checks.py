@@ -6,7 +6,6 @@ Each check is a file in sql/checks/ that returns the failing rows: no rows, the 
 
 import dagster as dg
 
-from pipelines.build import open_build_db
 from pipelines.paths import sql_text
 from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
 from pipelines.resources import WarehouseResource
@@ -23,7 +22,7 @@ def _sql_check(asset, name: str, description: str,
 
     @dg.asset_check(asset=asset, name=name, description=description, blocking=False, pool=WAREHOUSE_POOL)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with open_build_db(warehouse.paths) as con:
+        with warehouse.get_connection(read_only=True) as con:
             failing = failing_rows(con, name)
         return dg.AssetCheckResult(
             passed=failing.empty, severity=severity,

@@ -21,25 +21,32 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
     """
     serving_db.parent.mkdir(parents=True, exist_ok=True)
     staging = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
-    staging.unlink(missing_ok=True)
+    staged = [staging, staging.with_name(staging.name + ".wal")]
+    for path in staged:
+        path.unlink(missing_ok=True)
+    con.execute(sql_text("marts/publication.sql"))  # which build generation this file serves
     tables = con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
         " AND schema_name IN ('ref', 'mart') ORDER BY ALL"
     ).fetchall()
     counts: dict[str, int] = {}
-    con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
     try:
-        for schema in PUBLISHED_SCHEMAS:
-            con.execute(f"CREATE SCHEMA serving.{schema}")
-        for schema, table in tables:
-            con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
-            counts[f"{schema}.{table}"] = con.execute(
-                f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
-        con.execute("CHECKPOINT serving")
+        con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
+        try:
+            for schema in PUBLISHED_SCHEMAS:
+                con.execute(f"CREATE SCHEMA serving.{schema}")
+            for schema, table in tables:
+                con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+                counts[f"{schema}.{table}"] = con.execute(
+                    f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
+            con.execute("CHECKPOINT serving")
+        finally:
+            con.execute("DETACH serving")
+        document_serving(staging, [table for schema, table in tables if schema == "mart"])
+        os.replace(staging, serving_db)
     finally:
-        con.execute("DETACH serving")
-    document_serving(staging, [table for schema, table in tables if schema == "mart"])
-    os.replace(staging, serving_db)
+        for path in staged:  # a failed publish leaves nothing behind
+            path.unlink(missing_ok=True)
     return counts
 
 

@@ -15,7 +15,16 @@ from pathlib import Path
 
 from indicators.reference import add_months
 from indicators.rounding import round_half_away
-from pipelines.build import open_build_db, processed_submission_ids, writer_busy
+from indicators.errors import BilingualError
+from pipelines.build import (
+    WriterBusy,
+    build_db_files,
+    build_generation,
+    open_build_db,
+    processed_submission_ids,
+    serving_behind,
+    writer_lock,
+)
 from pipelines.paths import Paths
 
 
@@ -54,20 +63,28 @@ def land_sample(paths: Paths) -> int:
 
 
 def pending_submissions(paths: Paths) -> int:
+    """Landed files the build DB has not processed yet (read under the writer lock: nobody is adding)."""
     receipts = paths.landing_zone().receipts()
-    if not paths.build_db.exists():
+    if build_generation(paths) == 0:
         return len(receipts)
-    with open_build_db(paths) as con:
+    with open_build_db(paths, read_only=True) as con:
         done = processed_submission_ids(con)
     return sum(r.submission_id not in done for r in receipts)
 
 
-class RunFailed(Exception):
+class RunFailed(BilingualError):
     """A pipeline run failed: the message names the step and the error, in Chinese and English."""
 
 
-def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int | None = None) -> None:
-    """Run ingest_job (check, load, derive, marts, publish), then every month's completeness board."""
+def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int | None = None, *,
+                     command: str = "run", rejudge: bool = False) -> None:
+    """Run ingest_job (check, load, derive, marts, publish), then every month's completeness board, under
+    one hold of the writer lock; `command` tags the runs (digecon/command) so the UI shows who started them."""
+    with writer_lock(paths, purpose=f"digecon {command}", on_wait=say):
+        _execute(paths, reference_date, submission_id, command, rejudge)
+
+
+def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, command: str, rejudge: bool) -> None:
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -79,11 +96,12 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
     loggers = {"progress": {}}  # plain progress lines instead of Dagster's console log
     with dg.DagsterInstance.get() as instance:
         say("  checking and loading submissions, deriving indicators, building marts …")
-        intake = {"submission_id": submission_id}
+        tags = {"digecon/command": command}
         _raise_if_failed(defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=tags,
             run_config={"resources": resources_config, "loggers": loggers,
-                        "ops": {"landed_submissions": {"config": intake}}},
+                        "ops": {"landed_submissions": {"config": {"submission_id": submission_id}},
+                                "validated_submissions": {"config": {"rejudge": rejudge}}}},
         ))
         last_month = add_months(reference_date, -1)
         keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
@@ -92,7 +110,7 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
         _raise_if_failed(defs.resolve_job_def("period_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"resources": resources_config, "loggers": loggers},
-            tags={"dagster/asset_partition_range_start": keys[0],
+            tags={**tags, "dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]},
         ))
 
@@ -106,55 +124,65 @@ def _raise_if_failed(result) -> None:
     error = failure.event_specific_data.error if failure else None
     cause = (error.cause or error) if error else None
     detail = cause.message.strip().splitlines()[-1] if cause else "unknown error"
-    raise RunFailed(f"运行在步骤 {step} 失败 / the run failed at step {step}: {detail}"
-                    f" (Dagster run {result.run_id}; `make dev` shows its full log)")
+    raise RunFailed(f"运行在步骤 {step} 失败：{detail}（Dagster 运行 {result.run_id}，`make dev` 可查看完整日志）",
+                    f"the run failed at step {step}: {detail} (Dagster run {result.run_id}; `make dev` shows its full log)")
 
 
 def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
     say(f"digecon: warehouse at {paths.home}")
-    if with_sample:
-        new = land_sample(paths)
-        say(f"  sample submissions landed: {new} new")
-    pending = pending_submissions(paths)
-    if pending == 0 and paths.serving_db.exists():
-        say("  no new submissions: nothing changed.")
-    else:
-        say(f"  {pending} submission(s) to process")
-        try:
-            execute_pipeline(paths, reference_date)
-        except RunFailed as failure:
-            say(f"digecon: {failure}")
-            return 1
+    try:
+        with writer_lock(paths, purpose="digecon run", on_wait=say):  # the whole command: one writer
+            if with_sample:
+                new = land_sample(paths)
+                say(f"  sample submissions landed: {new} new")
+            pending = pending_submissions(paths)
+            if pending:
+                say(f"  {pending} submission(s) to process")
+            elif serving_behind(paths):
+                say("  no new submissions, but the serving DB is behind the warehouse (an interrupted run):"
+                    " publishing again")
+            else:
+                say("  no new submissions: nothing changed.")
+                print_summary(paths)
+                return 0
+            execute_pipeline(paths, reference_date, command="run")
+    except (RunFailed, WriterBusy) as failure:
+        say(f"digecon: {failure}")
+        return 1
     print_summary(paths)
     return 0
 
 
 def rebuild(paths: Paths, reference_date: dt.date) -> int:
-    """Replay the landing zone in received order into a fresh build DB (the backup is the landing zone)."""
+    """Replay the landing zone in received order into a fresh build DB (the backup is the landing zone),
+    judging every file again: a file the rules now judge differently stops the rebuild."""
     say(f"digecon: rebuilding {paths.build_db} from {paths.landing}")
-    if writer_busy(paths):
-        say("digecon: 另一个运行正在写入仓库，请在其结束后重试 / another run is writing the warehouse:"
-            " try again when it has finished")
+    try:
+        with writer_lock(paths, purpose="digecon rebuild", on_wait=say):
+            _replay(paths, reference_date)
+    except (RunFailed, WriterBusy) as failure:
+        say(f"digecon: {failure}")
         return 1
-    files = [paths.build_db, paths.build_db.with_name(paths.build_db.name + ".wal")]
-    kept = [(f, f.with_name(f.name + ".previous")) for f in files if f.exists()]
+    print_summary(paths)
+    return 0
+
+
+def _replay(paths: Paths, reference_date: dt.date) -> None:
+    """Under the writer lock: the old build DB steps aside and comes back if the replay fails (a killed
+    replay leaves it as `.previous`, which the next writer restores: build.recover)."""
+    kept = [(f, f.with_name(f.name + ".previous")) for f in build_db_files(paths) if f.exists()]
     for current, previous in kept:
         os.replace(current, previous)
     try:
-        execute_pipeline(paths, reference_date)
-    except BaseException as failure:
-        for current in files:  # the old build DB comes back if the replay fails
+        execute_pipeline(paths, reference_date, command="rebuild", rejudge=True)
+    except BaseException:
+        for current in build_db_files(paths):
             current.unlink(missing_ok=True)
         for current, previous in kept:
             os.replace(previous, current)
-        if isinstance(failure, RunFailed):
-            say(f"digecon: {failure}")
-            return 1
         raise
     for _, previous in kept:
         previous.unlink()
-    print_summary(paths)
-    return 0
 
 
 def print_summary(paths: Paths) -> None:

@@ -48,15 +48,17 @@ def ingest_run_request(receipt: Receipt, run_key: str, reason: str) -> dg.RunReq
 @dg.sensor(job_name=INGEST_JOB, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
 def landed_submissions_sensor(context: dg.SensorEvaluationContext,
                               warehouse: WarehouseResource) -> dg.SensorResult:
-    """Starts one ingest run for each file newly accepted by the upload service, and one for each new
-    withdrawal (which the run records before rebuilding the marts)."""
+    """Starts one ingest run for each file newly judged by the upload service (accepted, or rejected and
+    quarantined with its findings), and one for each new withdrawal (which the run records before
+    rebuilding the marts)."""
     cursor = LandingCursor.parse(context.cursor)
     landing = warehouse.paths.landing_zone()
     new_receipts = sorted((r for r in landing.receipts() if r.submission_id > cursor.last_submission_id),
                           key=lambda r: r.submission_id)
-    # Only files the upload service accepted: a rejected file loads nothing, and files landed by
-    # `digecon run` (status "received") are processed by that command itself.
-    requests = [ingest_run_request(r, r.sha256, "landed") for r in new_receipts if r.intake_status == "accepted"]
+    # Files the upload service judged, accepted or rejected: a rejected file loads nothing, but its run
+    # records it with its findings (ops.submissions, mart.data_quality, the completeness status
+    # "rejected"). Files landed by `digecon run` (status "received") are processed by that command itself.
+    requests = [ingest_run_request(r, r.sha256, "landed") for r in new_receipts if r.intake_status != "received"]
     new_withdrawals = [w for w in landing.withdrawals() if w.submission_id not in cursor.withdrawn]
     for withdrawal in new_withdrawals:
         receipt = landing.receipt(withdrawal.submission_id)

@@ -4,9 +4,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from mart_support import Loader
+from mart_support import Loader, prepared_build_db
 
-from pipelines.build import open_build_db
 from pipelines.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +25,7 @@ def _tree_state() -> set[str] | None:
 def loader(tmp_path):
     """Hand-made submissions loaded straight into a build DB in tmp_path/home (tests/mart_support.py)."""
     paths = Paths.resolve(tmp_path / "home")
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         yield Loader(con, paths)
 
 

@@ -8,20 +8,41 @@ the expected figures by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from indicators.clock import SHANGHAI
 from indicators.landing import Receipt
 from indicators.reference import period_label
 from indicators.report import Report, RuleResult
-from pipelines.build import build_mart, build_period_completeness, derive, load_submission, sync_landing_acts
+from pipelines.build import (
+    build_mart,
+    build_period_completeness,
+    derive,
+    load_submission,
+    open_build_db,
+    prepare_schema,
+    refresh_reference,
+    sync_landing_acts,
+)
 from pipelines.paths import Paths, sql_files
 
 SHENZHEN, DONGGUAN, GUANGZHOU, FOSHAN = "440300", "441900", "440100", "440600"
 EAST = {"440500": "Shantou", "441500": "Shanwei", "445100": "Chaozhou", "445200": "Jieyang"}
 REFERENCE_DATE = "2024-01-10"
+
+
+@contextmanager
+def prepared_build_db(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A build DB written as a run does: the schema and the reference tables first."""
+    with open_build_db(paths) as con:
+        prepare_schema(con)
+        refresh_reference(con)
+        yield con
 
 
 def numbered_marts() -> list[str]:
@@ -62,8 +83,8 @@ class Loader:
                         accepted=accepted, rows=len(cells), observations=len(cells) if accepted else 0,
                         rule_results=rules or [])
         archived = self._write_csv(receipt.stored_name, frame)
-        # The validator hands over no observations for a rejected file.
-        load_submission(self.con, receipt, archived, report, frame if accepted else frame.iloc[0:0])
+        # The check hands over the cells it read: loaded if accepted, kept as carried cells if rejected.
+        load_submission(self.con, receipt, archived, report, frame)
         return submission_id
 
     def _write_csv(self, name: str, frame: pd.DataFrame) -> Path:

@@ -9,9 +9,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from mart_support import DONGGUAN, SHENZHEN, Loader
+from mart_support import DONGGUAN, SHENZHEN, Loader, prepared_build_db
 
-from pipelines.build import open_build_db
 from pipelines.paths import Paths
 from pipelines.publish import publish
 
@@ -28,7 +27,7 @@ def paths(tmp_path, monkeypatch):
 
 def published(paths):
     """A build DB with a little data, rebuilt and published; Shenzhen's June value is 50,000."""
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
                                   (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
@@ -51,7 +50,7 @@ def test_a_reader_holds_its_connection_while_a_run_publishes(paths):
     from pipelines.resources import WarehouseResource
 
     next_id = published(paths)
-    with open_build_db(paths) as con:  # a revision waits in the build DB for the next run
+    with prepared_build_db(paths) as con:  # a revision waits in the build DB for the next run
         loader = Loader(con, paths)
         loader.next_id = next_id
         loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 51000)], "2023-07-25 10:00")

@@ -4,9 +4,9 @@ import datetime as dt
 
 import duckdb
 import pytest
-from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader
+from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader, prepared_build_db
 
-from pipelines.build import open_build_db, sync_landing_acts
+from pipelines.build import sync_landing_acts
 from pipelines.paths import Paths
 from pipelines.publish import publish
 
@@ -18,7 +18,7 @@ def paths(tmp_path):
 
 def test_release_then_a_revision_after_release(paths):
     june = "2023-06-01"
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         loader = Loader(con, paths)
         first = loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000),
                                        (DONGGUAN, june, "M", "fiveg_base_stations", 9000),
@@ -77,7 +77,7 @@ def test_release_then_a_revision_after_release(paths):
 
 def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_notice(paths):
     june = "2023-06-01"
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdca", [(SHENZHEN, june, "M", "fiveg_base_stations", 40000)], "2023-07-05 10:00")
         wrong = loader.submit("gdca", [(FOSHAN, june, "M", "fiveg_base_stations", 7000)], "2023-07-05 11:00")
@@ -116,7 +116,7 @@ def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
     again, is_new = landing.release(dt.date(2023, 12, 1), "someone else")
     assert not is_new and again == release  # released once: who and when stay the first release's
     for _ in range(2):  # the build DB, then a fresh one as `digecon rebuild` makes
-        with open_build_db(paths) as con:
+        with prepared_build_db(paths) as con:
             sync_landing_acts(con, landing)
             assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
                 (dt.date(2023, 12, 1), "王分析")]
@@ -146,7 +146,7 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
     monkeypatch.setenv("DIGECON_REFERENCE_DATE", "2024-01-10")
     # No file waits in the landing zone: the run's intake has nothing for the validator to check.
     monkeypatch.setattr(pipelines.assets, "shared_validator", lambda: None)
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         loader = Loader(con, paths)
         loader.submit("gdca", [(SHENZHEN, "2023-12-01", "M", "fiveg_base_stations", 60000),
                                (SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 59000),
@@ -160,7 +160,7 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
         assert released == [("2023-12", "A"), ("2023-Q4", "A")]  # not November
     finally:
         serving.close()
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         assert con.execute("SELECT period, released_by FROM ops.releases").fetchall() == [
             (dt.date(2023, 12, 1), "王分析")]
 

@@ -13,11 +13,11 @@ import duckdb
 import httpx
 import pytest
 from corpus import LONG_HEADER, csv_bytes
+from mart_support import prepared_build_db
 from service_harness import SensorRuns, running_service
 
 from indicators.landing import LandingZone
 from indicators.tokens import TokenStore
-from pipelines.build import open_build_db
 from pipelines.paths import Paths
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,7 @@ def shown_changes(submission: dict) -> list[tuple]:
 
 def kept_changes(paths, submission_id: int) -> list[tuple]:
     """ops.vintage_changes of a submission, in the shape of the report's list."""
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         return con.execute(
             "SELECT area_code, strftime(period, '%Y-%m'), indicator_code, old_value, new_value,"
             " previous_submission_id, source_row FROM ops.vintage_changes WHERE submission_id = ?"
@@ -102,7 +102,7 @@ def test_upload_load_correct_load(home, service):
     assert served_stations(paths, "440300") == (46800, corrected_id)
     assert served_stations(paths, "441900") == (9100, corrected_id)  # the new vintage carries every cell
     first_received = LandingZone(paths.landing).receipt(first_id).received_local
-    with open_build_db(paths) as con:
+    with prepared_build_db(paths) as con:
         as_of_first = con.execute(
             "SELECT value FROM core.observations_as_of($as_of) WHERE area_code = '440300' AND period = $june"
             " AND indicator_code = 'fiveg_base_stations'", {"as_of": first_received, "june": JUNE}).fetchone()

@@ -55,3 +55,8 @@ CREATE TABLE IF NOT EXISTS ops.releases (
     released_at TIMESTAMP NOT NULL,
     released_by VARCHAR NOT NULL
 );
+-- How many changes the build DB has taken (loads, acts, boards). A publish records the generation it
+-- served (mart.publication), so a run interrupted between a change and its publish is caught up by the
+-- next run, even with nothing new landed.
+CREATE TABLE IF NOT EXISTS ops.build_state (generation BIGINT NOT NULL);
+INSERT INTO ops.build_state SELECT 0 WHERE NOT EXISTS (SELECT * FROM ops.build_state);

@@ -1,0 +1,7 @@
+-- mart.publication: its comments in Chinese and English
+
+COMMENT ON TABLE mart.publication IS '本文件的发布信息：来自仓库的第几代数据、发布时间 / This file''s publication: the build generation it serves and when it was published';
+COMMENT ON COLUMN mart.publication.build_generation IS '仓库代数（每次装载、撤回、发布期次或完整性看板变化加一） / Build DB generation (one more for each load, act or board change)';
+COMMENT ON COLUMN mart.publication.published_at IS '发布时间 / Published at';
+COMMENT ON COLUMN mart.publication.submissions IS '已处理的报送批次数 / Submissions processed';
+COMMENT ON COLUMN mart.publication.last_submission_id IS '最后处理的报送批次 / Last submission processed';
