@@ -1,10 +1,19 @@
-"""One kind of error a person reads: a message in Chinese and in English, shown as `中文 / English`."""
+"""The one bilingual error: what went wrong, in Chinese and in English.
+
+Every error a person meets carries both messages; `str()` gives the one format the command line prints
+(`digecon: <中文> / <English>`), so a caller never assembles the two itself.
+"""
 
 from __future__ import annotations
 
 
 class BilingualError(Exception):
+    """An error explained in Chinese and English."""
+
     def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
+        super().__init__(message_zh, message_en)
         self.message_zh = message_zh
         self.message_en = message_en
+
+    def __str__(self) -> str:
+        return f"{self.message_zh} / {self.message_en}"

@@ -29,6 +29,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from indicators import reference
+from indicators.errors import BilingualError
 from indicators.values import (
     cell_text,
     fold,
@@ -43,15 +44,14 @@ from indicators.values import (
 
 SHEET_NAMES = ("数据", "data")  # a sheet with one of these names is read instead of the first sheet
 HEADER_SEARCH_ROWS = 30  # title and blank rows above the header, at most
+# A 统计报表's signature block under the table (单位负责人：… 填表人：… 联系电话：… 报出日期：…): the data end there.
+FOOTER_LABELS = ("单位负责人", "统计负责人", "填表人", "联系电话", "报出日期")
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
 
 
-class UnreadableFile(Exception):
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
+class UnreadableFile(BilingualError):
+    """The file cannot be read at all (missing, empty, corrupt, the wrong format)."""
 
 
 @dataclass(frozen=True)
@@ -280,10 +280,21 @@ def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
     return role_of, roles
 
 
+def _is_footer(cells: list[object]) -> bool:
+    """A row whose first filled cell is a 统计报表 footer label (单位负责人：…)."""
+    return next((text for text in map(cell_text, cells) if text), "").startswith(FOOTER_LABELS)
+
+
+def _above_footer(rows: list[tuple[int, list[object]]]) -> list[tuple[int, list[object]]]:
+    footer = next((position for position, (_, cells) in enumerate(rows) if _is_footer(cells)), len(rows))
+    return rows[:footer]
+
+
 def find_table(grid: Grid) -> Table | None:
     """The first row naming a city and a period column is the header; None if there is none. In the wide
-    layout a row naming indicators right below it is a second header row, under group headings such as
-    网络基础设施 merged above them: its names win."""
+    layout a row naming indicators right below it is a second header row: under group headings such as
+    网络基础设施 merged above them its names win; under a header that names the indicators itself it is
+    a translation (the template's English row), and the header's names stay. The data ends at a footer."""
     width = max((len(row) for _, row in grid.rows), default=0)
     rows = [(number, cells + [None] * (width - len(cells))) for number, cells in grid.rows]
     for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -291,16 +302,17 @@ def find_table(grid: Grid) -> Table | None:
         role_of, roles = _roles(headers)
         if "city" not in roles or "period" not in roles:
             continue
-        table = Table(grid.sheet, number, headers, "long", roles, data_rows=rows[position + 1:])
+        table = Table(grid.sheet, number, headers, "long", roles, data_rows=_above_footer(rows[position + 1:]))
         if "indicator" in roles and "value" in roles:
             return table
         table.layout = "wide"
         below = table.data_rows[0][1] if table.data_rows else []
         if any(resolve_indicator(c)[0] for index, c in enumerate(below) if index not in role_of):
-            table.header_row = table.data_rows[0][0]
-            table.headers = [cell_text(sub) or top for sub, top in zip(below, headers, strict=True)]
+            if not any(resolve_indicator(h)[0] for index, h in enumerate(headers) if index not in role_of):
+                table.header_row = table.data_rows[0][0]
+                table.headers = [cell_text(sub) or top for sub, top in zip(below, headers, strict=True)]
+                role_of, table.roles = _roles(table.headers)
             table.data_rows = table.data_rows[1:]
-            role_of, table.roles = _roles(table.headers)
         table.indicator_columns = [
             IndicatorColumn(index, header, *resolve_indicator(header))
             for index, header in enumerate(table.headers)

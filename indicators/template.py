@@ -1,34 +1,57 @@
-"""The Excel template a submitter fills in, made for one profile.
+"""The Excel template a submitter fills in, made for one profile: a 统计报表 as a clerk expects it.
 
-Wide layout (the readers unpivot it): one row per city and period, one column per indicator the profile
-submits. The header row is Chinese with the unit in brackets (`5G基站数（个）`), which the readers match
-against the catalogue; the row above it says the same in English, with how often the indicator is
-reported. It sits above the header so that the readers skip it like a title row. City and period have
-dropdowns; a second sheet explains how to fill the template in and lists the indicators.
+Sheet 数据, from the top:
+- the title, and the form block: 填报单位 on the left; 表号, 制定机关 and 有效期至 on the right (form.yaml);
+- a guide row: how often each column is reported and where a coarser figure goes, Chinese first;
+- the header: Chinese names with the unit in brackets (`5G基站数（个）`), which the readers match against the
+  catalogue, and right below it the same in English, which the readers take as its translation;
+- the data rows. A one-city pilot's rows are prefilled with the city and every period from the
+  calendar's first period to the last one ended before the reference date; a cell that takes no value
+  in its row (a quarterly figure in a January row) is grey and locked. An agency gets blank rows, enough
+  for every city and period, with dropdowns for city and period;
+- the footer (单位负责人 / 填表人 / 联系电话 / 报出日期), where the readers stop reading data.
+
+The sheet is protected without a password: only the data cells and the footer's blanks are unlocked,
+and a value must be a number ≥ 0, whole for a count unit (个, 户 …), decimals allowed otherwise (MWh,
+PFLOPS, 亿元). A second sheet explains how to fill the template in and lists the indicators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+from dataclasses import dataclass
+from importlib import resources
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+import yaml
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import reference
 from indicators.clock import today_shanghai
-from indicators.reference import FREQ_NAMES, Indicator, Profile
+from indicators.errors import BilingualError
+from indicators.reference import FREQ_NAMES, City, Indicator, Profile
+from indicators.values import COUNT_UNITS, Period, format_number
 
 DATA_SHEET = "数据"  # the readers take a sheet of this name before any other
 INSTRUCTIONS_SHEET = "填报说明 Instructions"
 LISTS_SHEET = "lists"  # hidden: the dropdowns' choices
-TITLE_ROW, ENGLISH_ROW, HEADER_ROW = 1, 2, 3
-FIRST_DATA_ROW = HEADER_ROW + 1
-DROPDOWN_ROWS = 2000  # data rows that get the city and period dropdowns
+TITLE_ROW = 1
+FORM_ROWS = (2, 3, 4)  # 填报单位 on the left; 表号, 制定机关, 有效期至 on the right
+GUIDE_ROW, HEADER_ROW, ENGLISH_ROW = 5, 6, 7
+FIRST_DATA_ROW = ENGLISH_ROW + 1
 CITY_COLUMN, PERIOD_COLUMN = 1, 2
 FIRST_INDICATOR_COLUMN = 3
+# The footer, two rows of (label, blank to fill in) pairs under the table, one blank row between. Its
+# first label starts a row the readers stop at (readers.FOOTER_LABELS).
+FOOTER = [
+    [("单位负责人：\nHead of unit", "@"), ("填表人：\nFilled in by", "@")],
+    [("联系电话：\nTelephone", "@"), ("报出日期：\nDate sent", "yyyy-mm-dd")],
+]
 
 # Where a coarser indicator goes in a finer template: the row of the period that closes it.
 CLOSING_ROWS = {
@@ -39,7 +62,28 @@ CLOSING_ROWS = {
 PERIOD_EXAMPLES = {"M": "2023-06", "Q": "2023-Q2", "A": "2023"}
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="D9D9D9")  # a cell that takes no value in its row
 GUIDE_FONT = Font(italic=True, color="595959", size=9)
+UNLOCKED = Protection(locked=False)
+
+
+@dataclass(frozen=True)
+class Form:
+    """The statistical form the template is (indicators/data/form.yaml)."""
+
+    title_zh: str
+    title_en: str
+    form_number: str
+    authority: Profile  # 制定机关
+    valid_until: dt.date  # the month the form is valid to
+
+
+@functools.cache
+def form() -> Form:
+    data = yaml.safe_load(resources.files("indicators").joinpath("data", "form.yaml").read_text(encoding="utf-8"))
+    return Form(title_zh=data["title_zh"], title_en=data["title_en"], form_number=data["form_number"],
+                authority=reference.profiles()[data["authority"]],
+                valid_until=dt.date.fromisoformat(f"{data['valid_until']}-01"))
 
 
 def template_indicators(profile: Profile) -> list[Indicator]:
@@ -53,94 +97,209 @@ def template_freq(profile: Profile) -> str:
     return min(freqs, key=lambda f: reference.FREQ_MONTHS[f])
 
 
-def template_periods(freq: str, today: dt.date) -> list[str]:
-    """Every period from the earliest accepted up to the one running on `today`, newest first."""
-    months = reference.FREQ_MONTHS[freq]
-    first = reference.calendar().earliest_valid_period
+def template_cities(profile: Profile) -> list[City]:
+    return [c for c in reference.cities() if profile.covers_city(c.code)]
+
+
+def template_periods(freq: str, reference_date: dt.date) -> list[dt.date]:
+    """Every period from the calendar's first period to the last one ended before `reference_date`,
+    oldest first."""
     periods = []
-    start = first
-    while start <= today:
-        periods.append(reference.period_label(start, freq))
-        start = reference.add_months(start, months)
-    return periods[::-1]
+    start = reference.calendar().first_period
+    while reference.period_end(start, freq) < reference_date:
+        periods.append(start)
+        start = reference.add_months(start, reference.FREQ_MONTHS[freq])
+    return periods
+
+
+def scope_names(profile: Profile) -> tuple[str, str]:
+    """Whose return it is, in a title or a file name: a one-city pilot's city, else the submitter."""
+    cities = template_cities(profile)
+    if len(cities) == 1:
+        return cities[0].name_zh, cities[0].name_en
+    return profile.name_zh, profile.name_en
+
+
+def template_file_name(profile_id: str) -> str:
+    """The name a downloaded template is saved under: 深圳市数字经济监测报表模板.xlsx."""
+    return f"{scope_names(reference.profiles()[profile_id])[0]}{form().title_zh}模板.xlsx"
 
 
 def header_text(indicator: Indicator) -> str:
     return f"{indicator.name_zh}（{indicator.unit}）"
 
 
-def guide_text(indicator: Indicator, row_freq: str) -> str:
+def english_header_text(indicator: Indicator) -> str:
+    return f"{indicator.name_en} ({indicator.unit})"
+
+
+def guide_lines(indicator: Indicator, row_freq: str) -> tuple[str, str]:
+    """How often an indicator is reported and, in a finer template, in which rows: (zh, en)."""
     zh, en = FREQ_NAMES[indicator.freq]
     if indicator.freq != row_freq:
         rows_zh, rows_en = CLOSING_ROWS[(row_freq, indicator.freq)]
-        zh, en = f"{zh}，填在{rows_zh}行", f"{en}: fill in the {rows_en} row"
-    return f"{indicator.name_en} ({indicator.unit})\n{zh} / {en}\n{indicator.code}"
+        zh, en = f"{zh}，填在{rows_zh}行", f"{en}: in the {rows_en} row"
+    return zh, en
 
 
-def build_template(profile_id: str, today: dt.date | None = None) -> bytes:
-    """The filled-in-nothing template for a profile, as XLSX bytes. `today` decides the latest period."""
+def takes_value(period: dt.date, row_freq: str, indicator: Indicator) -> bool:
+    """Whether a row of `period` holds a value of `indicator`: a quarterly one only in a quarter's last month."""
+    return Period(period, row_freq).as_freq(indicator.freq) is not None
+
+
+def build_template(profile_id: str, reference_date: dt.date | None = None) -> bytes:
+    """The template for a profile, as XLSX bytes. Its periods end before `reference_date` (default: today
+    in Shanghai, the date the upload service checks a file against)."""
     profile = reference.profiles()[profile_id]
-    today = today or today_shanghai()
+    reference_date = reference_date or today_shanghai()
     indicators = template_indicators(profile)
     row_freq = template_freq(profile)
-    cities = [c for c in reference.cities() if profile.covers_city(c.code)]
-    periods = template_periods(row_freq, today)
+    cities = template_cities(profile)
+    periods = template_periods(row_freq, reference_date)
+    if not periods:
+        first = reference.calendar().first_period
+        raise BilingualError(f"参考日期 {reference_date} 之前还没有结束的报告期（监测始于 {first:%Y-%m}）",
+                             f"no reporting period has ended before the reference date {reference_date}"
+                             f" (monitoring starts in {first:%Y-%m})")
+    # A one-city pilot's rows are its periods; an agency fills in city and period on blank rows.
+    prefilled = len(cities) == 1
+    rows = [(cities[0], p) for p in periods] if prefilled else [(None, None)] * (len(cities) * len(periods))
 
     workbook = openpyxl.Workbook()
     data = workbook.active
     data.title = DATA_SHEET
-    _write_data_sheet(data, profile, indicators, row_freq)
-    lists = workbook.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    _write_dropdowns(data, lists, cities, periods)
-    _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), profile, indicators, row_freq, cities)
+    _write_heading(data, profile, indicators, row_freq, prefilled)
+    _write_rows(data, rows, indicators, row_freq)
+    _write_footer(data, FIRST_DATA_ROW + len(rows))
+    _write_value_validations(data, indicators, row_freq, len(rows))
+    if not prefilled:
+        lists = workbook.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        _write_dropdowns(data, lists, cities, [reference.period_label(p, row_freq) for p in reversed(periods)],
+                         len(rows))
+    _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), profile, indicators, row_freq, cities,
+                        periods if prefilled else None)
+    data.protection.sheet = True  # no password: the lock guards against slips, not against the clerk
+    data.protection.formatColumns = data.protection.formatRows = False  # widths and heights may change
+    workbook.security = WorkbookProtection(lockStructure=True)  # sheets stay named, in order and hidden
 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_data_sheet(sheet, profile: Profile, indicators: list[Indicator], row_freq: str) -> None:
+def _write_heading(sheet, profile: Profile, indicators: list[Indicator], row_freq: str, prefilled: bool) -> None:
     last_column = FIRST_INDICATOR_COLUMN + len(indicators)  # the note column
-    sheet.cell(TITLE_ROW, 1, f"{profile.name_zh} 数字经济统计监测数据报送表 / "
-                             f"Digital-economy monitoring submission: {profile.name_en} ({profile.profile_id})")
-    sheet.cell(TITLE_ROW, 1).font = Font(bold=True, size=13)
+    the_form = form()
+    scope_zh, scope_en = scope_names(profile)
+    sheet.cell(TITLE_ROW, 1, f"{scope_zh}{the_form.title_zh} / {the_form.title_en}: {scope_en}").font = \
+        Font(bold=True, size=14)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column)
 
-    # Guide texts must not read as role headers (城市, City …): only the header row may name the columns.
-    guides = ["City: pick from the list\n从列表选择城市",
-              f"Period: pick or type {PERIOD_EXAMPLES[row_freq]}\n选择或填写期间",
-              *(guide_text(i, row_freq) for i in indicators), "Note (optional)\n可选"]
+    authority = the_form.authority
+    valid = the_form.valid_until
+    block_column = max(FIRST_INDICATOR_COLUMN + 1, last_column - 1)  # right-hand side; text runs on to the right
+    sheet.cell(FORM_ROWS[0], 1, f"填报单位 Reporting unit：{profile.name_zh}")
+    for row, text in zip(FORM_ROWS, [
+            f"表号 Form No.：{the_form.form_number}",
+            f"制定机关 Issued by：{authority.name_zh} / {authority.name_en}",
+            f"有效期至 Valid until：{valid.year}年{valid.month}月 / {valid:%Y-%m}"], strict=True):
+        sheet.cell(row, block_column, text)
+
+    # Guide texts must not read as role headers (城市, City …): only the header rows name the columns.
+    where_city = ("已预填", "filled in") if prefilled else ("从列表选择", "pick from the list")
+    where_period = ("已预填", "filled in") if prefilled else ("选择或填写", f"pick or type {PERIOD_EXAMPLES[row_freq]}")
+    guides = ["\n".join(where_city), "\n".join(where_period),
+              *("\n".join([*guide_lines(i, row_freq), i.code]) for i in indicators), "可选\noptional"]
     headers = ["城市", "期间", *(header_text(i) for i in indicators), "备注"]
-    for column, (guide, header) in enumerate(zip(guides, headers, strict=True), start=1):
-        guide_cell = sheet.cell(ENGLISH_ROW, column, guide)
+    english = ["City", "Period", *(english_header_text(i) for i in indicators), "Note"]
+    for column, (guide, header, translation) in enumerate(zip(guides, headers, english, strict=True), start=1):
+        guide_cell = sheet.cell(GUIDE_ROW, column, guide)
         guide_cell.font = GUIDE_FONT
-        guide_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide_cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         header_cell = sheet.cell(HEADER_ROW, column, header)
         header_cell.font = Font(bold=True)
         header_cell.fill = HEADER_FILL
         header_cell.alignment = Alignment(wrap_text=True, vertical="center")
+        english_cell = sheet.cell(ENGLISH_ROW, column, translation)
+        english_cell.font = GUIDE_FONT
+        english_cell.fill = HEADER_FILL
+        english_cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(column)].width = 12 if column <= PERIOD_COLUMN else 22
-    sheet.row_dimensions[ENGLISH_ROW].height = 62
+    sheet.row_dimensions[GUIDE_ROW].height = 48
     sheet.row_dimensions[HEADER_ROW].height = 45
-    # Periods stay text: Excel would turn a typed 2023-06 into a date.
-    sheet.column_dimensions[get_column_letter(PERIOD_COLUMN)].number_format = "@"
+    sheet.row_dimensions[ENGLISH_ROW].height = 36
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_INDICATOR_COLUMN)
 
 
-def _write_dropdowns(data, lists, cities: list[reference.City], periods: list[str]) -> None:
+def _write_rows(sheet, rows: list[tuple[City | None, dt.date | None]], indicators: list[Indicator],
+                row_freq: str) -> None:
+    note_column = FIRST_INDICATOR_COLUMN + len(indicators)
+    for row, (city, period) in enumerate(rows, start=FIRST_DATA_ROW):
+        city_cell = sheet.cell(row, CITY_COLUMN, city.name_zh if city else None)
+        # Periods stay text: Excel would turn a typed 2023-06 into a date.
+        period_cell = sheet.cell(row, PERIOD_COLUMN, reference.period_label(period, row_freq) if period else None)
+        period_cell.number_format = "@"
+        if city is None:
+            city_cell.protection = period_cell.protection = UNLOCKED
+        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+            cell = sheet.cell(row, column)
+            if period is None or takes_value(period, row_freq, indicator):
+                cell.protection = UNLOCKED
+            else:
+                cell.fill = NOT_APPLICABLE_FILL
+        sheet.cell(row, note_column).protection = UNLOCKED
+
+
+def _write_footer(sheet, row_after_table: int) -> None:
+    for row, pairs in enumerate(FOOTER, start=row_after_table + 1):  # one blank row under the table
+        sheet.row_dimensions[row].height = 30
+        for pair, (label, number_format) in enumerate(pairs):
+            label_cell = sheet.cell(row, 1 + 2 * pair, label)
+            label_cell.font = Font(bold=True)
+            label_cell.alignment = Alignment(wrap_text=True, vertical="center")
+            blank = sheet.cell(row, 2 + 2 * pair)
+            blank.protection = UNLOCKED
+            blank.number_format = number_format
+
+
+def _write_value_validations(sheet, indicators: list[Indicator], row_freq: str, n_rows: int) -> None:
+    """A value is a number ≥ the catalogue's minimum: whole for a count unit, decimals allowed otherwise."""
+    last_row = FIRST_DATA_ROW + n_rows - 1
+    for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+        whole = indicator.unit in COUNT_UNITS
+        low = format_number(indicator.min_value)
+        if whole:
+            error = (f"请填写不小于 {low} 的整数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a whole number of at least {low} ({indicator.unit}); leave it blank if there is no figure.")
+        else:
+            error = (f"请填写不小于 {low} 的数值，可带小数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a number of at least {low}, decimals allowed ({indicator.unit}); leave it blank if "
+                     "there is no figure.")
+        zh, en = guide_lines(indicator, row_freq)
+        validation = DataValidation(
+            type="whole" if whole else "decimal", operator="greaterThanOrEqual", formula1=low, allow_blank=True,
+            showErrorMessage=True, errorStyle="stop", errorTitle="数值 Value", error=error,
+            showInputMessage=True, promptTitle=indicator.name_zh[:32],  # Excel's limits: 32 and 255 characters
+            prompt=f"{header_text(indicator)}：{zh}\n{english_header_text(indicator)}: {en}"[:255])
+        letter = get_column_letter(column)
+        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+        sheet.add_data_validation(validation)
+
+
+def _write_dropdowns(data, lists, cities: list[City], period_labels: list[str], n_rows: int) -> None:
     lists.cell(1, 1, "城市 City")
     lists.cell(1, 2, "期间 Period")
     for row, city in enumerate(cities, start=2):
         lists.cell(row, 1, city.name_zh)
-    for row, period in enumerate(periods, start=2):
-        lists.cell(row, 2, period).number_format = "@"
-    last_data_row = FIRST_DATA_ROW + DROPDOWN_ROWS - 1
+    for row, label in enumerate(period_labels, start=2):
+        lists.cell(row, 2, label).number_format = "@"
+    last_data_row = FIRST_DATA_ROW + n_rows - 1
     choices = {
         CITY_COLUMN: (f"'{LISTS_SHEET}'!$A$2:$A${len(cities) + 1}", "stop",
                       "城市 City", "请从列表中选择城市。Pick a city from the list."),
-        # A period newer than the template is still accepted when typed: warn, do not stop.
-        PERIOD_COLUMN: (f"'{LISTS_SHEET}'!$B$2:$B${len(periods) + 1}", "warning",
+        # A month still running may be reported provisionally when typed: warn, do not stop.
+        PERIOD_COLUMN: (f"'{LISTS_SHEET}'!$B$2:$B${len(period_labels) + 1}", "warning",
                         "期间 Period", ("请从列表中选择期间，或按 2023-06 格式填写。"
                                         "Pick a period from the list or type it as 2023-06.")),
     }
@@ -154,19 +313,34 @@ def _write_dropdowns(data, lists, cities: list[reference.City], periods: list[st
 
 
 def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], row_freq: str,
-                        cities: list[reference.City]) -> None:
+                        cities: list[City], prefilled_periods: list[dt.date] | None) -> None:
     freq_zh, freq_en = FREQ_NAMES[row_freq]
     example = PERIOD_EXAMPLES[row_freq]
-    scope_zh = "、".join(c.name_zh for c in cities) if len(cities) < 21 else "全省21个地级市"
-    scope_en = ", ".join(c.name_en for c in cities) if len(cities) < 21 else "all 21 prefecture-level cities"
+    every_city = len(cities) == len(reference.cities())
+    scope_zh = f"全省{len(cities)}个地级市" if every_city else "、".join(c.name_zh for c in cities)
+    scope_en = f"all {len(cities)} prefecture-level cities" if every_city else ", ".join(c.name_en for c in cities)
+    if prefilled_periods:
+        first, last = (reference.period_label(p, row_freq) for p in (prefilled_periods[0], prefilled_periods[-1]))
+        rows_step = (f"城市（{scope_zh}）和期间（{first} 至 {last}）已经填好：只在白色格子中填写数值，灰色格子不填。",
+                     f"City ({scope_en}) and period ({first} to {last}) are filled in: write values in the white "
+                     "cells only; grey cells take none.")
+    else:
+        rows_step = (f"城市从下拉列表中选择（可报送：{scope_zh}）；期间从下拉列表中选择，或按 {example} 的格式填写。",
+                     f"Pick the city from the dropdown (you may submit: {scope_en}); pick the period from the "
+                     f"dropdown, or type it as {example}.")
     steps = [
         (f"在“{DATA_SHEET}”工作表中，每行填写一个城市、一个{freq_zh}期间；每列是一个指标。",
          f"On the sheet “{DATA_SHEET}”, fill one row per city and {freq_en} period; each column is one indicator."),
-        (f"城市从下拉列表中选择（可报送：{scope_zh}）。", f"Pick the city from the dropdown (you may submit: {scope_en})."),
-        (f"期间从下拉列表中选择，或按 {example} 的格式填写。", f"Pick the period from the dropdown, or type it as {example}."),
-        ("按表头括号中的单位填写数值；不要修改第3行表头。没有数据的格子留空：空白表示未报送，不是零。",
-         ("Write values in the unit in the header's brackets and leave the header (row 3) as it is. Leave a "
-          "cell blank when there is no figure: blank means not reported, never zero.")),
+        rows_step,
+        ("按表头括号中的单位填写数值，不小于 0；计数单位（个、户、家等）填整数。没有数据的格子留空：空白表示未报送，不是零。",
+         ("Write values in the unit in the header's brackets, at least 0, whole numbers for counts (个, 户, 家 …). "
+          "Leave a cell blank when there is no figure: blank means not reported, never zero.")),
+        ("工作表已保护（无密码），只有数据格可以填写，表头、城市和期间不能改动，以免文件无法读取。",
+         ("The sheet is protected (no password): only the data cells can be filled in; the headers, cities and "
+          "periods stay as they are, so that the file can be read.")),
+        ("表格下方填写单位负责人、填表人、联系电话和报出日期；这些内容不作为数据读取。",
+         ("Below the table, fill in the head of unit, who filled it in, a telephone number and the date sent; "
+          "they are not read as data.")),
         ("不要填写全省（440000）数据或比率类指标：它们由系统汇总计算。",
          "Do not fill in the province (440000) or rates: the system computes them."),
         ("更正数据时，修改后重新上传整份文件：新文件作为新版本，覆盖所含单元格，旧版本仍可查询。",
@@ -178,11 +352,14 @@ def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], ro
     ]
     coarser = sorted({i.freq for i in indicators} - {row_freq}, key=reference.FREQ_MONTHS.get)
     if coarser:  # where quarterly and annual figures go in a monthly template
-        steps.insert(3, (
-            "；".join(f"{FREQ_NAMES[f][0]}指标填在{CLOSING_ROWS[(row_freq, f)][0]}的行" for f in coarser) + "（见第2行）。",
+        steps.insert(2, (
+            "；".join(f"{FREQ_NAMES[f][0]}指标填在{CLOSING_ROWS[(row_freq, f)][0]}的行" for f in coarser)
+            + f"（见第{GUIDE_ROW}行）。",
             "Put " + "; ".join(f"{FREQ_NAMES[f][1]} indicators in the {CLOSING_ROWS[(row_freq, f)][1]} row"
-                               for f in coarser) + " (row 2 says which)."))
-    lines = [(f"{profile.name_zh} 数据报送模板", f"Submission template: {profile.name_en} ({profile.profile_id})"),
+                               for f in coarser) + f" (row {GUIDE_ROW} says which)."))
+    the_form = form()
+    lines = [(f"{profile.name_zh} {the_form.title_zh}（{the_form.form_number}）填报说明",
+              f"How to fill in the {the_form.title_en}: {profile.name_en}"),
              ("", ""),
              *((f"{n}. {zh}", f"{n}. {en}") for n, (zh, en) in enumerate(steps, start=1))]
     for row, (zh, en) in enumerate(lines, start=1):

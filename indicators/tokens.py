@@ -25,6 +25,7 @@ from pathlib import Path
 
 from indicators import reference
 from indicators.clock import now_shanghai
+from indicators.errors import BilingualError
 from indicators.landing import connect_register
 
 TOKEN_PREFIX = "dgc_"  # makes a leaked token recognisable (secret scanners, logs)
@@ -43,13 +44,8 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
-class TokenError(Exception):
+class TokenError(BilingualError):
     """A token operation that cannot be done, explained in Chinese and English."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 class UnknownProfile(TokenError):

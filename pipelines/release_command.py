@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import sys
 
 from indicators import reference
+from indicators.errors import BilingualError
 from indicators.values import parse_period
 from pipelines import runner
 from pipelines.paths import Paths, resolve_reference_date
@@ -21,11 +21,11 @@ from pipelines.paths import Paths, resolve_reference_date
 
 def register(commands) -> None:
     release = commands.add_parser(
-        "release", help="release a month: its values stop being provisional and enter the BI views")
-    release.add_argument("period", help="the month to release, e.g. 2023-12 (with its quarter and, in December,"
-                                         " its year)")
-    release.add_argument("--by", help="who releases it (default: the login name)")
-    release.add_argument("--reference-date",
+        "release", help="release a month: its values stop being provisional and enter the BI views / 发布月度数据")
+    release.add_argument("period", metavar="PERIOD",
+                         help="the month to release, e.g. 2023-12 (with its quarter and, in December, its year)")
+    release.add_argument("--by", metavar="NAME", help="who releases it (default: the login name)")
+    release.add_argument("--reference-date", metavar="YYYY-MM-DD",
                          help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
     release.set_defaults(handler=_handler)
 
@@ -37,11 +37,11 @@ def _handler(args) -> int:
 
 def release(paths: Paths, period_text: str, by: str, reference_date: dt.date,
             released_at: dt.datetime | None = None) -> int:
-    """Record the release, then run the pipeline so that the marts and the serving DB show it."""
+    """Record the release, then run the pipeline so that the marts and the serving DB show it. Raises
+    `BilingualError` for a period that cannot be released."""
     month, problem = releasable_month(period_text, reference_date)
     if problem:
-        print(f"digecon release: {problem}", file=sys.stderr)
-        return 2
+        raise problem
     recorded, is_new = paths.landing_zone().release(month, by, released_at)
     label = f"{month:%Y-%m}"
     if not is_new:
@@ -71,13 +71,16 @@ def _say_still_owed(paths: Paths, month: dt.date) -> None:
                    " come later are listed as late_value in mart.v_released_revisions.")
 
 
-def releasable_month(text: str, reference_date: dt.date) -> tuple[dt.date | None, str | None]:
+def releasable_month(text: str, reference_date: dt.date) -> tuple[dt.date | None, BilingualError | None]:
     """The month to release, or why it cannot be: not a month, before monitoring began, not over yet."""
     period = parse_period(text)
     if period is None or period.freq != "M":
-        return None, f"{text!r} is not a month: write it as 2023-12"
-    if period.start < reference.calendar().first_period:
-        return None, f"{text} is before monitoring began ({reference.calendar().first_period:%Y-%m})"
+        return None, BilingualError(f"“{text}”不是月份：请写作 2023-12", f"{text!r} is not a month: write it as 2023-12")
+    first = reference.calendar().first_period
+    if period.start < first:
+        return None, BilingualError(f"{text} 早于监测开始的月份（{first:%Y-%m}）",
+                                    f"{text} is before monitoring began ({first:%Y-%m})")
     if period.end >= reference_date:
-        return None, f"{text} has not ended by the reference date {reference_date}"
+        return None, BilingualError(f"{text} 到参考日期 {reference_date} 还没有结束",
+                                    f"{text} has not ended by the reference date {reference_date}")
     return period.start, None

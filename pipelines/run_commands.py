@@ -13,7 +13,7 @@ def register(commands) -> None:
     run.set_defaults(handler=lambda args: runner.run(Paths.resolve(), resolve_reference_date(args.reference_date), args.sample))
 
     rebuild = commands.add_parser("rebuild", help="replay the landing zone in received order into a fresh build DB")
-    rebuild.add_argument("--reference-date")
+    rebuild.add_argument("--reference-date", help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
     rebuild.set_defaults(handler=lambda args: runner.rebuild(Paths.resolve(), resolve_reference_date(args.reference_date)))
 
     dev = commands.add_parser("dev", help="open the Dagster UI and daemon on 127.0.0.1:3000 (dagster dev)")

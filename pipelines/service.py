@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import duckdb
 from fastapi import Depends, FastAPI, Header, Request
@@ -38,7 +39,7 @@ from indicators import reference
 from indicators.clock import now_shanghai
 from indicators.landing import Receipt, Withdrawal, sha256_of
 from indicators.readers import ReadLimits
-from indicators.template import build_template
+from indicators.template import build_template, template_file_name
 from indicators.tokens import Token, TokenStore
 from pipelines.paths import Paths
 
@@ -430,7 +431,9 @@ def create_app(paths: Paths | None = None, *,
         if format != "xlsx":
             raise ServiceError(422, "模板只提供 xlsx 格式", "the template comes as xlsx only")
         return Response(intake(request).template(who), media_type=XLSX_MEDIA_TYPE, headers={
-            "Content-Disposition": f'attachment; filename="digecon-template-{who.profile}.xlsx"'})
+            # RFC 6266/5987: an ASCII name for old clients, the Chinese name (UTF-8, percent-encoded) for the rest.
+            "Content-Disposition": f'attachment; filename="digecon-template-{who.profile}.xlsx"; '
+                                   f"filename*=UTF-8''{quote(template_file_name(who.profile))}"})
 
     @app.get("/api/v1/me")
     def me(request: Request, who: Submitter) -> dict:

@@ -8,17 +8,11 @@ from pathlib import Path
 
 from indicators import reference
 from indicators.readers import ReadLimits
-from indicators.tokens import TokenError, TokenStore, UnknownProfile
+from indicators.tokens import TokenStore, UnknownProfile
 from pipelines.runner import pad
 from pipelines.paths import Paths
 
-USAGE_ERROR = 2
 MB = 1024 * 1024
-
-
-def fail(message_zh: str, message_en: str, code: int = 1) -> int:
-    print(f"错误：{message_zh}\nerror: {message_en}", file=sys.stderr)
-    return code
 
 
 def serve(args) -> int:
@@ -28,10 +22,7 @@ def serve(args) -> int:
 
 
 def token_create(args) -> int:
-    try:
-        token, secret = TokenStore.at(Paths.resolve().home).create(args.profile, args.name, actor=getpass.getuser())
-    except TokenError as exc:
-        return fail(exc.message_zh, exc.message_en, USAGE_ERROR)
+    token, secret = TokenStore.at(Paths.resolve().home).create(args.profile, args.name, actor=getpass.getuser())
     profile = reference.profiles()[token.profile]
     print(f"令牌 {token.token_id}：{token.name}，{profile.name_zh}（{token.profile}）")
     print(f"Token {token.token_id} for {token.name}, {profile.name_en} ({token.profile}):")
@@ -57,10 +48,7 @@ def token_list(args) -> int:
 
 
 def token_revoke(args) -> int:
-    try:
-        token = TokenStore.at(Paths.resolve().home).revoke(args.token_id, actor=getpass.getuser())
-    except TokenError as exc:
-        return fail(exc.message_zh, exc.message_en)
+    token = TokenStore.at(Paths.resolve().home).revoke(args.token_id, actor=getpass.getuser())
     print(f"已撤销令牌 {token.token_id}（{token.name}，{token.profile}）。"
           f"Token {token.token_id} ({token.name}, {token.profile}) revoked.")
     return 0
@@ -68,40 +56,46 @@ def token_revoke(args) -> int:
 
 def template(args) -> int:
     if args.profile not in reference.profiles():
-        unknown = UnknownProfile(args.profile)
-        return fail(unknown.message_zh, unknown.message_en, USAGE_ERROR)
-    from indicators.template import build_template
+        raise UnknownProfile(args.profile)
+    from indicators.template import build_template, template_file_name
 
-    output = Path(args.output)
-    try:
-        output.write_bytes(build_template(args.profile))
-    except OSError as exc:
-        return fail(f"无法写入 {output}：{exc.strerror}", f"cannot write {output}: {exc.strerror}")
-    print(f"模板已写入 {output}（{args.profile}）。Template for {args.profile} written to {output}.")
+    output = Path(args.output or template_file_name(args.profile))
+    output.write_bytes(build_template(args.profile, args.reference_date))  # cli checked the date
+    print(f"模板已写入 {output}。Template for {args.profile} written to {output}.")
     return 0
 
 
 def register(commands) -> None:
     default_mb = ReadLimits().max_bytes / MB
     serve_parser = commands.add_parser("serve", help="run the upload service (page and API) / 运行数据报送服务")
-    serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve_parser.add_argument("--max-upload-mb", type=float, default=default_mb,
                               help=f"largest file accepted, in MB (default {default_mb:g})")
     serve_parser.set_defaults(handler=serve)
 
     token = commands.add_parser("token", help="create, list and revoke upload tokens / 管理报送令牌")
-    token_commands = token.add_subparsers(dest="token_command", required=True)
-    create = token_commands.add_parser("create", help="issue a token to one person; printed once")
-    create.add_argument("--profile", required=True, help=f"one of {', '.join(sorted(reference.profiles()))}")
-    create.add_argument("--name", required=True, help="the person the token is for")
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", title="actions / 操作")
+    create = token_commands.add_parser("create", help="issue a token to one person; printed once / 签发令牌")
+    create.add_argument("--profile", required=True, help=f"who the person sends for (报送方): {', '.join(reference.profiles())}")
+    create.add_argument("--name", required=True, help="the person the token is for (持有人姓名)")
     create.set_defaults(handler=token_create)
-    token_commands.add_parser("list", help="every token, active and revoked").set_defaults(handler=token_list)
-    revoke = token_commands.add_parser("revoke", help="revoke a token at once (the service checks every request)")
-    revoke.add_argument("token_id")
+    token_commands.add_parser("list", help="every token, active and revoked / 列出令牌").set_defaults(handler=token_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a token at once (the service checks every request) / 撤销令牌")
+    revoke.add_argument("token_id", metavar="ID", help="the token's id, as `digecon token list` shows it (令牌编号)")
     revoke.set_defaults(handler=token_revoke)
 
-    template_parser = commands.add_parser("template", help="write a profile's Excel template / 生成报送模板")
-    template_parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE")
-    template_parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    template_parser = commands.add_parser(
+        "template", help="write a profile's Excel template / 生成报送模板",
+        description="Write the Excel template (统计报表) for a profile: periods from the first monitored one to the "
+                    "last one ended before the reference date. 生成报送方的 Excel 报表模板。",
+        epilog="example / 例: digecon template --as pilot-440300  (writes 深圳市数字经济监测报表模板.xlsx)")
+    template_parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE",
+                                 help=f"the profile the template is for (报送方): {', '.join(reference.profiles())}")
+    template_parser.add_argument("-o", "--output", metavar="FILE.xlsx",
+                                 help="where to write it (default: its Chinese name in the current folder, "
+                                      "e.g. 深圳市数字经济监测报表模板.xlsx)")
+    template_parser.add_argument("--reference-date", metavar="YYYY-MM-DD",
+                                 help="the date that counts as today: the last period is the last one ended before"
+                                      " it (default: $DIGECON_REFERENCE_DATE, else today)")
     template_parser.set_defaults(handler=template)

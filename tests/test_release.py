@@ -132,7 +132,7 @@ def test_only_an_ended_month_can_be_released():
     for text, problem in (("2024-01", "has not ended"), ("2023-Q4", "not a month"), ("December", "not a month"),
                           ("2020-12", "before monitoring began")):
         month, message = releasable_month(text, today)
-        assert month is None and problem in message
+        assert month is None and problem in str(message)
 
 
 @pytest.mark.slow
@@ -168,7 +168,7 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
     assert main(["release", "2023-12", "--by", "someone else"]) == 0
     assert "already released" in capsys.readouterr().out
     assert len(paths.landing_zone().releases()) == 1
-    assert main(["release", "2024-01"]) == 2  # not over at the reference date
+    assert main(["release", "2024-01"]) == 1  # not over at the reference date
 
 
 def test_definitions_carry_every_mart_and_its_checks():

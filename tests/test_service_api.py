@@ -7,6 +7,7 @@ test sends, so the shared landing zone never mixes their answers.
 import argparse
 import io
 import json
+from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -16,6 +17,7 @@ from corpus import LONG_HEADER, csv_bytes, validator  # noqa: F401  (the session
 from service_harness import running_service
 
 from indicators.landing import LandingZone, sha256_of
+from indicators.template import FIRST_DATA_ROW, HEADER_ROW
 from indicators.tokens import AuditLog, TokenStore
 from pipelines import service_commands
 
@@ -216,9 +218,11 @@ def test_template_of_the_token_profile_comes_as_xlsx(base_url, tokens):
     response = httpx.get(f"{base_url}/api/v1/template", params={"format": "xlsx"}, headers=auth(tokens["赵六"]))
 
     assert response.status_code == 200
-    assert "digecon-template-gdca.xlsx" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="digecon-template-gdca.xlsx"' in disposition  # ASCII, for old clients
+    assert f"filename*=UTF-8''{quote('广东省通信管理局数字经济监测报表模板.xlsx')}" in disposition  # RFC 5987
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames[0] == "数据" and workbook["数据"]["C3"].value == "5G基站数（个）"
+    assert workbook.sheetnames[0] == "数据" and workbook["数据"].cell(HEADER_ROW, 3).value == "5G基站数（个）"
     wrong = httpx.get(f"{base_url}/api/v1/template", params={"format": "csv"}, headers=auth(tokens["赵六"]))
     assert_bilingual_error(wrong, 422)
 
@@ -227,7 +231,9 @@ def test_a_filled_template_uploads_and_is_accepted(base_url, tokens):
     template = httpx.get(f"{base_url}/api/v1/template", headers=auth(tokens["张三"]))
     workbook = openpyxl.load_workbook(io.BytesIO(template.content))
     sheet = workbook["数据"]
-    sheet["A4"], sheet["B4"], sheet["C4"] = "深圳市", "2023-05", 46300
+    may = next(row for row in sheet.iter_rows(min_row=FIRST_DATA_ROW) if row[1].value == "2023-05")  # prefilled
+    assert may[0].value == "深圳市"
+    may[2].value = 46300
     filled = io.BytesIO()
     workbook.save(filled)
 

@@ -1,12 +1,16 @@
-"""The Excel template: zh/en headers with units, dropdowns for city and period, instructions; a filled
-template passes validation with no findings, for every profile."""
+"""The Excel template as a 统计报表 clerk expects it, read back with openpyxl: Chinese header over its
+English translation, the form block and the footer, pilot rows prefilled up to the last ended period, a
+protected sheet with only the data cells unlocked, numeric validation by unit; a filled-in template
+passes the real validator with no findings, for every profile."""
 
 import datetime as dt
 import io
 import re
+from importlib import resources
 
 import openpyxl
 import pytest
+import yaml
 from corpus import validator  # noqa: F401  (the session's one Validator)
 
 from indicators import reference
@@ -16,65 +20,211 @@ from indicators.template import (
     ENGLISH_ROW,
     FIRST_DATA_ROW,
     FIRST_INDICATOR_COLUMN,
+    GUIDE_ROW,
     HEADER_ROW,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     build_template,
+    template_file_name,
     template_indicators,
 )
 from pipelines import cli
 
 TODAY = dt.date(2024, 1, 10)
+FORM = yaml.safe_load(resources.files("indicators").joinpath("data", "form.yaml").read_text(encoding="utf-8"))
+QUARTER_ENDS, YEAR_END = {3, 6, 9, 12}, {12}
 
 
-def workbook_of(profile_id: str) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(build_template(profile_id, TODAY)))
+def workbook_of(profile_id: str, reference_date: dt.date = TODAY) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(build_template(profile_id, reference_date)))
 
 
-def test_headers_are_chinese_with_units_and_english_above():
+def column_values(sheet, column: int, first_row: int, last_row: int) -> list:
+    return [sheet.cell(row, column).value for row in range(first_row, last_row + 1)]
+
+
+def data_rows_of(sheet) -> int:
+    """Rows from FIRST_DATA_ROW down to the blank row above the footer."""
+    row = FIRST_DATA_ROW
+    while not str(sheet.cell(row + 1, 1).value or "").startswith("单位负责人"):
+        row += 1
+    return row - FIRST_DATA_ROW  # the row above the footer is blank
+
+
+# ------------------------------------------------------------------------------------------- headers
+
+def test_chinese_header_first_with_its_english_translation_below():
     sheet = workbook_of("pilot-440300")[DATA_SHEET]
     headers = [c.value for c in sheet[HEADER_ROW]]
-    guides = [c.value for c in sheet[ENGLISH_ROW]]
+    english = [c.value for c in sheet[ENGLISH_ROW]]
+    guides = [c.value for c in sheet[GUIDE_ROW]]
 
+    assert ENGLISH_ROW == HEADER_ROW + 1 and GUIDE_ROW < HEADER_ROW
     assert headers[:3] == ["城市", "期间", "5G基站数（个）"] and headers[-1] == "备注"
-    assert guides[2].splitlines() == ["5G base stations (个)", "月度 / monthly", "fiveg_base_stations"]
-    quarterly = guides[headers.index("城市家庭总户数（户）")]
-    assert "季度，填在3、6、9、12月行" in quarterly and "quarterly: fill in the Mar, Jun, Sep, Dec row" in quarterly
+    assert english[:3] == ["City", "Period", "5G base stations (个)"] and english[-1] == "Note"
+    assert guides[2].splitlines() == ["月度", "monthly", "fiveg_base_stations"]  # Chinese first
+    quarterly = guides[headers.index("城市家庭总户数（户）")].splitlines()
+    assert quarterly[:2] == ["季度，填在3、6、9、12月行", "quarterly: in the Mar, Jun, Sep, Dec row"]
     assert "dc_standard_racks" in " ".join(guides)  # a pilot may submit any base indicator
     assert "fiveg_per_10k_people" not in " ".join(guides)  # derived: never submitted
 
 
-def test_readers_take_the_chinese_row_as_the_header_and_every_column_as_an_indicator(tmp_path):
+def test_readers_take_the_chinese_header_and_skip_the_english_row_form_block_and_footer(tmp_path):
     path = tmp_path / "template.xlsx"
     path.write_bytes(build_template("gdca", TODAY))
 
     table = find_table(read_grid(path))
 
     assert (table.header_row, table.layout, table.sheet) == (HEADER_ROW, "wide", DATA_SHEET)
+    assert table.headers[:3] == ["城市", "期间", "5G基站数（个）"]
     assert [c.code for c in table.indicator_columns] == [i.code for i in template_indicators(reference.profiles()["gdca"])]
+    assert table.data_rows == []  # blank rows are no rows; the footer is not data
 
 
-def test_city_and_period_have_dropdowns_from_the_profile_and_calendar():
-    workbook = workbook_of("pilot-441900")
-    validations = {str(v.sqref): v for v in workbook[DATA_SHEET].data_validations.dataValidation}
-    lists = workbook[LISTS_SHEET]
+def test_the_form_block_comes_from_form_yaml():
+    sheet = workbook_of("pilot-440300")[DATA_SHEET]
+    above = " ".join(str(c.value) for row in sheet.iter_rows(max_row=GUIDE_ROW - 1) for c in row if c.value)
 
-    city = validations[f"A{FIRST_DATA_ROW}:A{FIRST_DATA_ROW + 1999}"]
-    period = validations[f"B{FIRST_DATA_ROW}:B{FIRST_DATA_ROW + 1999}"]
+    assert f"表号 Form No.：{FORM['form_number']}" in above
+    assert "制定机关 Issued by：广东省统计局" in above  # the gdstats profile
+    year, month = FORM["valid_until"].split("-")
+    assert f"有效期至 Valid until：{int(year)}年{int(month)}月" in above
+    assert "填报单位 Reporting unit：深圳市数字经济统计监测试点工作组" in above
+    assert sheet["A1"].value.startswith("深圳市数字经济监测报表 / ")
+
+
+def test_the_footer_sits_below_the_table():
+    sheet = workbook_of("pilot-440300")[DATA_SHEET]
+    footer = FIRST_DATA_ROW + 36 + 1  # 36 months, then one blank row
+
+    assert [sheet.cell(footer, c).value.split("\n")[0] for c in (1, 3)] == ["单位负责人：", "填表人："]
+    assert [sheet.cell(footer + 1, c).value.split("\n")[0] for c in (1, 3)] == ["联系电话：", "报出日期："]
+    assert all(sheet.cell(FIRST_DATA_ROW + 36, c).value is None for c in range(1, sheet.max_column + 1))
+
+
+def test_the_file_name_is_chinese():
+    assert template_file_name("pilot-440300") == "深圳市数字经济监测报表模板.xlsx"
+    assert template_file_name("pilot-441900") == "东莞市数字经济监测报表模板.xlsx"
+    assert template_file_name("gdca") == "广东省通信管理局数字经济监测报表模板.xlsx"
+
+
+# ---------------------------------------------------------------------------------------------- rows
+
+@pytest.mark.parametrize(("reference_date", "last", "count"), [
+    (dt.date(2024, 1, 10), "2023-12", 36),  # 2021-01 … 2023-12: three years of months
+    (dt.date(2024, 1, 1), "2023-12", 36),  # December ended the day before
+    (dt.date(2023, 12, 31), "2023-11", 35),  # December has not ended yet
+])
+def test_a_pilot_gets_one_row_per_ended_month_prefilled(reference_date, last, count):
+    sheet = workbook_of("pilot-441900", reference_date)[DATA_SHEET]
+    last_row = FIRST_DATA_ROW + count - 1
+
+    assert data_rows_of(sheet) == count
+    assert column_values(sheet, 1, FIRST_DATA_ROW, last_row) == ["东莞市"] * count
+    periods = column_values(sheet, 2, FIRST_DATA_ROW, last_row)
+    assert periods[:3] == ["2021-01", "2021-02", "2021-03"] and periods[-1] == last
+    assert len(set(periods)) == count
+    assert LISTS_SHEET not in workbook_of("pilot-441900", reference_date).sheetnames  # nothing to pick
+
+
+def test_an_annual_template_runs_over_ended_years():
+    workbook = workbook_of("gdstats")  # every gdstats indicator is annual: a row is a year
+    assert [c.value for c in workbook[LISTS_SHEET]["B"][1:] if c.value] == ["2023", "2022", "2021"]
+
+
+def test_an_agency_picks_city_and_period_on_blank_rows():
+    workbook = workbook_of("gdca")
+    sheet, lists = workbook[DATA_SHEET], workbook[LISTS_SHEET]
+    n_rows = 21 * 36  # every city, every month 2021-01 … 2023-12
+    validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+
+    assert data_rows_of(sheet) == n_rows
+    city = validations[f"A{FIRST_DATA_ROW}:A{FIRST_DATA_ROW + n_rows - 1}"]
+    period = validations[f"B{FIRST_DATA_ROW}:B{FIRST_DATA_ROW + n_rows - 1}"]
     assert city.type == period.type == "list"
-    assert city.errorStyle == "stop" and period.errorStyle == "warning"  # a newer period may still be typed
-    assert city.formula1 == f"'{LISTS_SHEET}'!$A$2:$A$2" and lists["A2"].value == "东莞市"
+    assert city.errorStyle == "stop" and period.errorStyle == "warning"  # a running month may be typed
+    assert [c.value for c in lists["A"][1:] if c.value] == [c.name_zh for c in reference.cities()]
     periods = [c.value for c in lists["B"][1:] if c.value]
-    assert periods[0] == "2024-01" and periods[-1] == "2019-01" and len(periods) == 61
-    assert period.formula1 == f"'{LISTS_SHEET}'!$B$2:$B$62"
+    assert periods[0] == "2023-12" and periods[-1] == "2021-01" and len(periods) == 36
+    assert city.formula1 == f"'{LISTS_SHEET}'!$A$2:$A$22" and period.formula1 == f"'{LISTS_SHEET}'!$B$2:$B$37"
     assert lists.sheet_state == "hidden"
 
 
-def test_agency_cities_and_annual_periods():
-    agency = workbook_of("gdca")[LISTS_SHEET]
-    assert [c.value for c in agency["A"][1:] if c.value] == [c.name_zh for c in reference.cities()]
-    statistics = workbook_of("gdstats")  # every gdstats indicator is annual: a row is a year
-    assert [c.value for c in statistics[LISTS_SHEET]["B"][1:] if c.value][:2] == ["2024", "2023"]
+# ------------------------------------------------------------------------------------ protection
+
+def unlocked_cells(sheet) -> set[tuple[int, int]]:
+    return {(c.row, c.column) for row in sheet.iter_rows() for c in row if not c.protection.locked}
+
+
+def test_a_pilot_sheet_is_protected_with_only_the_data_cells_unlocked():
+    workbook = workbook_of("pilot-440300")
+    sheet = workbook[DATA_SHEET]
+    indicators = template_indicators(reference.profiles()["pilot-440300"])
+    note_column = FIRST_INDICATOR_COLUMN + len(indicators)
+    months = [(2021 + n // 12, n % 12 + 1) for n in range(36)]
+
+    expected = set()
+    for row, (_, month) in enumerate(months, start=FIRST_DATA_ROW):
+        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+            # A quarterly figure goes in a quarter's last month, an annual one in December.
+            if {"M": True, "Q": month in QUARTER_ENDS, "A": month in YEAR_END}[indicator.freq]:
+                expected.add((row, column))
+        expected.add((row, note_column))
+    footer = FIRST_DATA_ROW + len(months) + 1
+    expected |= {(footer, 2), (footer, 4), (footer + 1, 2), (footer + 1, 4)}  # the blanks after the labels
+
+    assert sheet.protection.sheet and sheet.protection.password is None  # documented: no password
+    assert workbook.security.lockStructure
+    assert unlocked_cells(sheet) == expected
+    households = FIRST_INDICATOR_COLUMN + [i.code for i in indicators].index("households_total")
+    assert sheet.cell(FIRST_DATA_ROW, households).fill.fgColor.rgb.endswith("D9D9D9")  # January: grey
+    assert sheet.cell(FIRST_DATA_ROW + 2, households).fill.fill_type is None  # March: white
+
+
+def test_an_agency_sheet_unlocks_city_and_period_on_its_blank_rows():
+    sheet = workbook_of("gdstats")[DATA_SHEET]
+    n_rows, n_columns = 21 * 3, 2 + 4 + 1  # city, period, four annual indicators, note
+    footer = FIRST_DATA_ROW + n_rows + 1
+
+    expected = {(row, column) for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + n_rows)
+                for column in range(1, n_columns + 1)}
+    expected |= {(footer, 2), (footer, 4), (footer + 1, 2), (footer + 1, 4)}
+    assert unlocked_cells(sheet) == expected
+
+
+# ------------------------------------------------------------------------------------ validation
+
+def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
+    sheet = workbook_of("gdiit")[DATA_SHEET]
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    n_rows = data_rows_of(sheet)
+    by_range = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+
+    def rule_of(header: str):
+        letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
+        return by_range[f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + n_rows - 1}"]
+
+    expected = {"已投产标准机架数（架）": "whole", "数据中心IT设备能耗（MWh）": "decimal", "算力规模（PFLOPS）": "decimal",
+                "工业互联网标识解析量（次）": "whole", "上云上平台中小企业数(累计)（家）": "whole"}
+    for header, kind in expected.items():
+        rule = rule_of(header)
+        assert (rule.type, rule.operator, rule.formula1) == (kind, "greaterThanOrEqual", "0"), header
+        assert rule.errorStyle == "stop" and rule.allow_blank
+        assert ("整数" in rule.error) == (kind == "whole") and ("小数" in rule.error) == (kind == "decimal")
+        assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32  # Excel's limits
+    assert rule_of("数据中心IT设备能耗（MWh）").prompt.startswith("数据中心IT设备能耗（MWh）：季度")
+    assert sum(v.type in ("whole", "decimal") for v in by_range.values()) == len(headers) - 3
+
+
+def test_the_number_of_cities_comes_from_the_reference_data(monkeypatch):
+    twenty = reference.cities()[:20]
+    monkeypatch.setattr(reference, "cities", lambda: twenty)
+
+    workbook = workbook_of("gdgsa")
+    text = "\n".join(str(c.value) for c in workbook[INSTRUCTIONS_SHEET]["A"] if c.value)
+
+    assert "全省20个地级市" in text
+    assert data_rows_of(workbook[DATA_SHEET]) == 20 * 36
 
 
 def test_instructions_sheet_explains_in_both_languages():
@@ -82,32 +232,48 @@ def test_instructions_sheet_explains_in_both_languages():
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
 
     assert "空白表示未报送，不是零" in text and "blank means not reported, never zero" in text
+    assert "2021-01 至 2023-12" in text and "2021-01 to 2023-12" in text
+    assert "无密码" in text and "no password" in text
+    assert "单位负责人" in text and "not read as data" in text
     assert "440000" in text and "upload page" in text
     assert "fiveg_base_stations" in text and "5G base stations" in text
     steps = [re.match(r"\d+\. (.)", c.value) for c in sheet["B"] if c.value]
-    assert [m.group(1).isupper() for m in steps if m] == [True] * 8  # each English step is a sentence
+    assert [m.group(1).isupper() for m in steps if m] == [True] * 9  # each English step is a sentence
 
+
+# ------------------------------------------------------------------------- filled in, validated
 
 def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
-    """Realistic figures: every share's numerator below its denominator, every value within range.
-    Returns the number of values written."""
+    """A clerk's work: realistic figures (every share's numerator below its denominator, every value in
+    range) in the last two periods' rows, and the footer. Returns the number of values written."""
     profile = reference.profiles()[profile_id]
+    indicators = template_indicators(profile)
     denominators = {d.denominator for d in reference.derived_indicators() if d.multiplier == 100}
     sheet = workbook[DATA_SHEET]
     city = next(c for c in reference.cities() if profile.covers_city(c.code))
-    annual = all(i.freq == "A" for i in template_indicators(profile))
-    rows = [("2023", None)] if annual else [("2023-11", "M"), ("2023-12", None)]  # None: every indicator
+    annual = all(i.freq == "A" for i in indicators)
+    rows = [("2022", "A"), ("2023", "A")] if annual else [("2023-11", "M"), ("2023-12", None)]  # None: every one
+    prefilled = sheet.cell(FIRST_DATA_ROW, 1).value is not None
     written = 0
     for offset, (period, only_freq) in enumerate(rows):
-        row = FIRST_DATA_ROW + offset
-        sheet.cell(row, 1, city.name_zh)
-        sheet.cell(row, 2, period)
-        for column, indicator in enumerate(template_indicators(profile), start=FIRST_INDICATOR_COLUMN):
+        if not prefilled:  # an agency's blank rows: the clerk picks city and period
+            row = FIRST_DATA_ROW + offset
+            sheet.cell(row, 1, city.name_zh)
+            sheet.cell(row, 2, period)
+        else:  # a pilot's prefilled rows
+            row = next(r for r in range(FIRST_DATA_ROW, sheet.max_row) if sheet.cell(r, 2).value == period)
+            assert sheet.cell(row, 1).value == city.name_zh
+        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
             if only_freq and indicator.freq != only_freq:
                 continue
             share = 10 if indicator.code in denominators else 1000
             sheet.cell(row, column, indicator.max_value / share - offset)
             written += 1
+    footer = FIRST_DATA_ROW + data_rows_of(sheet) + 1
+    sheet.cell(footer, 2, "李四")
+    sheet.cell(footer, 4, "王五")
+    sheet.cell(footer + 1, 2, 13800138000)  # a telephone number in an indicator column: not a value
+    sheet.cell(footer + 1, 4, dt.date(2024, 1, 8))
     return written
 
 
@@ -122,13 +288,27 @@ def test_a_filled_template_passes_validation_with_no_findings(profile_id, valida
 
     assert report.errors == [] and report.warnings == []
     assert report.accepted and report.observations == written
+    assert report.rows == (36 if profile_id.startswith("pilot") else 2)  # prefilled rows count, blank ones do not
 
 
-def test_cli_writes_the_template(tmp_path, capsys):
-    output = tmp_path / "深圳模板.xlsx"
+def test_readers_stop_at_a_footer_in_any_file(tmp_path):
+    path = tmp_path / "agency.csv"
+    path.write_text("城市,期间,5G基站数\n深圳市,2023-06,52000\n\n单位负责人：张三,,填表人：李四\n联系电话：,,报出日期：2023-07-05\n",
+                    encoding="utf-8")
 
-    assert cli.main(["template", "--as", "pilot-440300", "-o", str(output)]) == 0
+    table = find_table(read_grid(path))
 
-    assert "pilot-440300" in openpyxl.load_workbook(output)[DATA_SHEET]["A1"].value
-    assert cli.main(["template", "--as", "nobody", "-o", str(output)]) == 2
-    assert "没有名为 nobody 的报送方" in capsys.readouterr().err
+    assert [number for number, _ in table.data_rows] == [2]
+
+
+# -------------------------------------------------------------------------------------------- CLI
+
+def test_cli_writes_the_template_under_its_chinese_name(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+
+    assert cli.main(["template", "--as", "pilot-440300", "--reference-date", "2023-07-01"]) == 0
+
+    sheet = openpyxl.load_workbook(tmp_path / "深圳市数字经济监测报表模板.xlsx")[DATA_SHEET]
+    assert sheet.cell(FIRST_DATA_ROW + data_rows_of(sheet) - 1, 2).value == "2023-06"
+    assert "深圳市数字经济监测报表模板.xlsx" in capsys.readouterr().out
+    assert cli.main(["template", "--as", "gdca", "-o", str(tmp_path / "x.xlsx")]) == 0

@@ -112,9 +112,9 @@ def display_width(text: str) -> int:
 def test_cli_errors_are_bilingual(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
 
-    assert cli.main(["token", "create", "--profile", "nobody", "--name", "x"]) == 2
+    assert cli.main(["token", "create", "--profile", "nobody", "--name", "x"]) == 1
     assert cli.main(["token", "revoke", "nosuchid"]) == 1
     errors = capsys.readouterr().err
-    assert "错误：没有名为 nobody 的报送方" in errors and "error: there is no submitter profile nobody" in errors
+    assert "digecon: 没有名为 nobody 的报送方" in errors and " / there is no submitter profile nobody" in errors
     assert "没有编号为 nosuchid 的令牌" in errors and "there is no token with id nosuchid" in errors
     assert "Traceback" not in errors

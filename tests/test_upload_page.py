@@ -12,6 +12,7 @@ from corpus import LONG_HEADER, write_csv, write_xlsx
 from service_harness import SensorRuns, running_service
 
 from indicators.landing import LandingZone
+from indicators.template import HEADER_ROW
 from indicators.tokens import TokenStore
 
 CHROMIUM = "/usr/bin/chromium"
@@ -161,10 +162,10 @@ def test_template_downloads_from_the_page(page, home, tmp_path):
     with page.expect_download() as download:
         page.click("#template-button")
 
-    assert download.value.suggested_filename == "digecon-template-gdca.xlsx"
+    assert download.value.suggested_filename == "广东省通信管理局数字经济监测报表模板.xlsx"
     saved = tmp_path / "template.xlsx"
     download.value.save_as(saved)
-    assert openpyxl.load_workbook(saved)["数据"]["A3"].value == "城市"
+    assert openpyxl.load_workbook(saved)["数据"].cell(HEADER_ROW, 1).value == "城市"
 
 
 @pytest.mark.slow

@@ -266,7 +266,10 @@ byId("template-button").addEventListener("click", async () => {
   const response = await call("/template?format=xlsx");
   if (!response.ok) return showError(response);
   const disposition = response.headers.get("Content-Disposition") || "";
-  const name = (disposition.match(/filename="([^"]+)"/) || [null, "template.xlsx"])[1];
+  // The Chinese name comes as RFC 5987 filename*=UTF-8''…; the plain filename is the ASCII fallback.
+  const encoded = disposition.match(/filename\*=UTF-8''([^;]+)/i);
+  const plain = disposition.match(/filename="([^"]+)"/);
+  const name = encoded ? decodeURIComponent(encoded[1]) : plain ? plain[1] : "template.xlsx";
   const link = element("a");
   link.href = URL.createObjectURL(await response.blob());
   link.download = name;
