@@ -11,19 +11,23 @@ from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, m
 from pipelines.resources import WarehouseResource
 
 
-def failing_rows(con, name: str):
+def failing_rows(con, name: str, reference_date):
     """The rows that fail check ``name`` (sql/checks/<name>.sql), as a DataFrame."""
-    return con.execute(sql_text(f"checks/{name}.sql")).df()
+    sql = sql_text(f"checks/{name}.sql")
+    return con.execute(sql, {"reference_date": reference_date} if "$reference_date" in sql else None).df()
 
 
 def _sql_check(asset, name: str, description: str,
                severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR):
     """A check passes when its query returns no rows; the first failing rows are shown in the UI."""
 
-    @dg.asset_check(asset=asset, name=name, description=description, blocking=False, pool=WAREHOUSE_POOL)
+    # An ERROR check blocks: its asset's downstream (and so the publish) does not run on a broken mart.
+    blocking = severity == dg.AssetCheckSeverity.ERROR
+
+    @dg.asset_check(asset=asset, name=name, description=description, blocking=blocking, pool=WAREHOUSE_POOL)
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.get_connection(read_only=True) as con:
-            failing = failing_rows(con, name)
+            failing = failing_rows(con, name, warehouse.today())
         return dg.AssetCheckResult(
             passed=failing.empty, severity=severity,
             metadata={"failing_rows": len(failing),
@@ -42,7 +46,7 @@ pipeline_checks = [
     _sql_check(mart_observations, "unique_area_period_indicator",
                "mart.observations has exactly one row per (area, period, indicator)."),
     _sql_check(mart_observations, "every_city_present",
-               "For every period an indicator has values for, all 21 cities have one.",
+               "No city owes a value past its due date for a period the indicator has city values for.",
                severity=dg.AssetCheckSeverity.WARN),
     _sql_check(mart_observations, "aggregates_equal_city_sums",
                "Region and province counts equal their cities' sums; rates are the ratio of the summed parts."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from indicators import reference
 from indicators.reference import add_months
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
@@ -24,7 +25,9 @@ period_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=period_job, cron_schedule="0 6 10 * *", execution_timezone="Asia/Shanghai")
+@dg.schedule(job=period_job, cron_schedule="0 6 10 * *", execution_timezone=reference.calendar().timezone,
+             description="On the 10th at 06:00 Shanghai time, when the previous month's data is due, build"
+                         " that month's completeness board (who owes what) and republish.")
 def monthly_on_the_10th(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """On the 10th at 06:00 Shanghai time, the previous month's data is due: build its board."""
     scheduled = context.scheduled_execution_time

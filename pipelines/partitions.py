@@ -6,9 +6,11 @@ import datetime as dt
 
 import dagster as dg
 
+from indicators import reference
+
 # Partition keys are the first day of the month ("2023-12-01"); the schedule runs in Shanghai time.
-monthly_partitions = dg.MonthlyPartitionsDefinition(start_date="2021-01-01", timezone="Asia/Shanghai",
-                                                    end_offset=0)
+monthly_partitions = dg.MonthlyPartitionsDefinition(
+    start_date=reference.calendar().first_period.isoformat(), timezone=reference.calendar().timezone, end_offset=0)
 
 
 def partition_period(partition_key: str) -> dt.date:

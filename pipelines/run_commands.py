@@ -16,5 +16,8 @@ def register(commands) -> None:
     rebuild.add_argument("--reference-date", help="the date that counts as today (default: $DIGECON_REFERENCE_DATE, else today)")
     rebuild.set_defaults(handler=lambda args: runner.rebuild(Paths.resolve(), resolve_reference_date(args.reference_date)))
 
-    dev = commands.add_parser("dev", help="open the Dagster UI and daemon on 127.0.0.1:3000 (dagster dev)")
-    dev.set_defaults(handler=lambda args: runner.dagster_dev(Paths.resolve()))
+    dev = commands.add_parser("dev", help="open the Dagster UI and daemon (dagster dev), by default on 127.0.0.1:3000")
+    dev.add_argument("--host", default="127.0.0.1",
+                     help="the address the UI listens on (default 127.0.0.1; put TLS in front of any other)")
+    dev.add_argument("--port", type=int, default=3000, help="the UI's port (default 3000)")
+    dev.set_defaults(handler=lambda args: runner.dagster_dev(Paths.resolve(), args.host, args.port))

@@ -235,11 +235,22 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - shown)
 
 
-def dagster_dev(paths: Paths) -> int:
-    """Replace this process with `dagster dev` (webserver + daemon) on 127.0.0.1:3000."""
-    prepare_dagster_home(paths)
+CODE_LOCATION = "digecon"  # the name the UI shows for the code location, rather than a module path
+
+
+def workspace_file(dagster_home: Path) -> Path:
+    """A workspace that loads the one Definitions under a readable code-location name."""
+    path = dagster_home / "workspace.yaml"
+    path.write_text("load_from:\n  - python_module:\n      module_name: pipelines.definitions\n"
+                    f"      location_name: {CODE_LOCATION}\n")
+    return path
+
+
+def dagster_dev(paths: Paths, host: str = "127.0.0.1", port: int = 3000) -> int:
+    """Replace this process with `dagster dev` (webserver + daemon) on host:port."""
+    home = prepare_dagster_home(paths)
     # Started in the background, a shell leaves SIGINT ignored and exec keeps that: restore it, so that
     # stopping `dagster dev` by PID with SIGINT works.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     dagster = Path(sys.executable).with_name("dagster")
-    os.execv(dagster, [str(dagster), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", "3000"])
+    os.execv(dagster, [str(dagster), "dev", "-w", str(workspace_file(home)), "-h", host, "-p", str(port)])

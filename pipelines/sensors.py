@@ -45,7 +45,9 @@ def ingest_run_request(receipt: Receipt, run_key: str, reason: str) -> dg.RunReq
     )
 
 
-@dg.sensor(job_name=INGEST_JOB, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job_name=INGEST_JOB, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Every 15 s: one ingest run per file newly judged by the upload service (run key = its"
+                       " sha256) and one per new withdrawal; the cursor survives restarts.")
 def landed_submissions_sensor(context: dg.SensorEvaluationContext,
                               warehouse: WarehouseResource) -> dg.SensorResult:
     """Starts one ingest run for each file newly judged by the upload service (accepted, or rejected and

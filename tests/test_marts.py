@@ -504,6 +504,8 @@ def test_discrepancies_between_a_pilot_and_the_agency_of_record(loader):
 
 # ------------------------------------------------------------------------------------------------ checks
 
+REF_DAY = dt.date(2024, 1, 10)  # the sample's reference date: every period below is past due
+
 def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader):
     from pipelines.checks import failing_rows
 
@@ -513,7 +515,7 @@ def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader)
     loader.rebuild()
     names = ["unique_area_period_indicator", "aggregates_equal_city_sums", "rates_within_bounds",
              "growth_row_per_observation", "every_target_once", "referential_integrity"]
-    assert {name: len(failing_rows(loader.con, name)) for name in names} == dict.fromkeys(names, 0)
+    assert {name: len(failing_rows(loader.con, name, REF_DAY)) for name in names} == dict.fromkeys(names, 0)
 
     breakages = {
         "aggregates_equal_city_sums": "UPDATE mart.observations SET value = value + 1 WHERE area_code = 'GD-E'"
@@ -527,9 +529,9 @@ def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader)
     }
     for name, sql in breakages.items():
         loader.con.execute(sql, [SHANTOU] if "?" in sql else None)
-        assert len(failing_rows(loader.con, name)) > 0, name
+        assert len(failing_rows(loader.con, name, REF_DAY)) > 0, name
     # Only two of 21 cities reported: 19 missing for each of the two counts and the rate.
-    assert len(failing_rows(loader.con, "every_city_present")) == 3 * 19
+    assert len(failing_rows(loader.con, "every_city_present", REF_DAY)) == 3 * 19
 
 
 def test_every_city_present_flags_a_city_missing_from_an_earlier_period(loader):
@@ -541,6 +543,8 @@ def test_every_city_present_flags_a_city_missing_from_an_earlier_period(loader):
                   + [(c, "2023-12-01", "M", "iiot_identifier_resolutions", 10) for c in cities], "2024-01-05 10:00")
     loader.rebuild()
     # December is whole; November lacks Yunfu, which leaves its region and the province short that month.
-    missing = failing_rows(loader.con, "every_city_present")
+    missing = failing_rows(loader.con, "every_city_present", REF_DAY)
     assert [(r.indicator_code, r.period.date(), r.missing_city) for r in missing.itertuples()] == [
         ("iiot_identifier_resolutions", day("2023-11-01"), yunfu)]
+    # November's data is due on 10 December: before then, a city yet to report owes nothing.
+    assert failing_rows(loader.con, "every_city_present", day("2023-12-10")).empty

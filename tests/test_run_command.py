@@ -19,13 +19,18 @@ def home(tmp_path, monkeypatch):
     return Paths.resolve(tmp_path / "home")
 
 
-def test_rebuild_refuses_while_a_run_holds_the_writer_lock(home, capsys):
+def test_rebuild_waits_then_gives_up_while_a_run_holds_the_writer_lock(home, capsys, monkeypatch):
+    monkeypatch.setenv("DIGECON_WRITER_WAIT", "0.5")
     with open_build_db(home):
         pass  # a build DB exists
-    with open(home.build_db.with_suffix(".lock"), "w") as lock:
+    with open(home.build_db.with_suffix(".lock"), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a running Dagster run does
+        lock.write("4242 dagster run 1a2b3c4d\n")
+        lock.flush()
         assert runner.rebuild(home, runner.dt.date(2024, 1, 10)) == 1
-    assert "another run is writing the warehouse" in capsys.readouterr().out
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "waiting for it to finish" in lines[-2] and "4242 dagster run" in lines[-2]
+    assert "another run (4242 dagster run 1a2b3c4d) is writing the warehouse" in lines[-1]
     assert home.build_db.exists()  # untouched
 
 
