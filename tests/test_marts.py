@@ -9,6 +9,7 @@ import pytest
 from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN
 
 from indicators.report import RuleResult
+from pipelines.paths import sql_text
 
 SHANTOU, SHANWEI, CHAOZHOU, JIEYANG = "440500", "441500", "445100", "445200"  # 粤东, the East region
 SHAOGUAN = "440200"  # 粤北
@@ -36,6 +37,18 @@ def test_counts_sum_over_the_cities_that_reported_and_mark_the_missing_one(loade
     assert loader.mart(JIEYANG, "fiveg_base_stations", "2023-06-01") is None
     assert loader.mart("GD-N", "fiveg_base_stations", "2023-06-01") is None
 
+
+
+def test_the_province_is_the_area_ref_areas_lists_at_province_level(loader):
+    """The province's code is stated once, in ref.areas: the mart and the aggregate check read it there."""
+    loader.con.execute("UPDATE ref.areas SET area_code = 'P-TEST' WHERE area_level = 'province'")
+    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
+                           (SHAOGUAN, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
+    loader.rebuild()
+    assert loader.row("SELECT value, n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'P-TEST'"
+                      " AND indicator_code = 'fiveg_base_stations'") == (4000 + 1500, 2, 21)
+    assert loader.mart("440000", "fiveg_base_stations", "2023-06-01") is None
+    assert loader.rows(sql_text("checks/aggregates_equal_city_sums.sql")) == []
 
 def test_a_region_rate_is_the_ratio_of_summed_parts_over_cities_with_both(loader):
     loader.submit("gdca", [(SHANTOU, "2023-04-01", "Q", "key_venues_total", 100),
