@@ -57,7 +57,7 @@ RESULT = ROOT / "benchmarks" / "results" / "upload_latency.json"
 SERVED_2023_SQL = """
 SELECT area_code, strftime(period, '%Y-%m') AS period, indicator_code, value
 FROM mart.observations
-WHERE source = 'gdca' AND area_level = 'city' AND freq = 'M' AND year(period) = 2023
+WHERE source_profile = 'gdca' AND area_level = 'city' AND freq = 'M' AND year(period) = 2023
 ORDER BY period, area_code, indicator_code
 LIMIT $rows
 """

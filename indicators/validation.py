@@ -442,7 +442,7 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
 
 
 HISTORY_SQL = """
-SELECT area_code AS city_code, indicator_code, freq, period, value, source
+SELECT area_code AS city_code, indicator_code, freq, period, value, source_profile
 FROM mart.observations
 WHERE area_level = 'city' AND list_contains(?, area_code) AND list_contains(?, indicator_code)
 ORDER BY period

@@ -204,15 +204,15 @@ mart_growth = _mart_asset(
     "环比, 同比, year to date and CAGR of every series (percentage points for rates; nominal for money).",
     [mart_observations],
     "SELECT area_code, time_period, indicator_code, pop_growth, yoy_growth, ytd_growth, growth_unit, price_basis"
-    " FROM mart.growth WHERE area_code = '440000' AND freq = 'M' ORDER BY period DESC, indicator_code LIMIT 10",
+    " FROM mart.growth WHERE area_level = 'province' AND freq = 'M' ORDER BY period DESC, indicator_code LIMIT 10",
 )
 mart_target_progress = _mart_asset(
     "30_target_progress",
     "Progress toward each configured target: completion, time elapsed, run-rate projection and status.",
     [mart_observations],
-    "SELECT target_id, actual_period, actual, target_value, completion_pct, time_elapsed_pct,"
-    " projected_completion_pct, status FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id",
-    "SELECT 'latest_' || status, count(*) FROM mart.target_progress WHERE basis = 'latest' GROUP BY status",
+    "SELECT target_id, actual_time_period, actual, target_value, completion_pct, time_elapsed_pct,"
+    " projected_completion_pct, target_status FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id",
+    "SELECT 'latest_' || target_status, count(*) FROM mart.target_progress WHERE basis = 'latest' GROUP BY ALL",
 )
 mart_gigabit_city = _mart_asset(
     "35_gigabit_city",
@@ -228,7 +228,7 @@ mart_revisions = _mart_asset(
     "40_revisions",
     "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
     [loaded_observations],
-    "SELECT changed_at, source, area_code, time_period, indicator_code, old_value, new_value, reason,"
+    "SELECT changed_at, source_profile, area_code, time_period, indicator_code, old_value, new_value, reason,"
     " after_release FROM mart.revisions ORDER BY changed_at DESC LIMIT 10",
     "SELECT 'after_release', count(*) FILTER (WHERE after_release AND affects_marts) FROM mart.revisions",
 )
@@ -244,7 +244,7 @@ mart_data_quality = _mart_asset(
     "60_data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
     [loaded_observations],
-    "SELECT submission_id, source, original_filename, rule, severity, failed FROM mart.data_quality"
+    "SELECT submission_id, source_profile, original_filename, rule, severity, failed FROM mart.data_quality"
     " WHERE failed > 0 ORDER BY received_at DESC, rule LIMIT 10",
     "SELECT 'rejected_submissions', count(DISTINCT submission_id) FILTER (WHERE submission_status = 'rejected')"
     " FROM mart.data_quality",
@@ -260,9 +260,9 @@ def _period_completeness(context: dg.AssetExecutionContext, warehouse: Warehouse
         for month in months:  # a backfill of many months runs as one run
             for status, n in build_period_completeness(con, month, warehouse.today()).items():
                 totals[status] = totals.get(status, 0) + n
-        owed = _preview(con, "SELECT time_period, expected_from, status, count(*) AS cells,"
+        owed = _preview(con, "SELECT time_period, expected_from, completeness_status, count(*) AS cells,"
                              " string_agg(DISTINCT area_code, ' ' ORDER BY area_code) AS cities"
-                             " FROM mart.completeness WHERE period_month = $month AND status <> 'received'"
+                             " FROM mart.completeness WHERE period_month = $month AND completeness_status <> 'received'"
                              " GROUP BY ALL ORDER BY ALL", {"month": max(months)})
     return dg.MaterializeResult(metadata={**totals, "months": len(months), "preview": owed})
 

@@ -213,7 +213,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     areas = pd.DataFrame(reference.areas())
     indicators = pd.DataFrame([
         dict(indicator_code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit, freq=i.freq,
-             kind=i.kind, direction=i.direction, min_value=i.min_value, max_value=i.max_value,
+             series_kind=i.kind, direction=i.direction, min_value=i.min_value, max_value=i.max_value,
              plan_item=i.plan_item, submitter=i.submitter, is_derived=i.is_derived, monotone=i.monotone,
              magnitude=i.magnitude, nominal=i.nominal, numerator=i.numerator, denominator=i.denominator,
              multiplier=i.multiplier, formula=i.formula, aggregation=i.aggregation)
@@ -221,12 +221,12 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     ])
     targets = pd.DataFrame([
         dict(target_id=t.target_id, indicator_code=t.indicator_code, area_code=t.area_code, year=t.year,
-             start_year=t.first_year, target_value=t.value, comparison=t.comparison, kind=t.kind, illustrative=t.illustrative,
-             source=t.source)
+             start_year=t.first_year, target_value=t.value, comparison=t.comparison, target_kind=t.kind,
+             illustrative=t.illustrative, source_citation=t.source)
         for t in reference.targets()
     ])
     profiles = pd.DataFrame([
-        dict(profile=p.profile_id, kind=p.kind, name_zh=p.name_zh, name_en=p.name_en,
+        dict(profile=p.profile_id, profile_kind=p.kind, name_zh=p.name_zh, name_en=p.name_en,
              indicator_code=code, city_code=city)
         for p in reference.profiles().values() for code in sorted(p.indicators) for city in sorted(p.cities)
     ])
@@ -235,7 +235,8 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
         for freq, rule in reference.calendar().due.items()
     ])
     gigabit = pd.DataFrame(list(reference.gigabit_city_thresholds()),
-                           columns=["indicator_code", "threshold", "comparison", "verified", "source"])
+                           columns=["indicator_code", "threshold", "comparison", "verified", "source"]
+                           ).rename(columns={"source": "source_citation"})
     frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
                   reporting_calendar=calendar, gigabit_city_thresholds=gigabit)
     con.execute("BEGIN TRANSACTION")
@@ -384,6 +385,6 @@ def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.d
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    rows = con.execute("SELECT status, count(*) FROM mart.completeness WHERE period_month = $period_month"
-                       " GROUP BY status ORDER BY status", dict(period_month=period_month)).fetchall()
+    rows = con.execute("SELECT completeness_status, count(*) FROM mart.completeness WHERE period_month = $period_month"
+                       " GROUP BY ALL ORDER BY ALL", dict(period_month=period_month)).fetchall()
     return {status: n for status, n in rows}

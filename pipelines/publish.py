@@ -17,7 +17,9 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
     """Build a new serving file with only ref and mart, then atomically replace the old one.
 
     BI readers holding the old file keep their snapshot (os.replace never touches an open inode) and
-    never block the run.
+    never block the run. A table keeps the primary key the build DB declares for it (the ref tables,
+    mart.completeness); a mart made by CREATE TABLE AS gets its natural key from its sql/serving/mart file.
+    A duplicate key fails the publish and leaves the old file in place.
     """
     serving_db.parent.mkdir(parents=True, exist_ok=True)
     staging = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
@@ -29,6 +31,10 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
         " AND schema_name IN ('ref', 'mart') ORDER BY ALL"
     ).fetchall()
+    declared_keys = {(schema, table): columns for schema, table, columns in con.execute(
+        "SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints()"
+        " WHERE database_name = current_database() AND constraint_type = 'PRIMARY KEY'"
+        " AND schema_name IN ('ref', 'mart')").fetchall()}
     counts: dict[str, int] = {}
     try:
         con.execute(f"ATTACH '{staging}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
@@ -37,6 +43,9 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
                 con.execute(f"CREATE SCHEMA serving.{schema}")
             for schema, table in tables:
                 con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+                if (schema, table) in declared_keys:
+                    key = ", ".join(f'"{column}"' for column in declared_keys[schema, table])
+                    con.execute(f'ALTER TABLE serving.{schema}."{table}" ADD PRIMARY KEY ({key})')
                 counts[f"{schema}.{table}"] = con.execute(
                     f'SELECT count(*) FROM serving.{schema}."{table}"').fetchone()[0]
             con.execute("CHECKPOINT serving")
@@ -51,15 +60,20 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
 
 
 def document_serving(path: Path, marts: list[str]) -> None:
-    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the ref tables' comments), then for
-    each published mart sql/serving/mart/<table>.sql (COMMENT ON the table and every column in Chinese and
-    English, and its released view). A view's columns take the comments of its table's columns
-    (v_released_observations from observations), so each text is written once."""
+    """Add what BI reads beside the tables: sql/serving/*.sql (macros, the ref tables' comments, the status
+    labels), then for each published mart sql/serving/mart/<table>.sql (its primary key, COMMENT ON the table
+    and every column in Chinese and English, and its released view with area, indicator and status labels
+    beside the codes). A view's columns take the comments of its table's columns (v_released_observations
+    from observations), so each text is written once; only the label columns a view adds have their own."""
     scripts = sql_files("serving") + [name for name in sql_files("serving/mart") if Path(name).stem in marts]
     serving = duckdb.connect(str(path))
     try:
         for name in scripts:
-            serving.execute(sql_text(name))
+            try:
+                serving.execute(sql_text(name))
+            except duckdb.Error as exc:  # say which file: a duplicate key names no table
+                exc.add_note(f"while running sql/{name} on the new serving file")
+                raise
         inherited = serving.execute(
             """SELECT v.schema_name, v.table_name, v.column_name, t.comment
                FROM duckdb_columns() v

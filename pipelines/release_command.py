@@ -62,8 +62,8 @@ def _say_still_owed(paths: Paths, month: dt.date) -> None:
     import duckdb
 
     with duckdb.connect(str(paths.serving_db), read_only=True) as con:
-        owed = con.execute("SELECT status, count(*) FROM mart.completeness WHERE period_month = ?"
-                           " AND status NOT IN ('received', 'received_late') GROUP BY status ORDER BY status",
+        owed = con.execute("SELECT completeness_status, count(*) FROM mart.completeness WHERE period_month = ?"
+                           " AND completeness_status NOT IN ('received', 'received_late') GROUP BY ALL ORDER BY ALL",
                            [month]).fetchall()
     if owed:
         counts = ", ".join(f"{n:,} {status}" for status, n in owed)

@@ -211,8 +211,8 @@ def print_summary(paths: Paths) -> None:
         say("")
         say("Target progress / 目标进度")
         for row in con.execute(
-            """SELECT target_id, area_code, comparison, target_value, actual_period, actual,
-                      completion_pct, time_elapsed_pct, status
+            """SELECT target_id, area_code, comparison, target_value, actual_time_period, actual,
+                      completion_pct, time_elapsed_pct, target_status
                FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id"""
         ).fetchall():
             target_id, area, comparison, target, period, actual, done, elapsed, status = row

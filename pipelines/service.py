@@ -83,7 +83,7 @@ class Upload:
 PREVIOUS_VINTAGE_SQL = """
 SELECT area_code, period, indicator_code, value, submission_id
 FROM mart.observations
-WHERE area_level = 'city' AND source = $profile
+WHERE area_level = 'city' AND source_profile = $profile
   AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
 UNION ALL
 SELECT area_code, period, indicator_code, pilot_value, pilot_submission_id

@@ -100,7 +100,7 @@ def served_history(path: Path, rows: list[tuple[str, dt.date, str, str, float]],
         connection.execute("CREATE SCHEMA mart")
         connection.execute("""
             CREATE TABLE mart.observations (area_code VARCHAR, area_level VARCHAR, period DATE, freq VARCHAR,
-                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR, source VARCHAR)""")
+                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR, source_profile VARCHAR)""")
         connection.executemany(
             "INSERT INTO mart.observations VALUES (?, 'city', ?, ?, ?, ?, NULL, ?)",
             [[*row, source] for row in rows])

@@ -112,8 +112,9 @@ class Loader:
         """An extra target for a test (ref tables are refreshed from configuration only when a DB opens)."""
         self.con.execute(
             "INSERT INTO ref.targets BY NAME SELECT ? AS target_id, ? AS indicator_code, ? AS area_code,"
-            " ? AS year, ? AS start_year, ? AS target_value, ? AS comparison, ? AS kind, TRUE AS illustrative,"
-            " 'test' AS source", [target_id, indicator, area, year, start_year or year, value, comparison, kind])
+            " ? AS year, ? AS start_year, ? AS target_value, ? AS comparison, ? AS target_kind,"
+            " TRUE AS illustrative, 'test' AS source_citation",
+            [target_id, indicator, area, year, start_year or year, value, comparison, kind])
 
     def rebuild(self, reference_date: str = REFERENCE_DATE, months: list[str] = ()) -> None:
         """What a run does after loading: derive, every mart, and the given months' completeness boards."""

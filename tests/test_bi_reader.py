@@ -1,5 +1,6 @@
 """The serving DB as BI tools see it: read-only readers during a run, documentation, released views."""
 
+import json
 import re
 import subprocess
 import sys
@@ -144,18 +145,125 @@ def test_bi_reads_released_views_rounds_half_away_and_opens_with_older_drivers(p
         serving.close()
 
 
-def test_a_duckdb_1_2_driver_reads_the_views_macro_and_comments(paths):
+def test_a_duckdb_1_2_driver_reads_the_views_macro_comments_and_keys(paths):
     old_client = Path(sys.prefix) / "duckdb-1.2"  # installed by `make install` beside the venv
     assert old_client.exists(), "run `make install`: it puts a DuckDB 1.2 client beside the venv"
     published(paths)
     script = (
-        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(duckdb.__version__);"
+        "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(duckdb.__version__);"
         " print(c.execute(\"SELECT value FROM mart.v_released_observations WHERE area_code = '440300'"
         " AND indicator_code = 'fiveg_base_stations'\").fetchone()[0]);"
         " print(c.execute('SELECT mart.round_half_away(2.675, 2)').fetchone()[0]);"
         " print(c.execute(\"SELECT comment FROM duckdb_columns() WHERE table_name = 'v_released_growth'"
-        " AND column_name = 'yoy_growth'\").fetchone()[0])")
+        " AND column_name = 'yoy_growth'\").fetchone()[0]);"
+        " print(c.execute(\"SELECT area_name_zh || ' ' || obs_status_zh FROM mart.v_released_observations"
+        " WHERE area_code = '440300' AND indicator_code = 'fiveg_base_stations'\").fetchone()[0]);"
+        " print(json.dumps(dict(c.execute(\"SELECT schema_name || '.' || table_name, constraint_column_names"
+        " FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'\").fetchall())))")
     out = subprocess.run([sys.executable, "-c", script, str(paths.serving_db)], check=True, text=True,
                          capture_output=True, env={"PYTHONPATH": str(old_client)}).stdout.splitlines()
     assert out[0].startswith("1.2.") and float(out[1]) == 50000 and float(out[2]) == 2.68
     assert out[3].startswith("同比增长")
+    assert out[4] == "深圳市 正常值"
+    assert json.loads(out[5]) == SERVING_KEYS  # the old client sees the same keys
+
+
+# Each published table's natural key, as BI tools read it back (written out here, not read from the code).
+SERVING_KEYS = {
+    "ref.areas": ["area_code"],
+    "ref.cities": ["city_code"],
+    "ref.indicators": ["indicator_code"],
+    "ref.targets": ["target_id"],
+    "ref.profiles": ["profile", "indicator_code", "city_code"],
+    "ref.reporting_calendar": ["freq"],
+    "ref.gigabit_city_thresholds": ["indicator_code"],
+    "ref.status_labels": ["code_list", "code"],
+    "mart.observations": ["area_code", "period", "indicator_code"],
+    "mart.growth": ["area_code", "period", "indicator_code"],
+    "mart.target_progress": ["target_id", "basis"],
+    "mart.gigabit_city": ["basis", "area_code", "indicator_code"],
+    "mart.completeness": ["area_code", "indicator_code", "period"],
+    "mart.revisions": ["change_type", "submission_id", "area_code", "period", "indicator_code"],
+    "mart.discrepancies": ["area_code", "period", "indicator_code", "pilot"],
+    "mart.data_quality": ["submission_id", "rule"],
+}
+
+
+def test_every_serving_table_has_its_natural_key(paths):
+    published(paths)
+    with duckdb.connect(str(paths.serving_db), read_only=True) as serving:
+        keys = dict(serving.execute(
+            "SELECT schema_name || '.' || table_name, constraint_column_names FROM duckdb_constraints()"
+            " WHERE constraint_type = 'PRIMARY KEY'").fetchall())
+        tables = {name for (name,) in serving.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE NOT internal").fetchall()}
+    assert keys == SERVING_KEYS
+    assert tables == set(SERVING_KEYS)  # every table has one
+
+
+def test_a_duplicate_key_fails_the_publish_and_keeps_the_old_file(paths):
+    published(paths)
+    with duckdb.connect(str(paths.serving_db), read_only=True) as serving:
+        before = serving.execute("SELECT count(*) FROM mart.growth").fetchone()[0]
+    with prepared_build_db(paths) as con:
+        con.execute("INSERT INTO mart.growth SELECT * FROM mart.growth WHERE area_code = '440300'")
+        with pytest.raises(duckdb.ConstraintException) as failure:
+            publish(con, paths.serving_db)
+    assert "sql/serving/mart/growth.sql" in "".join(failure.value.__notes__)  # says which mart
+    assert [p.name for p in paths.serving_db.parent.iterdir()] == [paths.serving_db.name]  # no staging left
+    with duckdb.connect(str(paths.serving_db), read_only=True) as serving:
+        assert serving.execute("SELECT count(*) FROM mart.growth").fetchone()[0] == before  # the old file
+
+
+# Label columns each released view adds right after the code they name.
+LABELS = {"area_code": ["area_name_zh", "area_name_en"], "indicator_code": ["indicator_name_zh", "indicator_name_en"],
+          "obs_status": ["obs_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
+          "target_status": ["target_status_zh"]}
+
+
+def test_released_views_carry_names_and_status_labels_beside_the_codes(paths):
+    published(paths)
+    with duckdb.connect(str(paths.serving_db), read_only=True) as serving:
+        def columns(name):
+            return [c for (c,) in serving.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'mart' AND table_name = ?"
+                " ORDER BY column_index", [name]).fetchall()]
+
+        views = [v for (v,) in serving.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' ORDER BY 1").fetchall()]
+        assert views == ["v_released_gigabit_city", "v_released_growth", "v_released_observations",
+                         "v_released_revisions", "v_released_target_progress"]
+        for view in views:
+            table = columns(view.removeprefix("v_released_"))
+            # every column of the table but basis, in its order, each code followed by its labels
+            assert columns(view) == [c for column in table if column != "basis"
+                                     for c in [column, *LABELS.get(column, [])]], view
+            for code, labels in LABELS.items():
+                for label in labels if code in table else []:
+                    unlabelled = serving.execute(
+                        f"SELECT count(*) FROM mart.{view} WHERE {code} IS NOT NULL AND {label} IS NULL").fetchone()[0]
+                    assert unlabelled == 0, (view, label)
+        assert serving.execute(
+            "SELECT area_code, area_name_zh, area_name_en, indicator_name_zh, indicator_name_en, value, obs_status,"
+            " obs_status_zh FROM mart.v_released_observations WHERE indicator_code = 'fiveg_base_stations'"
+            " ORDER BY area_code").fetchall() == [
+            ("440000", "广东省", "Guangdong", "5G基站数", "5G base stations", 59000, "A", "正常值"),
+            ("440300", "深圳市", "Shenzhen", "5G基站数", "5G base stations", 50000, "A", "正常值"),
+            ("441900", "东莞市", "Dongguan", "5G基站数", "5G base stations", 9000, "A", "正常值"),
+            ("GD-PRD", "珠三角", "Pearl River Delta", "5G基站数", "5G base stations", 59000, "A", "正常值")]
+        # Nothing released covers every city yet: no target has data.
+        assert serving.execute("SELECT DISTINCT target_status, target_status_zh FROM mart.v_released_target_progress"
+                               ).fetchall() == [("no_data", "暂无数据")]
+
+
+def test_status_labels_cover_the_completeness_vocabulary(paths):
+    """The board's CHECK constraint (sql/schema/40_mart.sql) and ref.status_labels list the same codes."""
+    published(paths)
+    with prepared_build_db(paths) as con:
+        check = con.execute("SELECT constraint_text FROM duckdb_constraints() WHERE constraint_type = 'CHECK'"
+                            " AND table_name = 'completeness' AND schema_name = 'mart'").fetchone()[0]
+    with duckdb.connect(str(paths.serving_db), read_only=True) as serving:
+        labelled = {code for (code,) in serving.execute(
+            "SELECT code FROM ref.status_labels WHERE code_list = 'completeness_status'").fetchall()}
+    assert set(re.findall(r"'(\w+)'", check)) == labelled == {
+        "received", "received_late", "rejected", "missing", "not_yet_due"}

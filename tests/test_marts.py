@@ -9,6 +9,7 @@ import pytest
 from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN
 
 from indicators.report import RuleResult
+from pipelines.paths import sql_text
 
 SHANTOU, SHANWEI, CHAOZHOU, JIEYANG = "440500", "441500", "445100", "445200"  # 粤东, the East region
 SHAOGUAN = "440200"  # 粤北
@@ -36,6 +37,18 @@ def test_counts_sum_over_the_cities_that_reported_and_mark_the_missing_one(loade
     assert loader.mart(JIEYANG, "fiveg_base_stations", "2023-06-01") is None
     assert loader.mart("GD-N", "fiveg_base_stations", "2023-06-01") is None
 
+
+
+def test_the_province_is_the_area_ref_areas_lists_at_province_level(loader):
+    """The province's code is stated once, in ref.areas: the mart and the aggregate check read it there."""
+    loader.con.execute("UPDATE ref.areas SET area_code = 'P-TEST' WHERE area_level = 'province'")
+    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
+                           (SHAOGUAN, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
+    loader.rebuild()
+    assert loader.row("SELECT value, n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'P-TEST'"
+                      " AND indicator_code = 'fiveg_base_stations'") == (4000 + 1500, 2, 21)
+    assert loader.mart("440000", "fiveg_base_stations", "2023-06-01") is None
+    assert loader.rows(sql_text("checks/aggregates_equal_city_sums.sql")) == []
 
 def test_a_region_rate_is_the_ratio_of_summed_parts_over_cities_with_both(loader):
     loader.submit("gdca", [(SHANTOU, "2023-04-01", "Q", "key_venues_total", 100),
@@ -124,7 +137,7 @@ def test_period_on_period_and_year_on_year_in_percent_and_points(loader):
                            (SHENZHEN, "2023-06-01", "M", "pon_ports_total", 1000),
                            (SHENZHEN, "2023-06-01", "M", "pon_ports_10g", 550)], "2023-07-05 10:00")
     loader.rebuild()
-    stations = growth(loader, SHENZHEN, "fiveg_base_stations", "2023-06-01", "pop_base_period", "pop_change",
+    stations = growth(loader, SHENZHEN, "fiveg_base_stations", "2023-06-01", "pop_base_time_period", "pop_change",
                       "pop_growth", "yoy_change", "yoy_growth", "growth_unit", "price_basis")
     # 环比: 50,000 − 48,000 = 2,000, 2,000 / 48,000 = 4.1667 %; 同比: 10,000, 10,000 / 40,000 = 25 %.
     assert stations == ("2023-05", 2000, pytest.approx(100 * 2000 / 48000), 10000, pytest.approx(25.0), "%", None)
@@ -144,7 +157,7 @@ def test_quarterly_flow_year_to_date_and_its_year_on_year(loader):
     # 2023 H1: 120 + 130 = 250; 2022 H1: 100 + 110 = 210; +40, 40 / 210 = 19.05 %.
     assert ytd == (250, 210, 40, pytest.approx(100 * 40 / 210), True)
     # 2023-Q1 against 2022-Q4: −10, −10 / 130 = −7.69 % (环比 crosses the year for a flow).
-    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2023-01-01", "pop_base_period", "pop_growth") == (
+    assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2023-01-01", "pop_base_time_period", "pop_growth") == (
         "2022-Q4", pytest.approx(-100 * 10 / 130))
     # The year 2022 is complete: 100 + 110 + 120 + 130 = 460 on its closing quarter.
     assert growth(loader, SHENZHEN, "dc_it_energy_mwh", "2022-10-01", "annual_value") == (460,)
@@ -182,7 +195,7 @@ def test_a_rate_over_a_year_to_date_count_restarts_in_january_too(loader):
     assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-01-01", "pop_change", "ytd_value") == (
         None, pytest.approx(0.5))
     # February: 1.2 − 0.5 = 0.7 points, the month's own share; the year to date is the share as reported.
-    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-02-01", "pop_base_period", "pop_growth",
+    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-02-01", "pop_base_time_period", "pop_growth",
                   "ytd_value", "growth_unit") == ("2023-01", pytest.approx(0.7), pytest.approx(1.2), "pp")
     assert growth(loader, DONGGUAN, "transformed_share_pct", "2022-12-01", "annual_value") == (pytest.approx(8.0),)
 
@@ -243,7 +256,7 @@ def test_growth_of_a_region_says_whether_both_periods_cover_every_city(loader):
 
 def progress(loader, target_id, basis="latest"):
     return loader.row("SELECT actual, completion_pct, time_elapsed_pct, run_rate_per_month, projection,"
-                      " projected_completion_pct, status, remaining FROM mart.target_progress"
+                      " projected_completion_pct, target_status, remaining FROM mart.target_progress"
                       " WHERE target_id = ? AND basis = ?", [target_id, basis])
 
 
@@ -383,8 +396,8 @@ def test_a_province_target_ignores_totals_that_miss_cities(loader):
     loader.submit("gdiit", [(DONGGUAN, "2023-06-01", "M", "enterprises_transformed", 5)], "2023-07-05 10:00")
     loader.rebuild(reference_date="2023-07-10")
     # June covers one city: May's 21 (all cities) is the actual, not June's 5.
-    assert loader.row("SELECT actual_period, actual FROM mart.target_progress WHERE target_id = 't'"
-                      " AND basis = 'latest'") == ("2023-05", 21)
+    assert loader.row("SELECT actual_time_period, actual_period, actual FROM mart.target_progress"
+                      " WHERE target_id = 't' AND basis = 'latest'") == ("2023-05", day("2023-05-01"), 21)
 
 
 def _cities():
@@ -419,7 +432,7 @@ def test_gigabit_city_compliance_per_indicator(loader):
 # ----------------------------------------------------------------------------------------- completeness
 
 def board(loader, area, indicator, period_month="2023-11-01"):
-    return loader.row("SELECT status, due_date, received_at, days_late, rejected_submission_id, filled_by_pilot,"
+    return loader.row("SELECT completeness_status, due_date, received_at, days_late, rejected_submission_id, filled_by_pilot,"
                       " pilot_source FROM mart.completeness WHERE area_code = ? AND indicator_code = ?"
                       " AND period_month = ?", [area, indicator, day(period_month)])
 

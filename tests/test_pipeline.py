@@ -80,7 +80,7 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
                             ).fetchone()[0]
         assert board == 21 * (monthly + quarterly + annual)
         received = con.execute("SELECT count(*) FROM mart.completeness WHERE period_month = DATE '2023-12-01'"
-                               " AND indicator_code = 'fiveg_base_stations' AND status = 'received'").fetchone()[0]
+                               " AND indicator_code = 'fiveg_base_stations' AND completeness_status = 'received'").fetchone()[0]
         assert received == 21
     finally:
         con.close()
@@ -123,7 +123,7 @@ def test_every_agency_value_in_the_sample_files_loads_exactly_as_generated(sampl
         loaded = con.execute(
             "SELECT o.indicator_code, o.area_code, o.period, o.value FROM core.observations o"
             " JOIN ref.profiles p ON p.profile = o.source AND p.indicator_code = o.indicator_code"
-            " AND p.city_code = o.area_code WHERE p.kind = 'agency'").fetchall()
+            " AND p.city_code = o.area_code WHERE p.profile_kind = 'agency'").fetchall()
     assert len(loaded) > 13_000
     wrong = [(code, city, period, value, truth.get((code, city, period)))
              for code, city, period, value in loaded

@@ -41,7 +41,7 @@ def test_release_then_a_revision_after_release(paths):
                           " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations' AND period = ?",
                           [SHENZHEN, dt.date(2023, 6, 1)]) == (41000, "A", True, second)
         revisions = loader.rows(
-            "SELECT source, change_type, submission_id, old_value, new_value, change_pct, old_submission_id,"
+            "SELECT source_profile, change_type, submission_id, old_value, new_value, change_pct, old_submission_id,"
             " new_submission_id, reason, affects_marts, after_release FROM mart.revisions ORDER BY changed_at")
         assert revisions == [
             # before the release: a revision, but not of a released value
@@ -99,7 +99,7 @@ def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_n
         # Foshan's first value was withdrawn before the release, Dongguan's was the pilot's, not gdca's.
         # Before the release, first values (Shenzhen's, the pilot's) are no change; the withdrawal is one.
         notice = loader.rows(
-            "SELECT area_code, source, change_type, submission_id, old_value, new_value, change, change_pct,"
+            "SELECT area_code, source_profile, change_type, submission_id, old_value, new_value, change, change_pct,"
             " old_submission_id, new_submission_id, reason, affects_marts FROM mart.revisions"
             " WHERE after_release ORDER BY area_code")
         assert notice == [(area, "gdca", "late_value", late, None, value, None, None, None, late, reason, True)
@@ -207,13 +207,14 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
             serving.close()
 
     # The late file: gdgsa's November, due 2023-12-10, came on the 18th for all 21 cities.
-    assert rows("SELECT indicator_code, status, due_date, received_at, days_late, count(*) FROM mart.completeness"
-                " WHERE expected_from = 'gdgsa' AND time_period = '2023-11' GROUP BY ALL ORDER BY ALL") == [
+    assert rows("SELECT indicator_code, completeness_status, due_date, received_at, days_late, count(*)"
+                " FROM mart.completeness WHERE expected_from = 'gdgsa' AND time_period = '2023-11'"
+                " GROUP BY ALL ORDER BY ALL") == [
         (code, "received_late", dt.date(2023, 12, 10), sample.LATE_RECEIVED.replace(tzinfo=None), 8, 21)
         for code in ("admin_villages_yzz", "towns_yzz")]
     # The missing row: Yunfu's monthly gdiit cells of November, 31 days overdue on 2024-01-10; the
     # province's November is short of it, and says so.
-    assert rows("SELECT area_code, count(*), min(days_late) FROM mart.completeness WHERE status = 'missing'"
+    assert rows("SELECT area_code, count(*), min(days_late) FROM mart.completeness WHERE completeness_status = 'missing'"
                 " GROUP BY ALL") == [(sample.MISSING_CITY, 3, 31)]
     assert rows("SELECT n_areas, complete FROM mart.observations WHERE area_code = '440000'"
                 " AND indicator_code = 'iiot_identifier_resolutions' AND time_period = '2023-11'") == [(20, False)]
@@ -228,11 +229,11 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
                 " AND time_period = '2023-09'", [SHENZHEN]) == [(sep,)]
     # The pilot's revision of October (it had copied September), which the marts do not use: gdiit reports it.
     registrations = "iiot_identifier_registrations"
-    assert rows("SELECT area_code, time_period, source, old_value, new_value, affects_marts FROM mart.revisions") == [
+    assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts FROM mart.revisions") == [
         (DONGGUAN, "2023-10", "pilot-441900", truth[(registrations, DONGGUAN, dt.date(2023, 9, 1))],
          truth[(registrations, DONGGUAN, dt.date(2023, 10, 1))], False)]
     # gdiit's December is not due yet: the Dongguan pilot's figure stands in, provisional.
-    assert rows("SELECT source, value, obs_status FROM mart.observations WHERE area_code = ?"
+    assert rows("SELECT source_profile, value, obs_status FROM mart.observations WHERE area_code = ?"
                 " AND indicator_code = 'enterprises_transformed' AND time_period = '2023-12'", [DONGGUAN]) == [
         ("pilot-441900", truth[("enterprises_transformed", DONGGUAN, dt.date(2023, 12, 1))], "P")]
     assert rows("SELECT count(*) FROM mart.v_released_observations") == [(0,)]

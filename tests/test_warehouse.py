@@ -112,7 +112,7 @@ def test_agency_is_source_of_record_and_pilot_fills_gaps(loader):
     assert loader.mart(SHENZHEN, "fiveg_base_stations", "2023-11-01") == 52000
     # December: only the pilot reported, so its value fills the cell, provisional.
     row = loader.con.execute(
-        "SELECT value, source, obs_status FROM mart.observations WHERE area_code = ? AND period = ?"
+        "SELECT value, source_profile, obs_status FROM mart.observations WHERE area_code = ? AND period = ?"
         " AND indicator_code = 'fiveg_base_stations'", [SHENZHEN, dt.date(2023, 12, 1)]).fetchone()
     assert row == (61000, "pilot-440300", "P")
 

@@ -9,7 +9,8 @@ WITH cities AS (
 parts AS (
     SELECT region_code AS area_code, period, indicator_code, value, numerator_value, denominator_value FROM cities
     UNION ALL
-    SELECT '440000', period, indicator_code, value, numerator_value, denominator_value FROM cities
+    SELECT p.area_code, c.period, c.indicator_code, c.value, c.numerator_value, c.denominator_value
+    FROM cities c JOIN ref.areas p ON p.area_level = 'province'
 ),
 expected AS (
     SELECT area_code, period, indicator_code, count(*) AS n_areas, sum(value) AS value,

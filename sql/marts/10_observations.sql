@@ -9,10 +9,11 @@ CREATE OR REPLACE TABLE mart.observations AS
 WITH latest AS MATERIALIZED (
     SELECT * FROM core.v_latest
 ),
+-- Each city counts toward its region and the province (the one area ref.areas lists at province level).
 aggregation_areas AS (
     SELECT city_code, region_code AS area_code FROM ref.cities
     UNION ALL
-    SELECT city_code, '440000' FROM ref.cities
+    SELECT c.city_code, p.area_code FROM ref.cities c JOIN ref.areas p ON p.area_level = 'province'
 ),
 expected AS (
     SELECT area_code, count(*) AS n_areas_expected FROM aggregation_areas GROUP BY area_code
@@ -75,7 +76,7 @@ SELECT v.area_code,
        i.unit,
        CASE WHEN r.period IS NOT NULL AND v.from_source_of_record THEN 'A' ELSE 'P' END AS obs_status,
        r.period IS NOT NULL AS released,
-       v.source,
+       v.source AS source_profile,
        v.submission_id,
        v.from_source_of_record,
        v.numerator_value,

@@ -15,8 +15,8 @@
 -- *_complete: every value the figure uses covers all the area's cities (aggregates compare like with like).
 CREATE OR REPLACE TABLE mart.growth AS
 WITH obs AS (
-    SELECT o.*, i.kind, i.nominal, i.multiplier,
-           coalesce(n.kind, i.kind) AS series_kind,  -- a rate's is its numerator's
+    SELECT o.*, i.series_kind, i.nominal, i.multiplier,
+           coalesce(n.series_kind, i.series_kind) AS runs_like,  -- a rate runs through the year like its numerator
            year(o.period) AS year,
            mart.period_in_year(o.period, o.freq) AS period_in_year,
            mart.periods_per_year(o.freq) AS periods_per_year
@@ -26,15 +26,15 @@ WITH obs AS (
 ),
 with_ytd AS (
     SELECT *,
-           CASE WHEN series_kind = 'ytd' THEN value
-                WHEN series_kind <> 'flow' THEN NULL
+           CASE WHEN runs_like = 'ytd' THEN value
+                WHEN runs_like <> 'flow' THEN NULL
                 WHEN count(*) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
                 WHEN numerator_value IS NULL THEN mart.exact_sum(value) OVER year_so_far
                 ELSE mart.exact_sum(numerator_value) OVER year_so_far
                      / mart.exact_sum(denominator_value) OVER year_so_far * multiplier
            END AS ytd_value,
-           CASE WHEN series_kind = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
-           CASE WHEN series_kind = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
+           CASE WHEN runs_like = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
+           CASE WHEN runs_like = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
     FROM obs
     WINDOW year_so_far AS (PARTITION BY area_code, indicator_code, year ORDER BY period
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -42,9 +42,9 @@ with_ytd AS (
 with_annual AS (
     SELECT *,
            CASE WHEN period_in_year = periods_per_year
-                THEN CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_value ELSE value END END AS annual_value,
-           CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_all_complete ELSE complete END AS annual_complete,
-           CASE WHEN series_kind IN ('ytd', 'flow') THEN ytd_all_released ELSE released END AS annual_released
+                THEN CASE WHEN runs_like IN ('ytd', 'flow') THEN ytd_value ELSE value END END AS annual_value,
+           CASE WHEN runs_like IN ('ytd', 'flow') THEN ytd_all_complete ELSE complete END AS annual_complete,
+           CASE WHEN runs_like IN ('ytd', 'flow') THEN ytd_all_released ELSE released END AS annual_released
     FROM with_ytd
 ),
 -- The first complete year of each series: the base of its CAGR.
@@ -68,7 +68,7 @@ SELECT o.area_code,
        o.freq,
        o.time_period,
        o.indicator_code,
-       o.kind,
+       o.series_kind,
        o.unit,
        o.value,
        o.n_areas,
@@ -76,7 +76,8 @@ SELECT o.area_code,
        o.complete,
        CASE WHEN o.unit = '%' THEN 'pp' ELSE '%' END AS growth_unit,
        CASE WHEN o.nominal THEN 'nominal' END AS price_basis,
-       p.time_period AS pop_base_period,
+       p.period AS pop_base_period,
+       p.time_period AS pop_base_time_period,
        p.value AS pop_base_value,
        o.value - p.value AS pop_change,
        mart.growth_rate(o.value, p.value, o.unit) AS pop_growth,
@@ -110,7 +111,7 @@ FROM with_cagr o
 LEFT JOIN with_annual p
   ON p.area_code = o.area_code AND p.indicator_code = o.indicator_code
  AND p.period = (o.period - to_months(12 // o.periods_per_year))::DATE
- AND (o.series_kind <> 'ytd' OR p.year = o.year)
+ AND (o.runs_like <> 'ytd' OR p.year = o.year)
 LEFT JOIN with_annual y
   ON y.area_code = o.area_code AND y.indicator_code = o.indicator_code
  AND y.period = (o.period - to_months(12))::DATE

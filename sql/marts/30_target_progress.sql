@@ -12,12 +12,13 @@
 -- projection: the value at the deadline at the run-rate: a year-to-date series at its pace so far this
 --   year (actual / months × 12), an increase likewise; any other series at its change over the last
 --   12 months, carried on linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
--- status (thresholds below, documented in docs/marts.md):
+-- target_status (thresholds below, documented in docs/marts.md):
 --   no_data    no actual value yet (none covering every city);
 --   on_track   the target is met already, or the projection meets it (projected completion >= 100 %);
 --   at_risk    projected completion >= 90 %, or not met and no run-rate (no value a year earlier);
 --   off_track  projected completion < 90 %.
 -- After the deadline the projection is the final value, so the status is the outcome.
+-- *_period columns are the period's first day (DATE); *_time_period its SDMX label (2023-06, 2023-Q2, 2023).
 CREATE OR REPLACE TABLE mart.target_progress AS
 WITH status_thresholds AS (
     SELECT 100.0 AS on_track_from, 90.0 AS at_risk_from
@@ -27,7 +28,7 @@ targets AS (
     SELECT t.*, b.basis, a.area_level, i.unit, i.min_value, i.max_value,
            make_date(t.year, 12, 31) AS deadline,
            -- a rate over a year-to-date count (the share transformed) restarts in January like the count
-           coalesce(n.kind, i.kind) = 'ytd' OR t.kind = 'increase' AS counts_within_year
+           coalesce(n.series_kind, i.series_kind) = 'ytd' OR t.target_kind = 'increase' AS counts_within_year
     FROM ref.targets t
     CROSS JOIN bases b
     JOIN ref.indicators i USING (indicator_code)
@@ -42,14 +43,14 @@ candidates AS (
     JOIN mart.observations o ON o.indicator_code = t.indicator_code AND o.area_code = t.area_code
     -- an increase is measured from the value at the end of the year before, like for like
     LEFT JOIN mart.observations y
-      ON t.kind = 'increase' AND y.indicator_code = o.indicator_code AND y.area_code = o.area_code
+      ON t.target_kind = 'increase' AND y.indicator_code = o.indicator_code AND y.area_code = o.area_code
      AND core.period_end(y.period, y.freq) = make_date(t.year - 1, 12, 31)
      AND y.complete AND (t.basis = 'latest' OR y.released)
     WHERE (t.basis = 'latest' OR o.released)
       AND o.complete
       AND core.period_end(o.period, o.freq) <= least($reference_date::DATE, t.deadline)
       AND (NOT t.counts_within_year OR year(o.period) = t.year)
-      AND (t.kind <> 'increase' OR y.value IS NOT NULL)
+      AND (t.target_kind <> 'increase' OR y.value IS NOT NULL)
 ),
 actuals AS (
     SELECT * FROM candidates
@@ -57,10 +58,12 @@ actuals AS (
 ),
 progress AS (
     SELECT t.*,
-           a.time_period AS actual_period,
+           a.period AS actual_period,
+           a.time_period AS actual_time_period,
            a.value AS actual,
            a.obs_status AS actual_obs_status,
-           CASE WHEN t.counts_within_year THEN NULL ELSE b.time_period END AS run_rate_base_period,
+           CASE WHEN t.counts_within_year THEN NULL ELSE b.period END AS run_rate_base_period,
+           CASE WHEN t.counts_within_year THEN NULL ELSE b.time_period END AS run_rate_base_time_period,
            CASE WHEN t.counts_within_year THEN 0 ELSE b.value END AS run_rate_base_value,
            CASE WHEN t.counts_within_year THEN month(a.period_end) ELSE 12 END AS run_rate_months,
            12 * (year(t.deadline) - year(a.period_end)) + month(t.deadline) - month(a.period_end)
@@ -96,10 +99,11 @@ SELECT c.target_id,
        c.year,
        c.deadline,
        c.comparison,
-       c.kind AS target_kind,
+       c.target_kind,
        c.target_value,
        c.unit,
        c.actual_period,
+       c.actual_time_period,
        c.actual,
        c.actual_obs_status,
        c.completion_pct,
@@ -110,6 +114,7 @@ SELECT c.target_id,
            100.0 * (date_diff('day', make_date(c.start_year, 1, 1), $reference_date::DATE) + 1)
                  / date_diff('day', make_date(c.start_year, 1, 1), make_date(c.year + 1, 1, 1)))) AS time_elapsed_pct,
        c.run_rate_base_period,
+       c.run_rate_base_time_period,
        c.run_rate_base_value,
        c.run_rate_per_month,
        c.projection,
@@ -118,9 +123,9 @@ SELECT c.target_id,
             WHEN c.completion_pct >= s.on_track_from
               OR c.projected_completion_pct >= s.on_track_from THEN 'on_track'
             WHEN c.projected_completion_pct >= s.at_risk_from OR c.projection IS NULL THEN 'at_risk'
-            ELSE 'off_track' END AS status,
+            ELSE 'off_track' END AS target_status,
        c.illustrative,
-       c.source,
+       c.source_citation,
        $reference_date::DATE AS reference_date
 FROM completion c
 CROSS JOIN status_thresholds s

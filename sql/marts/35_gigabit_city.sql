@@ -19,7 +19,7 @@ latest AS (
 ),
 judged AS (
     SELECT g.basis, g.area_code, g.indicator_code, l.period, l.time_period, l.value, l.obs_status,
-           g.threshold, g.comparison, g.verified, g.source,
+           g.threshold, g.comparison, g.verified, g.source_citation,
            CASE WHEN g.comparison = '>=' THEN l.value >= g.threshold ELSE l.value <= g.threshold END AS meets
     FROM grid g
     LEFT JOIN latest l USING (basis, area_code, indicator_code)

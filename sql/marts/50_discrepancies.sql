@@ -7,7 +7,7 @@ WITH cells AS MATERIALIZED (
     SELECT * FROM core.source_cells_as_of(TIMESTAMP '9999-12-31 23:59:59')
 ),
 pilots AS (
-    SELECT DISTINCT profile FROM ref.profiles WHERE kind = 'pilot'
+    SELECT DISTINCT profile FROM ref.profiles WHERE profile_kind = 'pilot'
 )
 SELECT a.area_code,
        a.period,

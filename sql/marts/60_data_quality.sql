@@ -5,7 +5,7 @@
 -- submitting profile only.
 CREATE OR REPLACE TABLE mart.data_quality AS
 SELECT s.submission_id,
-       s.profile AS source,
+       s.profile AS source_profile,
        s.original_filename,
        s.received_at,
        s.status AS submission_status,

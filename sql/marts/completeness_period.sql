@@ -30,10 +30,10 @@ with_due AS (
 ),
 -- Each source's values for the expected cells standing at the end of the reference date.
 standing AS (
-    SELECT o.area_code, o.indicator_code, o.period, o.source, o.received_at, p.kind AS source_kind
+    SELECT o.area_code, o.indicator_code, o.period, o.source, o.received_at, p.profile_kind
     FROM expected e
     JOIN core.observations o USING (area_code, indicator_code, period)
-    JOIN (SELECT DISTINCT profile, kind FROM ref.profiles) p ON p.profile = o.source
+    JOIN (SELECT DISTINCT profile, profile_kind FROM ref.profiles) p ON p.profile = o.source
     LEFT JOIN ops.withdrawals w ON w.submission_id = o.submission_id
     WHERE o.received_at < $reference_date::DATE + 1
       AND (w.withdrawn_at IS NULL OR w.withdrawn_at >= $reference_date::DATE + 1)
@@ -48,7 +48,7 @@ pilot AS (
     SELECT area_code, indicator_code, period, arg_min(source, received_at) AS source,
            min(received_at) AS received_at
     FROM standing
-    WHERE source_kind = 'pilot'
+    WHERE profile_kind = 'pilot'
     GROUP BY ALL
 ),
 rejected AS (
@@ -85,7 +85,7 @@ SELECT $period_month::DATE AS period_month,
             WHEN received_at IS NOT NULL THEN 'received_late'
             WHEN rejected_submission_id IS NOT NULL THEN 'rejected'
             WHEN $reference_date::DATE <= due_date THEN 'not_yet_due'
-            ELSE 'missing' END AS status,
+            ELSE 'missing' END AS completeness_status,
        rejected_submission_id,
        rejected_at,
        received_at IS NULL AND pilot_source IS NOT NULL AS filled_by_pilot,

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS ref.indicators (
     name_en VARCHAR NOT NULL,
     unit VARCHAR NOT NULL,
     freq VARCHAR NOT NULL CHECK (freq IN ('M', 'Q', 'A')),
-    kind VARCHAR NOT NULL,
+    series_kind VARCHAR NOT NULL,      -- stock, flow, ytd, or rate (derived)
     direction VARCHAR NOT NULL,
     min_value DOUBLE NOT NULL,
     max_value DOUBLE NOT NULL,
@@ -45,13 +45,13 @@ CREATE TABLE IF NOT EXISTS ref.targets (
     start_year INTEGER NOT NULL,       -- first year of the target's span (= year for a one-year target)
     target_value DOUBLE NOT NULL,
     comparison VARCHAR NOT NULL CHECK (comparison IN ('>=', '<=')),
-    kind VARCHAR NOT NULL,
+    target_kind VARCHAR NOT NULL,      -- count, level, or increase (added within the year)
     illustrative BOOLEAN NOT NULL,
-    source VARCHAR NOT NULL
+    source_citation VARCHAR NOT NULL   -- where the target is published
 );
 CREATE TABLE IF NOT EXISTS ref.profiles (
     profile VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
+    profile_kind VARCHAR NOT NULL,     -- agency or pilot
     name_zh VARCHAR NOT NULL,
     name_en VARCHAR NOT NULL,
     indicator_code VARCHAR NOT NULL,

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS mart.completeness (
     due_date DATE NOT NULL,
     received_at TIMESTAMP,             -- first accepted, not withdrawn value from the agency of record
     days_late INTEGER,                 -- received (or, if still owed, the reference date) minus due date
-    status VARCHAR NOT NULL CHECK (status IN ('received', 'received_late', 'rejected', 'missing', 'not_yet_due')),
+    completeness_status VARCHAR NOT NULL
+        CHECK (completeness_status IN ('received', 'received_late', 'rejected', 'missing', 'not_yet_due')),
     rejected_submission_id BIGINT,     -- the agency's latest rejected file that carried the cell
     rejected_at TIMESTAMP,
     filled_by_pilot BOOLEAN NOT NULL,  -- a pilot team's value stands in while the agency still owes it

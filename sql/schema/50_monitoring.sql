@@ -18,5 +18,5 @@ CREATE TABLE IF NOT EXISTS ref.gigabit_city_thresholds (
     threshold DOUBLE,
     comparison VARCHAR NOT NULL CHECK (comparison IN ('>=', '<=')),
     verified BOOLEAN NOT NULL,
-    source VARCHAR NOT NULL
+    source_citation VARCHAR NOT NULL
 );

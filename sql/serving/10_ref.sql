@@ -22,7 +22,7 @@ COMMENT ON COLUMN ref.indicators.name_zh IS '指标中文名称 / Indicator name
 COMMENT ON COLUMN ref.indicators.name_en IS '指标英文名称 / Indicator name in English';
 COMMENT ON COLUMN ref.indicators.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN ref.indicators.freq IS '频度：M 月、Q 季、A 年 / Frequency: M monthly, Q quarterly, A annual';
-COMMENT ON COLUMN ref.indicators.kind IS '类型：stock 期末存量、flow 期内流量、ytd 年初至今累计、rate 派生比率 / Kind: stock (end-of-period level), flow (total within the period), ytd (cumulative within the year), rate (derived)';
+COMMENT ON COLUMN ref.indicators.series_kind IS '序列类型：stock 期末存量、flow 期内流量、ytd 年初至今累计、rate 派生比率 / Series kind: stock (end-of-period level), flow (total within the period), ytd (cumulative within the year), rate (derived)';
 COMMENT ON COLUMN ref.indicators.direction IS '方向：up 越大越好、down 越小越好、none 无 / Direction: up = more is better, down = less is better, none';
 COMMENT ON COLUMN ref.indicators.min_value IS '合理取值下限 / Lowest plausible value';
 COMMENT ON COLUMN ref.indicators.max_value IS '合理取值上限 / Highest plausible value';
@@ -46,13 +46,13 @@ COMMENT ON COLUMN ref.targets.year IS '目标年份（截至该年12月31日） 
 COMMENT ON COLUMN ref.targets.start_year IS '目标期起始年（多年目标，如“十四五”目标自2021年起；单年目标同目标年份） / First year of the target''s span (2021 for a 14th five-year-plan target; the target year for a one-year target)';
 COMMENT ON COLUMN ref.targets.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN ref.targets.comparison IS '比较方向：>= 不低于、<= 不高于（如PUE，反向计算进度） / Comparison: >= at least, <= at most (PUE: progress counts in reverse)';
-COMMENT ON COLUMN ref.targets.kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count (a figure to reach), level (a rate to hold) or increase (a number to add within the year)';
+COMMENT ON COLUMN ref.targets.target_kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count (a figure to reach), level (a rate to hold) or increase (a number to add within the year)';
 COMMENT ON COLUMN ref.targets.illustrative IS '是否示意性目标（无公开来源的城市分解） / Illustrative target (no public source, e.g. a city breakdown)';
-COMMENT ON COLUMN ref.targets.source IS '目标出处 / Source of the target';
+COMMENT ON COLUMN ref.targets.source_citation IS '目标出处（引文） / Source of the target (citation)';
 
 COMMENT ON TABLE ref.profiles IS '报送主体及其可报送的指标和城市 / Submitter profiles: which indicators for which cities each may submit';
 COMMENT ON COLUMN ref.profiles.profile IS '报送主体代码 / Submitter profile id';
-COMMENT ON COLUMN ref.profiles.kind IS '主体类型：agency 省级机构、pilot 试点城市工作组 / Kind: agency (provincial) or pilot (city team)';
+COMMENT ON COLUMN ref.profiles.profile_kind IS '报送主体类型：agency 省级机构、pilot 试点城市工作组 / Profile kind: agency (provincial) or pilot (city team)';
 COMMENT ON COLUMN ref.profiles.name_zh IS '报送主体中文名称 / Submitter name in Chinese';
 COMMENT ON COLUMN ref.profiles.name_en IS '报送主体英文名称 / Submitter name in English';
 COMMENT ON COLUMN ref.profiles.indicator_code IS '可报送的指标代码 / Indicator the profile may submit';
@@ -68,4 +68,4 @@ COMMENT ON COLUMN ref.gigabit_city_thresholds.indicator_code IS '评价指标代
 COMMENT ON COLUMN ref.gigabit_city_thresholds.threshold IS '达标门槛；为空表示未找到门槛 / Pass threshold; blank where none was found';
 COMMENT ON COLUMN ref.gigabit_city_thresholds.comparison IS '比较方向：>= 不低于、<= 不高于 / Comparison: >= at least, <= at most';
 COMMENT ON COLUMN ref.gigabit_city_thresholds.verified IS '门槛是否经一手来源核实 / Threshold verified against a primary source';
-COMMENT ON COLUMN ref.gigabit_city_thresholds.source IS '门槛出处 / Source of the threshold';
+COMMENT ON COLUMN ref.gigabit_city_thresholds.source_citation IS '门槛出处（引文） / Source of the threshold (citation)';

@@ -1,8 +1,10 @@
--- mart.data_quality: its comments in Chinese and English
+-- mart.data_quality: its key and its comments in Chinese and English
+
+ALTER TABLE mart.data_quality ADD PRIMARY KEY (submission_id, rule);
 
 COMMENT ON TABLE mart.data_quality IS '数据质量：每个报送文件每条校验规则的评估、通过、未通过、无法评估数 / Data quality: per submission and rule, items evaluated, passed, failed and not evaluable';
 COMMENT ON COLUMN mart.data_quality.submission_id IS '报送批次 / Submission id';
-COMMENT ON COLUMN mart.data_quality.source IS '报送主体代码 / Submitting profile';
+COMMENT ON COLUMN mart.data_quality.source_profile IS '报送主体代码（ref.profiles） / Submitting profile (ref.profiles)';
 COMMENT ON COLUMN mart.data_quality.original_filename IS '原始文件名 / File name as sent';
 COMMENT ON COLUMN mart.data_quality.received_at IS '送达时间（北京时间） / Received (Asia/Shanghai)';
 COMMENT ON COLUMN mart.data_quality.submission_status IS '文件结果：accepted 接收、rejected 退回 / Outcome: accepted or rejected';

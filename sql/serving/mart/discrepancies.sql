@@ -1,4 +1,6 @@
--- mart.discrepancies: its comments in Chinese and English
+-- mart.discrepancies: its key and its comments in Chinese and English
+
+ALTER TABLE mart.discrepancies ADD PRIMARY KEY (area_code, period, indicator_code, pilot);
 
 COMMENT ON TABLE mart.discrepancies IS '来源差异：试点工作组与法定报送机构均报送的数据，两者数值及差距；汇总表采用法定机构数值 / Discrepancies: cells reported by both a pilot team and the agency of record, both values and the gap; the marts use the agency''s';
 COMMENT ON COLUMN mart.discrepancies.area_code IS '城市代码 / City code';

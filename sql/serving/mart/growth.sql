@@ -1,4 +1,7 @@
--- mart.growth: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+-- mart.growth: its key, its comments in Chinese and English, and the released view BI shows by default
+-- (its columns take these comments; the label columns it adds have their own).
+
+ALTER TABLE mart.growth ADD PRIMARY KEY (area_code, period, indicator_code);
 
 COMMENT ON TABLE mart.growth IS '增长：环比、同比、年初至今累计及同比、复合年均增长率；比率以百分点计，现价指标为名义增长 / Growth: period-on-period, year-on-year, year to date, CAGR; rates in percentage points, current-price series nominal';
 COMMENT ON COLUMN mart.growth.area_code IS '地区代码 / Area code';
@@ -7,7 +10,7 @@ COMMENT ON COLUMN mart.growth.period IS '报告期首日 / First day of the peri
 COMMENT ON COLUMN mart.growth.freq IS '频度 / Frequency';
 COMMENT ON COLUMN mart.growth.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.growth.indicator_code IS '指标代码 / Indicator code';
-COMMENT ON COLUMN mart.growth.kind IS '指标类型：stock、flow、ytd、rate / Indicator kind: stock, flow, ytd or rate';
+COMMENT ON COLUMN mart.growth.series_kind IS '序列类型：stock 期末存量、flow 期内流量、ytd 年初至今累计、rate 派生比率 / Series kind: stock, flow, ytd (year to date) or rate';
 COMMENT ON COLUMN mart.growth.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN mart.growth.value IS '本期数值 / Value of the period';
 COMMENT ON COLUMN mart.growth.n_areas IS '本期覆盖城市数 / Cities the value covers';
@@ -15,7 +18,8 @@ COMMENT ON COLUMN mart.growth.n_areas_expected IS '应有城市数 / Cities the 
 COMMENT ON COLUMN mart.growth.complete IS '本期是否覆盖全部城市 / The value covers every city';
 COMMENT ON COLUMN mart.growth.growth_unit IS '增长单位：% 百分比，pp 百分点（比率指标） / Unit of the growth columns: % or pp (percentage points, for rates)';
 COMMENT ON COLUMN mart.growth.price_basis IS '价格口径：nominal 名义（现价），空为不适用 / Price basis: nominal (current prices); blank where not applicable';
-COMMENT ON COLUMN mart.growth.pop_base_period IS '环比基期 / Base period of the period-on-period change';
+COMMENT ON COLUMN mart.growth.pop_base_period IS '环比基期首日 / First day of the base period of the period-on-period change';
+COMMENT ON COLUMN mart.growth.pop_base_time_period IS '环比基期（SDMX格式） / Base period of the period-on-period change (SDMX form)';
 COMMENT ON COLUMN mart.growth.pop_base_value IS '环比基期数值 / Value of the previous period';
 COMMENT ON COLUMN mart.growth.pop_change IS '环比增减量 / Period-on-period change (absolute)';
 COMMENT ON COLUMN mart.growth.pop_growth IS '环比增长（%，比率为百分点） / Period-on-period growth (%, percentage points for rates)';
@@ -36,5 +40,16 @@ COMMENT ON COLUMN mart.growth.cagr IS '复合年均增长率（%；比率为年�
 COMMENT ON COLUMN mart.growth.released IS '所用数值是否均已发布 / Every value the row uses has been released';
 
 CREATE OR REPLACE VIEW mart.v_released_growth AS
-    SELECT * FROM mart.growth WHERE released;
+SELECT g.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+       g.area_level, g.period, g.freq, g.time_period,
+       g.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
+       g.* EXCLUDE (area_code, area_level, period, freq, time_period, indicator_code)
+FROM mart.growth g
+LEFT JOIN ref.areas a USING (area_code)
+LEFT JOIN ref.indicators i USING (indicator_code)
+WHERE g.released;
 COMMENT ON VIEW mart.v_released_growth IS '已发布数值的增长 / Growth computed from released values only';
+COMMENT ON COLUMN mart.v_released_growth.area_name_zh IS '地区中文名称 / Area name in Chinese';
+COMMENT ON COLUMN mart.v_released_growth.area_name_en IS '地区英文名称 / Area name in English';
+COMMENT ON COLUMN mart.v_released_growth.indicator_name_zh IS '指标中文名称 / Indicator name in Chinese';
+COMMENT ON COLUMN mart.v_released_growth.indicator_name_en IS '指标英文名称 / Indicator name in English';

@@ -1,4 +1,7 @@
--- mart.observations: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+-- mart.observations: its key, its comments in Chinese and English, and the released view BI shows by default
+-- (its columns take these comments; the label columns it adds have their own).
+
+ALTER TABLE mart.observations ADD PRIMARY KEY (area_code, period, indicator_code);
 
 COMMENT ON TABLE mart.observations IS '各市、区域、全省每个指标的最新值（每地区×期别×指标一行）；区域比率为分子之和除以分母之和 / Latest value of every indicator for cities, regions and the province, one row per (area, period, indicator); a region''s rate is the ratio of summed parts';
 COMMENT ON COLUMN mart.observations.area_code IS '地区代码 / Area code (ref.areas)';
@@ -11,7 +14,7 @@ COMMENT ON COLUMN mart.observations.value IS '数值（全精度存储，显示�
 COMMENT ON COLUMN mart.observations.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN mart.observations.obs_status IS '观测状态（SDMX）：A 正常（已发布）、P 初步（未发布或依据试点数据） / Observation status (SDMX): A normal (released), P provisional (not released, or resting on a pilot''s figure)';
 COMMENT ON COLUMN mart.observations.released IS '所属期别是否已发布 / Whether the period has been released';
-COMMENT ON COLUMN mart.observations.source IS '来源：报送主体代码，derived 市级派生，aggregate 区域或全省汇总 / Source: the submitting profile, derived (a city''s rate), or aggregate (region or province)';
+COMMENT ON COLUMN mart.observations.source_profile IS '数值来源：报送主体代码（ref.profiles），derived 市级派生，aggregate 区域或全省汇总 / Where the value comes from: the submitting profile (ref.profiles), derived (a city''s rate) or aggregate (region or province)';
 COMMENT ON COLUMN mart.observations.submission_id IS '数值所属报送批次（市级基础指标） / Submission (vintage) the value comes from (city base values)';
 COMMENT ON COLUMN mart.observations.from_source_of_record IS '是否全部来自法定报送机构（否：含试点填补值） / Every input comes from the agency of record (false: rests on a pilot''s value)';
 COMMENT ON COLUMN mart.observations.numerator_value IS '派生指标的分子（区域为各市分子之和） / Numerator of a derived value (a region''s is the sum over its cities)';
@@ -23,5 +26,20 @@ COMMENT ON COLUMN mart.observations.coverage_pct IS '城市覆盖率（%） / Co
 COMMENT ON COLUMN mart.observations.complete IS '是否覆盖全部城市 / Covers every city of the area';
 
 CREATE OR REPLACE VIEW mart.v_released_observations AS
-    SELECT * FROM mart.observations WHERE released;
+SELECT o.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+       o.area_level, o.period, o.freq, o.time_period,
+       o.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
+       o.value, o.unit,
+       o.obs_status, s.label_zh AS obs_status_zh,
+       o.* EXCLUDE (area_code, area_level, period, freq, time_period, indicator_code, value, unit, obs_status)
+FROM mart.observations o
+LEFT JOIN ref.areas a USING (area_code)
+LEFT JOIN ref.indicators i USING (indicator_code)
+LEFT JOIN ref.status_labels s ON s.code_list = 'obs_status' AND s.code = o.obs_status
+WHERE o.released;
 COMMENT ON VIEW mart.v_released_observations IS '已发布数值（BI默认使用） / Released values only: what BI shows by default';
+COMMENT ON COLUMN mart.v_released_observations.area_name_zh IS '地区中文名称 / Area name in Chinese';
+COMMENT ON COLUMN mart.v_released_observations.area_name_en IS '地区英文名称 / Area name in English';
+COMMENT ON COLUMN mart.v_released_observations.indicator_name_zh IS '指标中文名称 / Indicator name in Chinese';
+COMMENT ON COLUMN mart.v_released_observations.indicator_name_en IS '指标英文名称 / Indicator name in English';
+COMMENT ON COLUMN mart.v_released_observations.obs_status_zh IS '观测状态中文标签（ref.status_labels） / Observation status label in Chinese (ref.status_labels)';

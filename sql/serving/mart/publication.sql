@@ -1,4 +1,6 @@
--- mart.publication: its comments in Chinese and English
+-- mart.publication: its key and its comments in Chinese and English
+
+ALTER TABLE mart.publication ADD PRIMARY KEY (build_generation);
 
 COMMENT ON TABLE mart.publication IS '本文件的发布信息：来自仓库的第几代数据、发布时间 / This file''s publication: the build generation it serves and when it was published';
 COMMENT ON COLUMN mart.publication.build_generation IS '仓库代数（每次装载、撤回、发布期次或完整性看板变化加一） / Build DB generation (one more for each load, act or board change)';

@@ -1,4 +1,7 @@
--- mart.revisions: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+-- mart.revisions: its key, its comments in Chinese and English, and the released view BI shows by default
+-- (its columns take these comments; the label columns it adds have their own).
+
+ALTER TABLE mart.revisions ADD PRIMARY KEY (change_type, submission_id, area_code, period, indicator_code);
 
 COMMENT ON TABLE mart.revisions IS '修订记录：报送值的每次变动（新版本、撤回，或发布后才送达的数值），含新旧值、两个版本、修订批次和原因 / Revisions: every change to a submitted value (new vintage, withdrawal, or a value received after its period was released) with old and new values, both vintages, the submission and the reason';
 COMMENT ON COLUMN mart.revisions.area_code IS '城市代码 / City code';
@@ -6,7 +9,7 @@ COMMENT ON COLUMN mart.revisions.period IS '报告期首日 / First day of the p
 COMMENT ON COLUMN mart.revisions.freq IS '频度 / Frequency';
 COMMENT ON COLUMN mart.revisions.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.revisions.indicator_code IS '指标代码 / Indicator code';
-COMMENT ON COLUMN mart.revisions.source IS '数值被修订的报送主体 / Submitter whose value changed';
+COMMENT ON COLUMN mart.revisions.source_profile IS '数值被修订的报送主体代码（ref.profiles） / Submitting profile whose value changed (ref.profiles)';
 COMMENT ON COLUMN mart.revisions.from_source_of_record IS '该主体是否为法定报送机构 / The submitter is the agency of record';
 COMMENT ON COLUMN mart.revisions.affects_marts IS '该主体的数值是否为汇总表所用（法定机构，或试点填补） / The submitter''s value is the one the marts use (agency of record, or a pilot filling a gap)';
 COMMENT ON COLUMN mart.revisions.change_type IS '变动类型：new_vintage 重新报送、withdrawal 撤回、late_value 发布后首次送达（原无数值） / Change: new_vintage (a resubmission), withdrawal, or late_value (a first value received after the period''s release)';
@@ -26,5 +29,16 @@ COMMENT ON COLUMN mart.revisions.after_release IS '是否发布后修订（已�
 
 -- Changes to values already released (and used by the marts): what a revision notice lists.
 CREATE OR REPLACE VIEW mart.v_released_revisions AS
-    SELECT * FROM mart.revisions WHERE after_release AND affects_marts;
+SELECT r.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+       r.period, r.freq, r.time_period,
+       r.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
+       r.* EXCLUDE (area_code, period, freq, time_period, indicator_code)
+FROM mart.revisions r
+LEFT JOIN ref.areas a USING (area_code)
+LEFT JOIN ref.indicators i USING (indicator_code)
+WHERE r.after_release AND r.affects_marts;
 COMMENT ON VIEW mart.v_released_revisions IS '已发布数值的修订（修订公告所列） / Changes to values already released (what a revision notice lists)';
+COMMENT ON COLUMN mart.v_released_revisions.area_name_zh IS '地区中文名称 / Area name in Chinese';
+COMMENT ON COLUMN mart.v_released_revisions.area_name_en IS '地区英文名称 / Area name in English';
+COMMENT ON COLUMN mart.v_released_revisions.indicator_name_zh IS '指标中文名称 / Indicator name in Chinese';
+COMMENT ON COLUMN mart.v_released_revisions.indicator_name_en IS '指标英文名称 / Indicator name in English';

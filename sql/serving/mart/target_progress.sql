@@ -1,4 +1,7 @@
--- mart.target_progress: its comments in Chinese and English, and the released view BI shows by default (its columns take these comments)
+-- mart.target_progress: its key, its comments in Chinese and English, and the released view BI shows by default
+-- (its columns take these comments; the label columns it adds have their own).
+
+ALTER TABLE mart.target_progress ADD PRIMARY KEY (target_id, basis);
 
 COMMENT ON TABLE mart.target_progress IS '目标进度：实际值、完成率、时间进度、按当前速度预计、状态；basis 区分已发布口径与最新口径 / Target progress: actual, completion, time elapsed, run-rate projection, status; basis tells released values from latest values';
 COMMENT ON COLUMN mart.target_progress.target_id IS '目标代码 / Target id';
@@ -12,22 +15,45 @@ COMMENT ON COLUMN mart.target_progress.comparison IS '比较方向：>= 不低�
 COMMENT ON COLUMN mart.target_progress.target_kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count, level or increase (added within the year)';
 COMMENT ON COLUMN mart.target_progress.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN mart.target_progress.unit IS '计量单位 / Unit of measure';
-COMMENT ON COLUMN mart.target_progress.actual_period IS '实际值所属期别 / Period of the actual value';
+COMMENT ON COLUMN mart.target_progress.actual_period IS '实际值所属期别首日 / First day of the period of the actual value';
+COMMENT ON COLUMN mart.target_progress.actual_time_period IS '实际值所属期别（SDMX格式） / Period of the actual value (SDMX form)';
 COMMENT ON COLUMN mart.target_progress.actual IS '实际值：截至参考日和截止日、覆盖全部城市的最新值 / Actual: the latest value covering every city whose period ends by the reference date and the deadline';
 COMMENT ON COLUMN mart.target_progress.actual_obs_status IS '实际值的观测状态（SDMX） / Observation status of the actual value (SDMX)';
 COMMENT ON COLUMN mart.target_progress.completion_pct IS '完成率（%）：实际/目标；<= 目标为目标/实际 / Completion (%): actual / target; for a <= target, target / actual';
 COMMENT ON COLUMN mart.target_progress.remaining IS '距目标尚差（已达成为0） / Still to go to reach the target (0 once met)';
 COMMENT ON COLUMN mart.target_progress.time_elapsed_pct IS '时间进度（%）：参考日当日结束时目标期（起始年1月1日至目标年末）已过天数占比 / Time elapsed (%): share of the target''s span (1 January of its start year to the end of its year) gone by at the end of the reference date';
-COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期：12个月前的期别（年初至今累计指标及年内新增目标为空，自年初0起算） / Base period of the run-rate: 12 months earlier (blank for a year-to-date series or an increase target, which start from 0 in January)';
+COMMENT ON COLUMN mart.target_progress.run_rate_base_period IS '速度基期首日：12个月前的期别（年初至今累计指标及年内新增目标为空，自年初0起算） / First day of the base period of the run-rate: 12 months earlier (blank for a year-to-date series or an increase target, which start from 0 in January)';
+COMMENT ON COLUMN mart.target_progress.run_rate_base_time_period IS '速度基期（SDMX格式） / Base period of the run-rate (SDMX form)';
 COMMENT ON COLUMN mart.target_progress.run_rate_base_value IS '速度基期数值 / Value at the base of the run-rate';
 COMMENT ON COLUMN mart.target_progress.run_rate_per_month IS '月均变化（当前速度） / Run-rate: change per month';
 COMMENT ON COLUMN mart.target_progress.projection IS '按当前速度预计截止日数值（限于指标合理范围） / Projected value at the deadline at the run-rate (kept within the indicator''s bounds)';
 COMMENT ON COLUMN mart.target_progress.projected_completion_pct IS '预计完成率（%） / Projected completion (%)';
-COMMENT ON COLUMN mart.target_progress.status IS '状态：on_track 可完成（已完成或预计完成率≥100%）、at_risk 有风险（预计完成率≥90%或无法测算）、off_track 难完成（<90%）、no_data 尚无覆盖全部城市的数据 / Status: on_track (met, or projected completion >= 100 %), at_risk (>= 90 %, or no run-rate), off_track (< 90 %), no_data (no value covering every city yet)';
+COMMENT ON COLUMN mart.target_progress.target_status IS '目标状态：on_track 可完成（已完成或预计完成率≥100%）、at_risk 有风险（预计完成率≥90%或无法测算）、off_track 难完成（<90%）、no_data 尚无覆盖全部城市的数据 / Target status: on_track (met, or projected completion >= 100 %), at_risk (>= 90 %, or no run-rate), off_track (< 90 %), no_data (no value covering every city yet)';
 COMMENT ON COLUMN mart.target_progress.illustrative IS '是否示意性目标 / Illustrative target (no public source)';
-COMMENT ON COLUMN mart.target_progress.source IS '目标出处 / Source of the target';
+COMMENT ON COLUMN mart.target_progress.source_citation IS '目标出处（引文） / Source of the target (citation)';
 COMMENT ON COLUMN mart.target_progress.reference_date IS '参考日（视为“今天”） / Reference date (what counts as today)';
 
 CREATE OR REPLACE VIEW mart.v_released_target_progress AS
-    SELECT * EXCLUDE (basis) FROM mart.target_progress WHERE basis = 'released';
+SELECT t.target_id,
+       t.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
+       t.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+       t.area_level, t.year, t.deadline, t.comparison, t.target_kind, t.target_value, t.unit,
+       t.actual_period, t.actual_time_period, t.actual,
+       t.actual_obs_status, o.label_zh AS actual_obs_status_zh,
+       t.completion_pct, t.remaining, t.time_elapsed_pct, t.run_rate_base_period, t.run_rate_base_time_period,
+       t.run_rate_base_value, t.run_rate_per_month, t.projection, t.projected_completion_pct,
+       t.target_status, s.label_zh AS target_status_zh,
+       t.illustrative, t.source_citation, t.reference_date
+FROM mart.target_progress t
+LEFT JOIN ref.areas a USING (area_code)
+LEFT JOIN ref.indicators i USING (indicator_code)
+LEFT JOIN ref.status_labels o ON o.code_list = 'obs_status' AND o.code = t.actual_obs_status
+LEFT JOIN ref.status_labels s ON s.code_list = 'target_status' AND s.code = t.target_status
+WHERE t.basis = 'released';
 COMMENT ON VIEW mart.v_released_target_progress IS '按已发布数值计算的目标进度 / Target progress on released values';
+COMMENT ON COLUMN mart.v_released_target_progress.indicator_name_zh IS '指标中文名称 / Indicator name in Chinese';
+COMMENT ON COLUMN mart.v_released_target_progress.indicator_name_en IS '指标英文名称 / Indicator name in English';
+COMMENT ON COLUMN mart.v_released_target_progress.area_name_zh IS '地区中文名称 / Area name in Chinese';
+COMMENT ON COLUMN mart.v_released_target_progress.area_name_en IS '地区英文名称 / Area name in English';
+COMMENT ON COLUMN mart.v_released_target_progress.actual_obs_status_zh IS '实际值观测状态中文标签（ref.status_labels） / Observation status of the actual value, label in Chinese (ref.status_labels)';
+COMMENT ON COLUMN mart.v_released_target_progress.target_status_zh IS '目标状态中文标签：可完成、有风险、难完成、暂无数据（ref.status_labels） / Target status label in Chinese (ref.status_labels)';
