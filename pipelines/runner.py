@@ -87,6 +87,7 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
 def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, command: str, rejudge: bool) -> None:
     import dagster as dg
 
+    from pipelines.assets import serving_db
     from pipelines.definitions import defs
     from pipelines.partitions import monthly_partitions
 
@@ -97,8 +98,12 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
     with dg.DagsterInstance.get() as instance:
         say("  checking and loading submissions, deriving indicators, building marts …")
         tags = {"digecon/command": command}
-        _raise_if_failed(defs.resolve_job_def("ingest_job").execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags,
+        ingest = defs.resolve_job_def("ingest_job")
+        # One publish, at the very end: a kill anywhere before it leaves the build DB's generation ahead of
+        # the serving file's, and the next run publishes (build.serving_behind).
+        without_publish = [key for key in ingest.asset_layer.executable_asset_keys if key != serving_db.key]
+        _raise_if_failed(ingest.execute_in_process(
+            instance=instance, raise_on_error=False, tags=tags, asset_selection=without_publish,
             run_config={"resources": resources_config, "loggers": loggers,
                         "ops": {"landed_submissions": {"config": {"submission_id": submission_id}},
                                 "validated_submissions": {"config": {"rejudge": rejudge}}}},
