@@ -15,6 +15,7 @@ from pipelines.build import (
     refresh_reference,
     build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
 )
+from pipelines.paths import sql_exists, sql_text
 from pipelines.publish import publish
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
@@ -23,6 +24,7 @@ from pipelines.resources import WarehouseResource, shared_validator
 # Every asset and check touches the build DB: the instance admits one run holding this pool at a time
 # (dagster.yaml: pools granularity "run", limit 1), whether it came from a job, a sensor or a backfill.
 WAREHOUSE_POOL = "digecon_warehouse"
+OWNERS = ["team:statistics-bureau"]  # who answers for the monitoring data in the UI
 
 
 class IntakeConfig(dg.Config):
@@ -45,14 +47,21 @@ class CheckedSubmission:
 
 
 def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
-    """A markdown table of the query's rows; figures rounded for display (half away from zero, 2 places)."""
-    frame = con.execute(sql, params).df()
-    for column in frame.select_dtypes("float").columns:
-        frame[column] = [None if pd.isna(v) else f"{round_half_away(v, 2):,.2f}" for v in frame[column]]
-    return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "(no rows)")
+    """The query's rows as a table for the UI; figures rounded for display (half away from zero, 2 places)."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    records = [dg.TableRecord({name: _shown(value) for name, value in zip(names, row, strict=True)})
+               for row in cursor.fetchall()]
+    return dg.MetadataValue.table(records, schema=dg.TableSchema(columns=[dg.TableColumn(n) for n in names]))
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"})
+def _shown(value):
+    if isinstance(value, float):
+        return None if value != value else round_half_away(value, 2)
+    return value if value is None or isinstance(value, str | int | bool) else str(value)
+
+
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="core", kinds={"duckdb"})
 def reference_tables(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cities, areas, the indicator catalogue, targets, profiles and the calendar, from indicators/data."""
     with warehouse.get_connection() as con:
@@ -62,7 +71,7 @@ def reference_tables(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=counts)
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"}, deps=[reference_tables])
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="intake", kinds={"python"}, deps=[reference_tables])
 def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
                        warehouse: WarehouseResource) -> list[Receipt]:
     """Files received from submitters and not yet processed, in received order."""
@@ -82,7 +91,7 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
     return pending
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="intake", kinds={"python"})
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="intake", kinds={"python"})
 def validated_submissions(context: dg.AssetExecutionContext, config: CheckConfig, landed_submissions: list[Receipt],
                           warehouse: WarehouseResource) -> list[CheckedSubmission]:
     """Each file's verdict against the Great Expectations suites and the domain rules; errors reject it.
@@ -142,7 +151,7 @@ def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResou
     return CheckedSubmission(receipt, report, cells)
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"})
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="core", kinds={"duckdb"})
 def loaded_observations(context: dg.AssetExecutionContext, validated_submissions: list[CheckedSubmission],
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Accepted files loaded as new vintages, one transaction per file; rejected files quarantined."""
@@ -155,7 +164,9 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
         for item in validated_submissions:
             loaded += load_submission(con, item.receipt, landing.path_of(item.receipt), item.report, item.cells)
         total = con.execute("SELECT count(*) FROM core.observations").fetchone()[0]
+        table = _table_metadata(con, "core.observations", total)
     return dg.MaterializeResult(metadata={
+        **table,
         "rows_loaded": loaded,
         "rows_rejected": sum(c.report.rows for c in validated_submissions if not c.report.accepted),
         "withdrawals_recorded": acts["ops.withdrawals"],
@@ -164,91 +175,76 @@ def loaded_observations(context: dg.AssetExecutionContext, validated_submissions
     })
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="core", kinds={"duckdb"}, deps=[loaded_observations])
 def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Rates and per-capita figures per city from the latest numerators and denominators."""
     with warehouse.get_connection() as con:
         pairs = derive(con)
-    return dg.MaterializeResult(metadata={"derived_values": pairs})
+        table = _table_metadata(con, "core.derived_pairs", pairs)
+    return dg.MaterializeResult(metadata={**table, "derived_values": pairs})
 
 
-def _mart_asset(name: str, doc: str, deps: list, preview_sql: str, counts_sql: str | None = None):
-    """An asset rebuilding one mart from its SQL file, with its row count, a preview and, if given,
-    counts by category (``counts_sql`` returns label, count pairs) as metadata."""
-    table = name.split("_", 1)[1]
+def _table_metadata(con, table: str, rows: int) -> dict:
+    """What Dagster's UI shows for a table asset: its name, row count and columns (with their comments)."""
+    schema_name, name = table.split(".")
+    columns = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ?"
+                          " AND table_name = ? ORDER BY column_index", [schema_name, name]).fetchall()
+    return {
+        "dagster/table_name": table,
+        "dagster/row_count": rows,
+        "dagster/column_schema": dg.TableSchema(columns=[
+            dg.TableColumn(column, data_type, description=comment) for column, data_type, comment in columns]),
+    }
 
-    @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps, description=doc)
+
+def _mart_asset(table: str, doc: str, deps: list):
+    """An asset rebuilding mart.<table> from sql/marts/<table>.sql, with the standard table metadata, a
+    preview (sql/previews/<table>.sql) and, where sql/previews/<table>_counts.sql exists, counts by category."""
+
+    @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps,
+              description=doc, owners=OWNERS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.get_connection() as con:
-            rows = build_mart(con, name, reference_date=warehouse.today())
+            rows = build_mart(con, table, reference_date=warehouse.today())
         with warehouse.get_connection(read_only=True) as con:
-            counts = dict(con.execute(counts_sql).fetchall()) if counts_sql else {}
-            preview = _preview(con, preview_sql)
-        return dg.MaterializeResult(metadata={"rows": rows, **counts, "preview": preview})
+            counts = dict(con.execute(sql_text(f"previews/{table}_counts.sql")).fetchall()) \
+                if sql_exists(f"previews/{table}_counts.sql") else {}
+            metadata = {**_table_metadata(con, f"mart.{table}", rows), **counts,
+                        "preview": _preview(con, sql_text(f"previews/{table}.sql"))}
+        return dg.MaterializeResult(metadata=metadata)
 
     return _asset
 
 
+# In dependency order: each mart reads only what is built before it (tests build them in this order too).
 mart_observations = _mart_asset(
-    "10_observations",
+    "observations",
     "Latest value of every indicator for cities, regions and the province: what BI dashboards read.",
-    [derived_indicators],
-    "SELECT area_code, time_period, value, n_areas, n_areas_expected, obs_status FROM mart.observations"
-    " WHERE indicator_code = 'fiveg_per_10k_people' AND area_level <> 'city'"
-    " ORDER BY period DESC, area_code LIMIT 10",
-    "SELECT 'released_rows', count(*) FILTER (WHERE released) FROM mart.observations"
-    " UNION ALL SELECT 'provisional_rows', count(*) FILTER (WHERE obs_status = 'P') FROM mart.observations",
-)
+    [derived_indicators])
 mart_growth = _mart_asset(
-    "20_growth",
+    "growth",
     "环比, 同比, year to date and CAGR of every series (percentage points for rates; nominal for money).",
-    [mart_observations],
-    "SELECT area_code, time_period, indicator_code, pop_growth, yoy_growth, ytd_growth, growth_unit, price_basis"
-    " FROM mart.growth WHERE area_level = 'province' AND freq = 'M' ORDER BY period DESC, indicator_code LIMIT 10",
-)
+    [mart_observations])
 mart_target_progress = _mart_asset(
-    "30_target_progress",
+    "target_progress",
     "Progress toward each configured target: completion, time elapsed, run-rate projection and status.",
-    [mart_observations],
-    "SELECT target_id, actual_time_period, actual, target_value, completion_pct, time_elapsed_pct,"
-    " projected_completion_pct, target_status FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id",
-    "SELECT 'latest_' || target_status, count(*) FROM mart.target_progress WHERE basis = 'latest' GROUP BY ALL",
-)
+    [mart_observations])
 mart_gigabit_city = _mart_asset(
-    "35_gigabit_city",
+    "gigabit_city",
     "Each city against the MIIT gigabit-city indicators and their configured (unverified) thresholds.",
-    [mart_observations],
-    "SELECT area_code, any_value(n_met) AS n_met, any_value(n_thresholds) AS n_thresholds,"
-    " any_value(meets_all) AS meets_all FROM mart.gigabit_city WHERE basis = 'latest'"
-    " GROUP BY area_code ORDER BY area_code",
-    "SELECT 'cities_meeting_all', count(DISTINCT area_code) FILTER (WHERE meets_all) FROM mart.gigabit_city"
-    " WHERE basis = 'latest'",
-)
+    [mart_observations])
 mart_revisions = _mart_asset(
-    "40_revisions",
+    "revisions",
     "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
-    [loaded_observations],
-    "SELECT changed_at, source_profile, area_code, time_period, indicator_code, old_value, new_value, reason,"
-    " after_release FROM mart.revisions ORDER BY changed_at DESC LIMIT 10",
-    "SELECT 'after_release', count(*) FILTER (WHERE after_release AND affects_marts) FROM mart.revisions",
-)
+    [loaded_observations])
 mart_discrepancies = _mart_asset(
-    "50_discrepancies",
+    "discrepancies",
     "Cells reported by both a pilot team and the agency of record: both values and the gap.",
-    [loaded_observations],
-    "SELECT area_code, time_period, indicator_code, agency_value, pilot_value, gap_pct, used_source"
-    " FROM mart.discrepancies WHERE differs ORDER BY abs(gap_pct) DESC LIMIT 10",
-    "SELECT 'differing_cells', count(*) FILTER (WHERE differs) FROM mart.discrepancies",
-)
+    [loaded_observations])
 mart_data_quality = _mart_asset(
-    "60_data_quality",
+    "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
-    [loaded_observations],
-    "SELECT submission_id, source_profile, original_filename, rule, severity, failed FROM mart.data_quality"
-    " WHERE failed > 0 ORDER BY received_at DESC, rule LIMIT 10",
-    "SELECT 'rejected_submissions', count(DISTINCT submission_id) FILTER (WHERE submission_status = 'rejected')"
-    " FROM mart.data_quality",
-)
+    [loaded_observations])
 
 
 def _period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -260,23 +256,23 @@ def _period_completeness(context: dg.AssetExecutionContext, warehouse: Warehouse
         for month in months:  # a backfill of many months runs as one run
             for status, n in build_period_completeness(con, month, warehouse.today()).items():
                 totals[status] = totals.get(status, 0) + n
-        owed = _preview(con, "SELECT time_period, expected_from, completeness_status, count(*) AS cells,"
-                             " string_agg(DISTINCT area_code, ' ' ORDER BY area_code) AS cities"
-                             " FROM mart.completeness WHERE period_month = $month AND completeness_status <> 'received'"
-                             " GROUP BY ALL ORDER BY ALL", {"month": max(months)})
-    return dg.MaterializeResult(metadata={**totals, "months": len(months), "preview": owed})
+    with warehouse.get_connection(read_only=True) as con:
+        owed = _preview(con, sql_text("previews/completeness.sql"), {"month": max(months)})
+        rows = con.execute("SELECT count(*) FROM mart.completeness").fetchone()[0]
+        table = _table_metadata(con, "mart.completeness", rows)
+    return dg.MaterializeResult(metadata={**table, **totals, "months": len(months), "preview": owed})
 
 
 with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13: chosen knowingly
     warnings.simplefilter("ignore", dg.BetaWarning)
     period_completeness = dg.asset(
         _period_completeness, name="period_completeness", pool=WAREHOUSE_POOL, group_name="marts",
-        kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations],
+        kinds={"duckdb"}, partitions_def=monthly_partitions, deps=[mart_observations], owners=OWNERS,
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
 
 
-@dg.asset(pool=WAREHOUSE_POOL, group_name="publish", kinds={"duckdb"},
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
                 mart_discrepancies, mart_data_quality, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -362,13 +362,12 @@ def derive(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM core.derived_pairs").fetchone()[0]
 
 
-def build_mart(con: duckdb.DuckDBPyConnection, name: str, **params) -> int:
-    """Run one mart's SQL file (``marts/<name>.sql``) and return the table's row count."""
-    sql = sql_text(f"marts/{name}.sql")
+def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
+    """Rebuild mart.<table> from ``marts/<table>.sql`` and return its row count."""
+    sql = sql_text(f"marts/{table}.sql")
     used = {key: value for key, value in params.items() if f"${key}" in sql}  # DuckDB rejects extras
     con.execute(sql, used or None)
-    table = "mart." + name.split("_", 1)[1]
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
 
 
 def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.date,

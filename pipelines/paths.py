@@ -51,6 +51,10 @@ def sql_text(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text(encoding="utf-8")
 
 
+def sql_exists(name: str) -> bool:
+    return resources.files("sql").joinpath(name).is_file()
+
+
 def sql_files(folder: str) -> list[str]:
     entries = resources.files("sql").joinpath(folder).iterdir()
     return sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".sql"))

@@ -29,7 +29,7 @@ from pipelines.build import (
     refresh_reference,
     sync_landing_acts,
 )
-from pipelines.paths import Paths, sql_files
+from pipelines.paths import Paths
 
 SHENZHEN, DONGGUAN, GUANGZHOU, FOSHAN = "440300", "441900", "440100", "440600"
 EAST = {"440500": "Shantou", "441500": "Shanwei", "445100": "Chaozhou", "445200": "Jieyang"}
@@ -45,10 +45,11 @@ def prepared_build_db(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def numbered_marts() -> list[str]:
-    """The marts rebuilt whole on every run, in file order (which is dependency order)."""
-    return [name.removeprefix("marts/").removesuffix(".sql") for name in sql_files("marts")
-            if name.removeprefix("marts/")[0].isdigit()]
+def mart_build_order() -> list[str]:
+    """The marts rebuilt whole on every run, in the order the pipeline's assets build them."""
+    from pipelines.assets import mart_assets
+
+    return [asset.key.path[-1].removeprefix("mart_") for asset in mart_assets]
 
 
 def shanghai(text: str) -> dt.datetime:
@@ -120,7 +121,7 @@ class Loader:
         """What a run does after loading: derive, every mart, and the given months' completeness boards."""
         day = dt.date.fromisoformat(reference_date)
         derive(self.con)
-        for name in numbered_marts():
+        for name in mart_build_order():
             build_mart(self.con, name, reference_date=day)
         for month in months:
             build_period_completeness(self.con, dt.date.fromisoformat(month + "-01"), day)

@@ -20,7 +20,7 @@ def test_wheel_carries_sql_expectations_and_reference_data(tmp_path):
                     "-w", str(tmp_path / "dist"), str(source)], check=True)
     wheel = next((tmp_path / "dist").glob("digecon-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("sql/schema/00_schemas.sql", "sql/core/10_vintages.sql", "sql/marts/10_observations.sql",
+    for required in ("sql/schema/00_schemas.sql", "sql/core/10_vintages.sql", "sql/marts/observations.sql",
                      "indicators/data/catalogue.yaml", "indicators/data/cities.csv",
                      "indicators/data/targets.yaml", "indicators/data/profiles.yaml", "pipelines/dagster.yaml"):
         assert required in names, required

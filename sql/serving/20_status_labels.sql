@@ -22,7 +22,7 @@ INSERT INTO ref.status_labels VALUES
     ('completeness_status', 'rejected', '被退回', 'Rejected'),
     ('completeness_status', 'missing', '缺报', 'Missing'),
     ('completeness_status', 'not_yet_due', '未到期', 'Not yet due'),
-    -- mart.target_progress.target_status (sql/marts/30_target_progress.sql)
+    -- mart.target_progress.target_status (sql/marts/target_progress.sql)
     ('target_status', 'on_track', '可完成', 'On track'),
     ('target_status', 'at_risk', '有风险', 'At risk'),
     ('target_status', 'off_track', '难完成', 'Off track'),
