@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "pipelines.validate_command",  # validate
     "pipelines.release_command",  # release
     "pipelines.service_commands",  # serve, token, template
+    "pipelines.ops_commands",  # submit, backup, restore, instance
 ]
 
 

@@ -10,12 +10,12 @@ import os
 import signal
 import sys
 import unicodedata
-from importlib import resources
 from pathlib import Path
 
 from indicators.reference import add_months
 from indicators.rounding import round_half_away
 from pipelines.build import open_build_db, processed_submission_ids, writer_busy
+from pipelines.instance import instance_settings
 from pipelines.paths import Paths
 
 
@@ -33,7 +33,7 @@ def prepare_dagster_home(paths: Paths) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
     if not chosen or not settings.exists():
-        settings.write_text(resources.files("pipelines").joinpath("dagster.yaml").read_text())
+        settings.write_text(instance_settings())
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
