@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -286,13 +287,18 @@ def instance(args) -> int:
     staging.write_text(instance_settings(), encoding="utf-8")
     os.replace(staging, home / "dagster.yaml")  # the webserver and daemon units both write it at start
     os.environ["DAGSTER_HOME"] = str(home)
+    logging.disable(logging.WARNING)  # dagster-postgres logs each retry; the one line below says it all
     try:
         with dg.DagsterInstance.get() as opened:
             opened.get_runs_count()
     except Exception as error:  # noqa: BLE001 - any storage error becomes one clear line
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        while error.__cause__ is not None:  # dagster-postgres wraps the driver's error: show the driver's
+            error = error.__cause__
+        detail = (str(error).strip() or type(error).__name__).splitlines()[0]
         return fail(f"无法打开 Dagster 存储（{storage_label()}）", f"cannot open Dagster's storage ({storage_label()}):"
                     f" {detail}")
+    finally:
+        logging.disable(logging.NOTSET)
     print(f"Dagster 实例 / instance: {home / 'dagster.yaml'} — {storage_label()}")
     return EXIT_OK
 
