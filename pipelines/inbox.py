@@ -182,10 +182,10 @@ def describe(profile: str, landed: Landed) -> str:
     return f"{profile}/{landed.file} → {verdict} ({number}, HTTP {landed.status})"
 
 
-@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Lands each file put in DIGECON_HOME/inbox/<profile>/ as an upload by that profile and"
+                       " moves it to done/ or rejected/ beside its report; the landing sensor then loads it.")
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
-    """Lands each file put in DIGECON_HOME/inbox/<profile>/ as an upload by that profile, and moves it to
-    done/ or rejected/ beside its report; the landing sensor then starts the runs that load them."""
     paths = warehouse.paths
     cursor = InboxCursor.parse(context.cursor)
     outcome = process_inbox(paths, lambda: offline_intake(paths))
