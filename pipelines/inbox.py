@@ -96,6 +96,7 @@ class InboxPass:
     moved: list[tuple[str, Landed, Path]] = field(default_factory=list)  # profile, outcome, new place
     settling: int = 0  # files still being written
     deferred: int = 0  # files left for the next evaluation (time budget spent)
+    unreadable: list[str] = field(default_factory=list)  # files the service account may not read or move
 
 
 def waiting_files(paths: Paths, now: float) -> tuple[list[tuple[str, Path]], int]:
@@ -129,7 +130,11 @@ def process_inbox(paths: Paths, make_intake: Callable[[], object], clock: Callab
         if clock() - started > budget:
             outcome.deferred = len(ready) - index
             break
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as error:  # left in place and named in the skip reason, for the operator to fix
+            outcome.unreadable.append(f"{profile}/{path.name} ({error.strerror})")
+            continue
         landed = land_file(intake, submitter(profile, file_owner(path), INBOX_CHANNEL), path.name, data)
         outcome.moved.append((profile, landed, file_away(path, data, landed)))
     return outcome
@@ -199,6 +204,8 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
         waiting.append(f"{outcome.settling} file(s) still being copied in")
     if outcome.deferred:
         waiting.append(f"{outcome.deferred} file(s) left for the next evaluation")
+    if outcome.unreadable:
+        waiting.append(f"cannot read {', '.join(outcome.unreadable)}")
     done = (f"{len(outcome.moved)} file(s) handled: " + "; ".join(describe(p, x) for p, x, _ in outcome.moved)
             if outcome.moved else f"no new file in {paths.home / 'inbox'}/<profile>/")
     totals = f"{cursor.landed} landed and {cursor.rejected} rejected so far"

@@ -5,6 +5,7 @@ import json
 import os
 import pwd
 import time
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -134,3 +135,25 @@ def test_the_inbox_sensor_is_defined_and_runs_by_default():
     sensor = defs.resolve_sensor_def("inbox_sensor")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert sensor.description and "inbox" in sensor.description
+
+
+def test_a_file_the_service_cannot_read_stays_and_is_named(paths, monkeypatch):
+    """As root every file is readable, so the refusal an analyst's private file (mode 0600) meets on a server
+    is stood in for by the error the service account gets."""
+    drop(paths, "pilot-441900", "private.csv", DONGGUAN)
+    drop(paths, "pilot-441900", "ok.csv", NEGATIVE)
+    read_bytes = Path.read_bytes
+
+    def as_the_service_account(path):
+        if path.name == "private.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", as_the_service_account)
+    context = dg.build_sensor_context(resources={"warehouse": WarehouseResource(home=str(paths.home))})
+
+    reason = inbox_sensor(context).skip_reason.skip_message
+
+    assert "1 file(s) handled: pilot-441900/ok.csv → rejected" in reason
+    assert "cannot read pilot-441900/private.csv (Permission denied)" in reason
+    assert (paths.home / "inbox" / "pilot-441900" / "private.csv").exists()
