@@ -128,18 +128,16 @@ def read_appended(path: Path) -> bytes:
 
 def collect_backup(paths: Paths) -> tuple[list[Member], dict]:
     """Everything that cannot be rebuilt, consistent with the landing register's snapshot."""
-    if not (paths.home / REGISTERS[0]).is_file():
-        raise FileNotFoundError(f"no landing register in {paths.home}")
     # The registers first: a file and its report are written before their row commits, so every receipt
     # in this snapshot has both on disk. Content-addressed files that land after it are left out.
     registers = {name: snapshot_sqlite(paths.home / name) for name in REGISTERS if (paths.home / name).is_file()}
     counts = {"receipts": 0, "withdrawals": 0, "releases": 0, "tokens": 0}
     for data in registers.values():
         with closing(_open_snapshot(data)) as db:
-            tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            counts.update({t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables if t in counts})
-            if "receipts" in tables:
-                known = {sha for (sha,) in db.execute("SELECT sha256 FROM receipts")}
+            tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            counts.update({t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables & counts.keys()})
+    with closing(_open_snapshot(registers[REGISTERS[0]])) as db:
+        known = {sha for (sha,) in db.execute("SELECT sha256 FROM receipts")}
     members = [Member(name, data) for name, data in registers.items()]
     for folder in BACKED_UP:
         for path in sorted((paths.home / folder).rglob("*")):
@@ -189,10 +187,9 @@ def write_backup(paths: Paths, output: Path) -> tuple[Path, dict]:
 
 def backup(args) -> int:
     paths = Paths.resolve()
-    try:
-        output, manifest = write_backup(paths, Path(args.output))
-    except FileNotFoundError:
+    if not (paths.home / REGISTERS[0]).is_file():
         return fail(f"{paths.home} 中没有着陆区，无可备份", f"there is no landing zone in {paths.home}: nothing to back up")
+    output, manifest = write_backup(paths, Path(args.output))
     counts = manifest["counts"]
     print(f"备份已写入 / backup written: {output}")
     print(f"  {counts['receipts']} 份报送 submissions, {counts['withdrawals']} 次撤回 withdrawals,"
