@@ -13,13 +13,12 @@ from corpus import LONG_HEADER, csv_bytes
 
 from indicators.landing import LandingZone
 from pipelines.definitions import defs
-from pipelines.inbox import SETTLE_SECONDS, InboxCursor, inbox_sensor, offline_intake, process_inbox
+from pipelines.inbox import InboxCursor, inbox_sensor, offline_intake, process_inbox
 from pipelines.paths import Paths
 from pipelines.resources import WarehouseResource
 
 DONGGUAN = csv_bytes([LONG_HEADER, ["东莞市", "2023-06", "5G基站数", "31200", "个", ""]])
 NEGATIVE = csv_bytes([LONG_HEADER, ["东莞市", "2023-06", "5G基站数", "-1", "个", ""]])
-NOW = time.time()
 ME = pwd.getpwuid(os.geteuid()).pw_name
 
 
@@ -33,7 +32,8 @@ def drop(paths: Paths, folder: str, name: str, data: bytes, age: float = 3600) -
     path = paths.home / "inbox" / folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    os.utime(path, (NOW - age, NOW - age))
+    then = time.time() - age
+    os.utime(path, (then, then))
 
 
 def names(folder) -> list[str]:
@@ -43,12 +43,12 @@ def names(folder) -> list[str]:
 def test_each_file_lands_once_and_moves_beside_its_report(paths):
     drop(paths, "pilot-441900", "东莞-2023-06.csv", DONGGUAN, age=7200)
     drop(paths, "pilot-441900", "东莞-更正.csv", NEGATIVE)
-    drop(paths, "pilot-441900", "still-copying.csv", DONGGUAN + b"\r\n", age=1)
+    drop(paths, "pilot-441900", "still-copying.csv", DONGGUAN + b"\r\n", age=0)
     drop(paths, "pilot-441900", ".partial.csv", DONGGUAN)
     drop(paths, "pilot-441900", "~$东莞.xlsx", b"lock")
     drop(paths, "sample", "not-a-profile.csv", DONGGUAN)  # `digecon run --sample` writes its files here
 
-    outcome = process_inbox(paths, lambda: offline_intake(paths), clock=lambda: NOW)
+    outcome = process_inbox(paths, lambda: offline_intake(paths))
 
     inbox = paths.home / "inbox" / "pilot-441900"
     assert [(p, landed.status) for p, landed, _ in outcome.moved] == [("pilot-441900", 201), ("pilot-441900", 422)]
@@ -71,10 +71,10 @@ def test_each_file_lands_once_and_moves_beside_its_report(paths):
 
 def test_the_same_bytes_dropped_again_are_the_same_submission(paths):
     drop(paths, "pilot-441900", "东莞.csv", DONGGUAN)
-    process_inbox(paths, lambda: offline_intake(paths), clock=lambda: NOW)
+    process_inbox(paths, lambda: offline_intake(paths))
     drop(paths, "pilot-441900", "东莞.csv", DONGGUAN)  # the same name and bytes, sent again
 
-    [(_, landed, place)] = process_inbox(paths, lambda: offline_intake(paths), clock=lambda: NOW).moved
+    [(_, landed, place)] = process_inbox(paths, lambda: offline_intake(paths)).moved
 
     assert (landed.status, landed.submission_id, landed.body["duplicate"]) == (200, 1, True)
     assert place.parent.name == "done" and place.name.startswith("东莞-") and place.name != "东莞.csv"
@@ -83,10 +83,10 @@ def test_the_same_bytes_dropped_again_are_the_same_submission(paths):
 
 def test_another_profiles_bytes_are_refused_and_explained(paths):
     drop(paths, "pilot-441900", "东莞.csv", DONGGUAN)
-    process_inbox(paths, lambda: offline_intake(paths), clock=lambda: NOW)
+    process_inbox(paths, lambda: offline_intake(paths))
     drop(paths, "gdca", "东莞.csv", DONGGUAN)
 
-    [(_, landed, place)] = process_inbox(paths, lambda: offline_intake(paths), clock=lambda: NOW).moved
+    [(_, landed, place)] = process_inbox(paths, lambda: offline_intake(paths)).moved
 
     assert landed.status == 409 and place.parent.name == "rejected"
     reason = json.loads(place.with_name(place.name + ".report.json").read_text(encoding="utf-8"))
@@ -97,11 +97,12 @@ def test_an_empty_inbox_never_builds_the_validator_and_a_busy_one_stops_in_time(
     def no_validator():
         raise AssertionError("the validator was built for an empty inbox")
 
-    assert process_inbox(paths, no_validator, clock=lambda: NOW).moved == []
+    assert process_inbox(paths, no_validator).moved == []
     for n in range(3):
         drop(paths, "pilot-441900", f"f{n}.csv", csv_bytes([LONG_HEADER, ["东莞市", "2023-06", "5G基站数", str(n), "个", ""]]),
              age=3600 - n)
-    ticks = iter([NOW, NOW, NOW + 100])  # the second file starts after the time budget is spent
+    now = time.time()
+    ticks = iter([now, now, now + 100])  # the second file starts after the time budget is spent
 
     outcome = process_inbox(paths, lambda: offline_intake(paths), clock=lambda: next(ticks), budget=30)
 
@@ -111,7 +112,7 @@ def test_an_empty_inbox_never_builds_the_validator_and_a_busy_one_stops_in_time(
 def test_the_sensor_reports_what_it_did_in_its_cursor_and_skip_reason(paths):
     drop(paths, "pilot-441900", "东莞.csv", DONGGUAN)
     drop(paths, "pilot-441900", "bad.csv", NEGATIVE, age=1800)
-    drop(paths, "pilot-441900", "new.csv", DONGGUAN + b"\r\n", age=SETTLE_SECONDS / 10)
+    drop(paths, "pilot-441900", "new.csv", DONGGUAN + b"\r\n", age=0)  # settles after SETTLE_SECONDS
 
     def evaluate(cursor):
         context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": WarehouseResource(home=str(paths.home))})
