@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "pipelines.validate_command",  # validate
     "pipelines.release_command",  # release
     "pipelines.service_commands",  # serve, token, template
+    "pipelines.ops_commands",  # submit, backup, restore, instance
 ]
 USAGE_ERROR = 2
 

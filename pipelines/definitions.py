@@ -8,6 +8,7 @@ from indicators import reference
 from indicators.reference import add_months
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
+from pipelines.inbox import inbox_sensor
 from pipelines.progress import progress_console
 from pipelines.resources import WarehouseResource
 from pipelines.sensors import landed_submissions_sensor
@@ -40,7 +41,7 @@ defs = dg.Definitions(
     asset_checks=pipeline_checks,
     jobs=[ingest_job, period_job],
     schedules=[monthly_on_the_10th],
-    sensors=[landed_submissions_sensor],
+    sensors=[landed_submissions_sensor, inbox_sensor],
     resources={"warehouse": WarehouseResource()},
     loggers={"progress": progress_console},  # chosen by `digecon run`; the UI keeps Dagster's console log
     executor=dg.in_process_executor,  # one process: DuckDB allows one writer process on the file

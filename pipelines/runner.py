@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 import unicodedata
-from importlib import resources
 from pathlib import Path
 
 from indicators.reference import add_months
@@ -25,6 +24,7 @@ from pipelines.build import (
     serving_behind,
     writer_lock,
 )
+from pipelines.instance import instance_settings
 from pipelines.paths import Paths
 
 
@@ -42,7 +42,7 @@ def prepare_dagster_home(paths: Paths) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
     if not chosen or not settings.exists():
-        settings.write_text(resources.files("pipelines").joinpath("dagster.yaml").read_text())
+        settings.write_text(instance_settings())
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
