@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-from indicators import reference
-from indicators.reference import add_months
 from pipelines.assets import period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
 from pipelines.inbox import inbox_sensor
@@ -26,14 +24,12 @@ period_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=period_job, cron_schedule="0 6 10 * *", execution_timezone=reference.calendar().timezone,
-             description="On the 10th at 06:00 Shanghai time, when the previous month's data is due, build"
-                         " that month's completeness board (who owes what) and republish.")
-def monthly_on_the_10th(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """On the 10th at 06:00 Shanghai time, the previous month's data is due: build its board."""
-    scheduled = context.scheduled_execution_time
-    key = add_months(scheduled, -1).isoformat()  # the previous month's first day
-    return dg.RunRequest(run_key=key, partition_key=key)
+# On the 10th at 06:00 Shanghai time, the previous month's data is due: each tick builds the board of the
+# last month ended (the partitioned job's latest partition), and the UI shows the schedule's partition set.
+monthly_on_the_10th = dg.build_schedule_from_partitioned_job(
+    period_job, name="monthly_on_the_10th", day_of_month=10, hour_of_day=6,
+    description="On the 10th at 06:00 Shanghai time, when the previous month's data is due, build that"
+                " month's completeness board (who owes what) and republish.")
 
 
 defs = dg.Definitions(

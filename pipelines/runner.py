@@ -89,7 +89,7 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
 
     from pipelines.assets import serving_db
     from pipelines.definitions import defs
-    from pipelines.partitions import monthly_partitions
+    from pipelines.partitions import monthly_partitions, partition_key
 
     prepare_dagster_home(paths)
     resources_config = {"warehouse": {"config": {"home": str(paths.home),
@@ -108,10 +108,9 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
                         "ops": {"landed_submissions": {"config": {"submission_id": submission_id}},
                                 "validated_submissions": {"config": {"rejudge": rejudge}}}},
         ))
-        last_month = add_months(reference_date, -1)
-        keys = monthly_partitions.get_partition_keys(dynamic_partitions_store=instance)
-        keys = [k for k in keys if k <= last_month.isoformat()]
-        say(f"  completeness boards for {keys[0][:7]} … {keys[-1][:7]} and publishing …")
+        last_month = partition_key(add_months(reference_date, -1))
+        keys = [k for k in monthly_partitions.get_partition_keys(dynamic_partitions_store=instance) if k <= last_month]
+        say(f"  completeness boards for {keys[0]} … {keys[-1]} and publishing …")
         _raise_if_failed(defs.resolve_job_def("period_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"resources": resources_config, "loggers": loggers},

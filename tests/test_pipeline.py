@@ -12,7 +12,8 @@ from pipelines import runner
 from pipelines.build import open_build_db
 from pipelines.paths import Paths
 from pipelines.assets import pipeline_assets
-from pipelines.definitions import defs, monthly_on_the_10th
+from pipelines.definitions import defs
+from pipelines.partitions import monthly_partitions_until, partition_period
 from pipelines.resources import WarehouseResource
 
 REFERENCE_DATE = dt.date(2024, 1, 10)
@@ -39,12 +40,22 @@ def test_definitions_load_with_jobs_checks_and_schedule():
 
 
 def test_schedule_runs_on_the_10th_for_the_previous_month_in_shanghai_time():
-    assert monthly_on_the_10th.execution_timezone == "Asia/Shanghai"
-    assert monthly_on_the_10th.cron_schedule == "0 6 10 * *"
-    context = dg.build_schedule_context(
-        scheduled_execution_time=dt.datetime(2024, 1, 10, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    request = monthly_on_the_10th(context)
-    assert request.partition_key == "2023-12-01"
+    schedule = defs.resolve_schedule_def("monthly_on_the_10th")
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    assert schedule.cron_schedule == "0 6 10 * *"
+    assert schedule.description
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=dt.datetime(
+            2024, 1, 10, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+        requests = schedule.evaluate_tick(context).run_requests
+    assert [r.partition_key for r in requests] == ["2023-12"]
+
+
+def test_partitions_are_months_as_written_and_end_at_the_reference_dates_last_closed_month():
+    partitions = monthly_partitions_until(dt.date(2024, 1, 10))
+    keys = partitions.get_partition_keys()
+    assert (keys[0], keys[-1], len(keys)) == ("2021-01", "2023-12", 36)
+    assert partition_period("2023-12") == dt.date(2023, 12, 1)
 
 
 def _land_csv(paths, name, profile, text, received):
@@ -63,7 +74,7 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
     _land_csv(paths, "gdca_2023-12.csv", "gdca", stations, "2024-01-05T10:00:00")
 
     result = dg.materialize(
-        pipeline_assets, partition_key="2023-12-01",
+        pipeline_assets, partition_key="2023-12",
         resources={"warehouse": WarehouseResource(home=str(paths.home), reference_date="2024-01-10")},
         instance=dg.DagsterInstance.get(),
     )

@@ -34,7 +34,7 @@ from indicators import reference
 from indicators.clock import SHANGHAI
 from indicators.tokens import TokenStore
 from pipelines import runner
-from pipelines.definitions import defs, monthly_on_the_10th
+from pipelines.definitions import defs
 from pipelines.instance import POSTGRES_URL_VARIABLE, instance_settings
 from pipelines.paths import Paths
 
@@ -183,16 +183,16 @@ def test_runs_events_and_a_schedule_tick_are_kept_in_postgres(pg_home, postgres_
 
     scheduled = dt.datetime(2024, 1, 10, 6, 0, tzinfo=SHANGHAI)
     with dg.DagsterInstance.get() as instance:
-        request = monthly_on_the_10th(dg.build_schedule_context(instance=instance,
-                                                                scheduled_execution_time=scheduled))
-        assert request.partition_key == "2023-12-01"
+        [request] = defs.resolve_schedule_def("monthly_on_the_10th").evaluate_tick(
+            dg.build_schedule_context(instance=instance, scheduled_execution_time=scheduled)).run_requests
+        assert request.partition_key == "2023-12"
         tick = defs.resolve_job_def("period_job").execute_in_process(
             instance=instance, partition_key=request.partition_key, tags=request.tags)
         assert tick.success
         runs = instance.get_runs()
         assert sorted(r.job_name for r in runs) == ["ingest_job", "period_job", "period_job"]
         assert {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
-        by_partition = instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "2023-12-01"}))
+        by_partition = instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "2023-12"}))
         assert [r.run_id for r in by_partition] == [tick.run_id]
     # Read back from PostgreSQL itself, not through Dagster: the runs and their events are there, and
     # Dagster's SQLite run storage was never created.
