@@ -75,9 +75,9 @@ class SensorRuns:
         self.home, self.instance, self.cursor = home, instance, None
 
     def load_new_submissions(self) -> int:
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
-                                          resources={"warehouse": WarehouseResource(home=str(self.home))})
-        result = landed_submissions_sensor(context)
+        with dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
+                                     resources={"warehouse": WarehouseResource(home=str(self.home))}) as context:
+            result = landed_submissions_sensor(context)
         self.cursor = result.cursor
         for request in result.run_requests:
             run = defs.resolve_job_def("ingest_job").execute_in_process(

@@ -115,8 +115,9 @@ def test_the_sensor_reports_what_it_did_in_its_cursor_and_skip_reason(paths):
     drop(paths, "pilot-441900", "new.csv", DONGGUAN + b"\r\n", age=0)  # settles after SETTLE_SECONDS
 
     def evaluate(cursor):
-        context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": WarehouseResource(home=str(paths.home))})
-        return inbox_sensor(context)
+        with dg.build_sensor_context(cursor=cursor,
+                                     resources={"warehouse": WarehouseResource(home=str(paths.home))}) as context:
+            return inbox_sensor(context)
 
     first = evaluate(None)
 
@@ -151,9 +152,8 @@ def test_a_file_the_service_cannot_read_stays_and_is_named(paths, monkeypatch):
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", as_the_service_account)
-    context = dg.build_sensor_context(resources={"warehouse": WarehouseResource(home=str(paths.home))})
-
-    reason = inbox_sensor(context).skip_reason.skip_message
+    with dg.build_sensor_context(resources={"warehouse": WarehouseResource(home=str(paths.home))}) as context:
+        reason = inbox_sensor(context).skip_reason.skip_message
 
     assert "1 file(s) handled: pilot-441900/ok.csv → rejected" in reason
     assert "cannot read pilot-441900/private.csv (Permission denied)" in reason

@@ -30,9 +30,9 @@ def land(home, value: int, intake_status: str = "accepted"):
 
 
 def evaluate(instance, home, cursor: str | None) -> dg.SensorResult:
-    context = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                      resources={"warehouse": WarehouseResource(home=str(home))})
-    return landed_submissions_sensor(context)
+    with dg.build_sensor_context(instance=instance, cursor=cursor,
+                                 resources={"warehouse": WarehouseResource(home=str(home))}) as context:
+        return landed_submissions_sensor(context)
 
 
 def test_one_new_file_makes_one_run_and_a_restart_repeats_none(instance, home):
@@ -53,9 +53,15 @@ def test_one_new_file_makes_one_run_and_a_restart_repeats_none(instance, home):
     assert [r.run_key for r in later.run_requests] == [second.sha256]
 
 
-@pytest.mark.parametrize("intake_status", ["rejected", "received"])  # received: landed by `digecon run`
-def test_only_files_accepted_at_upload_start_runs(instance, home, intake_status):
-    land(home, -1, intake_status=intake_status)
+def test_a_file_rejected_at_upload_starts_a_run_too(instance, home):
+    """It loads nothing, but its run quarantines it with its findings: ops.submissions, mart.data_quality
+    and the completeness status "rejected" know of it without waiting for `digecon run`."""
+    rejected = land(home, -1, intake_status="rejected")
+    assert [r.run_key for r in evaluate(instance, home, cursor=None).run_requests] == [rejected.sha256]
+
+
+def test_files_landed_by_digecon_run_are_left_to_that_command(instance, home):
+    land(home, -1, intake_status="received")
 
     result = evaluate(instance, home, cursor=None)
 
