@@ -209,7 +209,11 @@ def print_summary(paths: Paths) -> None:
             dict(period=latest),
         ).fetchall()
         say("")
-        say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
+        if latest is None:  # a fresh home whose first file is one agency's: no rate can be derived yet
+            say("5G base stations per 10,000 people / 每万人5G基站数: not yet computable / 暂无法计算"
+                " (needs both 5G base stations and resident population / 需要5G基站数和常住人口)")
+        else:
+            say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
         for code, zh, en, value, n_areas, expected in rows:
             coverage = "" if expected == 1 else f"  ({n_areas}/{expected} cities)"
             say(f"  {code:<7} {pad(zh, 8)}{en:<18} {round_half_away(value, 2):>7.2f}{coverage}")

@@ -4,6 +4,7 @@ import fcntl
 import subprocess
 import sys
 
+import duckdb
 import pytest
 
 from pipelines import cli, runner
@@ -48,3 +49,16 @@ def test_run_while_another_program_holds_the_build_db(home, capsys):
         holder.wait(timeout=30)
     err = capsys.readouterr().err
     assert "another program holds the warehouse file" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_fresh_home_whose_first_file_is_one_agencys_single_row(home, capsys):
+    """Found by trying it: the run published, then the summary crashed with a TypeError."""
+    home.landing_zone().receive("城市代码,期间,指标代码,数值,单位\n440300,2023-12,fiveg_base_stations,52000,个\n".encode(),
+                                "gdca-one-row.csv", "gdca", "test")
+    assert cli.main(["run", "--reference-date", "2024-01-10"]) == 0
+    out = capsys.readouterr().out
+    assert "not yet computable" in out and "Traceback" not in out
+    with duckdb.connect(str(home.serving_db), read_only=True) as con:
+        assert con.execute("SELECT value FROM mart.observations WHERE area_code = '440300'"
+                           " AND indicator_code = 'fiveg_base_stations'").fetchone()[0] == 52000
