@@ -11,8 +11,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
+import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +83,35 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_FILENAME_BYTES = 200  # a file system takes 255 bytes a name: room for a prefix where one is used
+_KEPT_EXTENSION_CHARS = 16  # a longer "extension" is part of the name, not a file type
+
+
+def display_filename(name: str) -> str:
+    """A file name as a client gave it, made display text: its last path part, without control or format
+    characters (NUL, line breaks, bidi overrides that disguise an extension), blanks collapsed, at most
+    MAX_FILENAME_BYTES of UTF-8 (a short extension kept when it is cut). It names the file for people;
+    it is never a path, and never decides how the file is stored."""
+    last = re.split(r"[\\/]", name)[-1]
+    text = " ".join("".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).split())
+    if len(text.encode()) > MAX_FILENAME_BYTES:
+        stem, dot, extension = text.rpartition(".")
+        keep = dot + extension if stem and len(extension) <= _KEPT_EXTENSION_CHARS else ""
+        room = MAX_FILENAME_BYTES - len(keep.encode()) - len("…".encode())
+        text = (stem if keep else text).encode()[:room].decode(errors="ignore") + "…" + keep
+    return text or "upload"
+
+
+def archive_suffix(data: bytes) -> str:
+    """The archived file's extension, from its content: a zip is a workbook (.xlsx), an OLE2 container an
+    old or password-protected workbook (.xls), anything else text (.csv). The readers go by content too."""
+    if data.startswith(b"PK\x03\x04"):
+        return ".xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ".xls"
+    return ".csv"
+
+
 def connect_register(path: Path) -> sqlite3.Connection:
     """A SQLite register that the service, the CLI and Dagster share (landing zone, tokens): autocommit
     unless a transaction is begun explicitly, rows by column name, WAL so that readers never block."""
@@ -107,10 +138,11 @@ class LandingZone:
     def receive(self, data: bytes, original_filename: str, profile: str, submitted_by: str,
                 received_at: dt.datetime | None = None, intake_status: str = "received",
                 report: dict | None = None) -> tuple[Receipt, bool]:
-        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op."""
+        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op. The name
+        the sender gave is kept as display text; the archive is named by content (sha256 and type)."""
         digest = sha256_of(data)
-        suffix = Path(original_filename).suffix.lower()
-        stored_name = f"{digest}{suffix}"
+        original_filename = display_filename(original_filename)
+        stored_name = f"{digest}{archive_suffix(data)}"
         received_at = (received_at or now_shanghai()).astimezone(SHANGHAI)
         self._write_once(self.files_dir / stored_name, data)
         with closing(self._connect()) as db:
