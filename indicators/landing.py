@@ -93,7 +93,9 @@ def display_filename(name: str) -> str:
     MAX_FILENAME_BYTES of UTF-8 (a short extension kept when it is cut). It names the file for people;
     it is never a path, and never decides how the file is stored."""
     last = re.split(r"[\\/]", name)[-1]
-    text = " ".join("".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).split())
+    kept = "".join(" " if ch.isspace() else ch for ch in last
+                   if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    text = " ".join(kept.split())  # line breaks and tabs become one space
     if len(text.encode()) > MAX_FILENAME_BYTES:
         stem, dot, extension = text.rpartition(".")
         keep = dot + extension if stem and len(extension) <= _KEPT_EXTENSION_CHARS else ""
