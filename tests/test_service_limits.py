@@ -1,8 +1,10 @@
-"""The upload service's limits and how far a file has got, over real HTTP on loopback: a service with
-three uploads per token per minute, and `digecon run` / `digecon release` moving a file along."""
+"""The upload service's limits, its answers while a large file is checked, and how far a file has got,
+over real HTTP on loopback: a service with three uploads per token per minute; the sensor's run and
+`digecon release` move a file along."""
 
 import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import httpx
@@ -10,6 +12,7 @@ import pytest
 from corpus import LONG_HEADER, csv_bytes
 from service_harness import DIGECON, SensorRuns, start_service, wait_for
 
+from indicators import reference
 from indicators.landing import LandingZone, sha256_of
 from indicators.tokens import AuditLog, TokenStore
 
@@ -96,3 +99,42 @@ def test_a_file_shows_received_then_loaded_then_published(base_url, home, tmp_pa
     later = {s["submission_id"]: s["progress"] for s in httpx.get(f"{base_url}/api/v1/submissions", headers=headers)
              .json()["submissions"]}
     assert set(later.values()) == {"loaded", "published"}  # June's files are still provisional
+
+
+def large_agency_file(versions: int) -> bytes:
+    """The communications administration's monthly figures for every city, 2019-2023, each cell given
+    `versions` times with different values: tens of thousands of rows, and a finding for each repeat."""
+    catalogue = reference.catalogue()
+    monthly = [catalogue[code] for code in reference.profiles()["gdca"].indicators if catalogue[code].freq == "M"]
+    rows = [LONG_HEADER]
+    for version in range(versions):
+        for month in range(60):
+            period = f"{2019 + month // 12}-{month % 12 + 1:02d}"
+            for indicator in monthly:
+                for city in reference.city_by_code().values():
+                    rows.append([city.name_zh, period, indicator.name_zh, str(1000 + version), indicator.unit, ""])
+    return csv_bytes(rows)
+
+
+def test_the_page_history_and_small_uploads_answer_while_a_large_file_is_checked(base_url, home):
+    """While the service checks a large file (its copy is in landing/tmp), the page, the history, the
+    health endpoint and a small upload all get their answers, before the large file's."""
+    _, agency = token_for(home, "gdca", "钱七")
+    _, clerk = token_for(home, "pilot-440300", "孙八")
+    large = large_agency_file(versions=4)
+    scratch = home / "landing" / "tmp"
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(send, base_url, agency, large)
+        wait_for(lambda: list(scratch.glob("upload-*/*")), timeout=60, what="the large file's check to start")
+        page = httpx.get(base_url, timeout=60)
+        history = httpx.get(f"{base_url}/api/v1/submissions", headers={"Authorization": f"Bearer {clerk}"}, timeout=60)
+        health = httpx.get(f"{base_url}/healthz", timeout=60)
+        small = send(base_url, clerk, shenzhen(47700))
+        large_still_checked = not checking.done()
+        answer = checking.result()
+
+    assert (page.status_code, history.status_code, health.status_code, small.status_code) == (200, 200, 200, 201)
+    assert large_still_checked
+    assert answer.status_code == 422 and answer.json()["report"]["rows"] == len(large.splitlines()) - 1
+    assert list(scratch.iterdir()) == []  # the check removed its copy
