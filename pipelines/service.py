@@ -80,7 +80,7 @@ PAGE_SECURITY_HEADERS = {
 
 class ServiceError(Exception):
     """An answer other than success, explained in Chinese and English (never a traceback). `action` and
-    `details` go into the audit log's line for the refusal."""
+    `details` go into the audit log's line for the refusal; `audited` once that line is written."""
 
     def __init__(self, status: int, message_zh: str, message_en: str, headers: dict | None = None,
                  *, action: str | None = None, **details: object) -> None:
@@ -91,6 +91,7 @@ class ServiceError(Exception):
         self.headers = headers
         self.action = action
         self.details = details
+        self.audited = False
 
 
 def error_body(status: int, message_zh: str, message_en: str) -> dict:
@@ -255,7 +256,9 @@ class Intake:
             return self._sent_again(submitter, landed)
         checked = self._check(upload, submitter.profile, received_at.date())
         report = checked.report.to_dict()
-        refuse_over_limit(report)
+        over = over_limit(report)
+        if over is not None:
+            raise self.refused(submitter, over)
         if landed is None:
             report["changes"] = self._changes(submitter.profile, checked.observations) if checked.report.accepted else []
             receipt, is_new = self.landing.receive(
@@ -269,12 +272,20 @@ class Intake:
                 return self._sent_again(submitter, receipt)
         return self._sent_by_another(submitter, upload, received_at, report)
 
+    def refused(self, submitter: Token, refusal: ServiceError) -> ServiceError:
+        """Record a refused upload or withdrawal in the audit log; returns the refusal, to raise."""
+        self.audit.record(refusal.action or "upload", actor=submitter.name, token_id=submitter.token_id,
+                          profile=submitter.profile, outcome="refused", http_status=refusal.status,
+                          reason=refusal.message_en, **refusal.details)
+        refusal.audited = True
+        return refusal
+
     def _sent_again(self, submitter: Token, receipt: Receipt) -> tuple[int, dict]:
         if self._withdrawal(receipt.submission_id) is not None:
-            raise ServiceError(
+            raise self.refused(submitter, ServiceError(
                 409, f"同一文件（第 {receipt.submission_id} 号报送）已撤回；如需恢复其数据，请修改文件后重新报送",
                 f"the same file (submission {receipt.submission_id}) was withdrawn; to restore its values, "
-                "change the file and send it again", action="upload", submission_id=receipt.submission_id)
+                "change the file and send it again", action="upload", submission_id=receipt.submission_id))
         report = self.landing.report_of(receipt)
         status = 422 if verdict(receipt, report) == "rejected" else 200
         self._audit_upload(submitter, receipt, "duplicate", status, report)
@@ -295,11 +306,11 @@ class Intake:
                          "file": upload.filename, "sha256": report["sha256"], "profile": submitter.profile,
                          "submitted_by": submitter.name, "received_at": received_at.isoformat(),
                          "withdrawn_at": None, "withdrawn_by": None, "report": report}
-        raise ServiceError(409, "文件内容与此前收到的一份文件完全相同，不能重复接收；"
-                                "如确需报送，请改动文件（例如填写备注）后重新上传",
-                           "the file is byte for byte one received before and cannot be received again; "
-                           "if you mean to send it, change it (a note will do) and send it again",
-                           action="upload", sha256=report["sha256"], file=upload.filename)
+        raise self.refused(submitter, ServiceError(
+            409, "文件内容与此前收到的一份文件完全相同，不能重复接收；如确需报送，请改动文件（例如填写备注）后重新上传",
+            "the file is byte for byte one received before and cannot be received again; "
+            "if you mean to send it, change it (a note will do) and send it again",
+            action="upload", sha256=report["sha256"], file=upload.filename))
 
     def _check(self, upload: Upload, profile: str, reference_date: dt.date):
         with tempfile.TemporaryDirectory(prefix="upload-", dir=self.scratch_dir()) as folder:
@@ -382,17 +393,21 @@ class Intake:
         return items
 
     def withdraw(self, submitter: Token, submission_id: int, reason: str | None) -> dict:
-        receipt = self._own_receipt(submitter, submission_id, action="withdraw")
-        report = self.landing.report_of(receipt)
-        if verdict(receipt, report) == "rejected":
-            raise ServiceError(409, f"第 {submission_id} 号报送被拒收，没有装载任何数据，无需撤回",
-                               f"submission {submission_id} was rejected and loaded nothing: there is nothing to withdraw",
-                               action="withdraw", submission_id=submission_id)
         try:
-            withdrawal = self.landing.withdraw(submission_id, submitter.name, reason)
-        except sqlite3.IntegrityError:  # the register's primary key: one withdrawal per submission
-            raise ServiceError(409, f"第 {submission_id} 号报送已经撤回", f"submission {submission_id} was already withdrawn",
-                               action="withdraw", submission_id=submission_id) from None
+            receipt = self._own_receipt(submitter, submission_id, action="withdraw")
+            report = self.landing.report_of(receipt)
+            if verdict(receipt, report) == "rejected":
+                raise ServiceError(409, f"第 {submission_id} 号报送被拒收，没有装载任何数据，无需撤回",
+                                   f"submission {submission_id} was rejected and loaded nothing: there is nothing "
+                                   "to withdraw", action="withdraw", submission_id=submission_id)
+            try:
+                withdrawal = self.landing.withdraw(submission_id, submitter.name, reason)
+            except sqlite3.IntegrityError:  # the register's primary key: one withdrawal per submission
+                raise ServiceError(409, f"第 {submission_id} 号报送已经撤回",
+                                   f"submission {submission_id} was already withdrawn",
+                                   action="withdraw", submission_id=submission_id) from None
+        except ServiceError as refusal:
+            raise self.refused(submitter, refusal) from None
         self.audit.record("withdraw", actor=submitter.name, token_id=submitter.token_id, profile=submitter.profile,
                           outcome="withdrawn", submission_id=submission_id, sha256=receipt.sha256,
                           file=receipt.original_filename, reason=reason)
@@ -425,13 +440,14 @@ class Intake:
         return next((w for w in self.landing.withdrawals() if w.submission_id == submission_id), None)
 
 
-def refuse_over_limit(report: dict) -> None:
+def over_limit(report: dict) -> ServiceError | None:
     """A file over a row, column or cell-length limit is refused with 413 like one over the size limit,
     and not landed: its report holds nothing but the limit's findings (the readers stop there)."""
     errors = report["errors"]
     if errors and all(error["rule"] == LIMIT_RULE for error in errors):
-        raise ServiceError(413, errors[0]["message_zh"], errors[0]["message_en"], action="upload",
-                           sha256=report["sha256"], file=report["file"])
+        return ServiceError(413, errors[0]["message_zh"], errors[0]["message_en"], action="upload",
+                            sha256=report["sha256"], file=report["file"])
+    return None
 
 
 def verdict(receipt: Receipt, report: dict | None) -> str:
@@ -738,8 +754,10 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        await run_in_threadpool(audit_refusal, request, exc.status, exc.message_en,
-                                action=exc.action or route_action(request), **exc.details)
+        if not exc.audited:  # the intake audits what it refuses itself
+            await run_in_threadpool(audit_refusal, request, exc.status, exc.message_en,
+                                    action=exc.action or route_action(request), **exc.details)
+        request.state.outcome = "refused"
         return JSONResponse(error_body(exc.status, exc.message_zh, exc.message_en), exc.status, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -20,7 +20,7 @@ from indicators.landing import LandingZone, sha256_of
 from indicators.report import Finding, Report
 from indicators.tokens import AuditLog, TokenStore
 from pipelines import service_commands
-from pipelines.service import ServiceError, refuse_over_limit
+from pipelines.service import over_limit
 
 UPLOAD_LIMIT_MB = 2  # small, to show the limit is configurable; the default (20 MB) is tested below
 MB = 1024 * 1024
@@ -454,12 +454,11 @@ def test_a_report_refused_only_for_a_limit_is_413():
         findings = [Finding(rule, "error", f"超过上限（{rule}）", f"over a limit ({rule})") for rule in rules]
         return Report(file="big.csv", sha256="0" * 64, profile="gdca", errors=findings).to_dict()
 
-    with pytest.raises(ServiceError) as refused:
-        refuse_over_limit(report("limit_exceeded"))
-    assert (refused.value.status, refused.value.message_zh, refused.value.message_en) == (
+    refused = over_limit(report("limit_exceeded"))
+    assert (refused.status, refused.message_zh, refused.message_en) == (
         413, "超过上限（limit_exceeded）", "over a limit (limit_exceeded)")
-    refuse_over_limit(report("limit_exceeded", "city_unknown"))  # other errors: the report, 422
-    refuse_over_limit(report())
+    assert over_limit(report("limit_exceeded", "city_unknown")) is None  # other errors: the report, 422
+    assert over_limit(report()) is None
 
 
 def test_checked_copies_live_under_the_landing_zone_and_nothing_is_left_in_tmpdir(
