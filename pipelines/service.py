@@ -508,8 +508,10 @@ async def read_upload(request: Request, max_bytes: int) -> Upload:
     async def body() -> AsyncIterator[bytes]:
         yield whole
 
+    parser = MultiPartParser(request.headers, body(), max_files=1, max_fields=8)
+    parser.spool_max_size = len(whole)  # the body is in memory already: no spooled copy in $TMPDIR
     try:
-        form = await MultiPartParser(request.headers, body(), max_files=1, max_fields=8).parse()
+        form = await parser.parse()
     except MultiPartException as exc:
         raise ServiceError(422, f"上传内容格式错误：{exc.message}", f"malformed upload: {exc.message}",
                            action="upload") from None

@@ -463,7 +463,7 @@ def test_a_report_refused_only_for_a_limit_is_413():
 
 def test_checked_copies_live_under_the_landing_zone_and_nothing_is_left_in_tmpdir(
         base_url, home, tokens, tmpdir_of_service):
-    # Over a megabyte (blank rows below the data): the multipart parser spools it to a file.
+    # Over a megabyte (blank rows below the data), where Starlette's multipart parser would spool to $TMPDIR.
     big = shenzhen_file(40601) + b",,,,,\r\n" * (MB // 7 + 1)
     assert upload(base_url, tokens["张三"], big).status_code == 201
 
