@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +169,8 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "tokens": len(PROFILES), "distinct_uploads": per_token * len(PROFILES), "same_bytes_sends": same_times,
         "landed_before": landed_before,
-        "statuses": {kind: sorted(statuses) for kind, statuses in load.statuses.items()},
+        "statuses": {kind: dict(sorted(Counter(str(s) for s in statuses).items()))
+                     for kind, statuses in load.statuses.items()},
         "each_distinct_file_landed_once": load.landed_once,
         "same_bytes_submissions": load.same_bytes_submissions,
         "each_landed_file_loaded_once": every_file_loaded_once,
