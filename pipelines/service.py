@@ -1,8 +1,8 @@
 """The upload service: pilot teams and agencies send files over HTTP and get the report back at once.
 
 FastAPI under uvicorn (`digecon serve`). It writes only the landing zone (the file under its sha256, its
-report, who sent it, and a temporary copy under `landing/tmp` while a file is checked), and appends to
-the audit log; it reads the token store, and the serving DB read-only (the checks against history, the
+report, who sent it), a temporary copy of a file while it is checked (under DIGECON_HOME/tmp/uploads),
+and appends to the audit log; it reads the token store, and the serving DB read-only (the checks against history, the
 list of changed cells, how far each file has got). It never opens the build DB: the Dagster sensor turns
 each landed file into a run that loads it.
 
@@ -183,7 +183,9 @@ class Intake:
         self.audit = self.tokens.audit
         self.refusals = RefusalTally(self.audit, limits.refusal_window_seconds)
         self.upload_rate = UploadRate(limits.uploads_per_minute)
-        self.scratch = self.landing.root / "tmp"  # copies of files being checked, removed by the check
+        # Copies of files being checked, removed by the check. Outside the landing zone, which backups take
+        # whole: a copy is never part of what was received.
+        self.scratch = paths.home / "tmp" / "uploads"
         self._scratch_lock = None
 
     # ------------------------------------------------------------------------------ the scratch folder
@@ -197,7 +199,7 @@ class Intake:
         """Remove what a killed service left in the scratch folder; returns the names removed. The
         service holds a lock on the folder for as long as it runs: a second service on the same home
         finds it held, and removes nothing (None), since the copies are the first one's work."""
-        lock = open(self.scratch_dir().parent / "tmp.lock", "w")  # noqa: SIM115 (held for the process's life)
+        lock = open(self.scratch_dir().with_suffix(".lock"), "w")  # noqa: SIM115 (held for the process's life)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -214,15 +216,16 @@ class Intake:
         return removed
 
     def landing_writable(self) -> bool:
-        """Whether a file can be written where uploads land (a full or read-only disk says no)."""
+        """Whether an upload can be checked and land: a file written where copies and archived files go
+        (a full or read-only disk says no), and the reports and the register writable."""
         try:
-            with tempfile.NamedTemporaryFile(dir=self.scratch_dir(), prefix="health-") as probe:
-                probe.write(b"ok")
-                probe.flush()
+            for folder in (self.scratch_dir(), self.landing.files_dir):
+                with tempfile.NamedTemporaryFile(dir=folder, prefix=".health-") as probe:  # a dot: never archived
+                    probe.write(b"ok")
+                    probe.flush()
         except OSError:
             return False
-        return all(os.access(p, os.W_OK) for p in (self.landing.files_dir, self.landing.reports_dir,
-                                                   self.landing.register_path))
+        return all(os.access(p, os.W_OK) for p in (self.landing.reports_dir, self.landing.register_path))
 
     # ------------------------------------------------------------------------------------ who is asking
 

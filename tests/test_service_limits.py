@@ -117,12 +117,12 @@ def large_agency_file(versions: int) -> bytes:
 
 
 def test_the_page_history_and_small_uploads_answer_while_a_large_file_is_checked(base_url, home):
-    """While the service checks a large file (its copy is in landing/tmp), the page, the history, the
+    """While the service checks a large file (its copy is in tmp/uploads), the page, the history, the
     health endpoint and a small upload all get their answers, before the large file's."""
     _, agency = token_for(home, "gdca", "钱七")
     _, clerk = token_for(home, "pilot-440300", "孙八")
     large = large_agency_file(versions=4)
-    scratch = home / "landing" / "tmp"
+    scratch = home / "tmp" / "uploads"
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(send, base_url, agency, large)
