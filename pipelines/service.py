@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import fcntl
 import json
 import logging
 import math
@@ -183,36 +182,30 @@ class Intake:
         self.audit = self.tokens.audit
         self.refusals = RefusalTally(self.audit, limits.refusal_window_seconds)
         self.upload_rate = UploadRate(limits.uploads_per_minute)
-        # Copies of files being checked, removed by the check. Outside the landing zone, which backups take
-        # whole: a copy is never part of what was received.
+        # Copies of files being checked, removed by the check; a folder per process. Outside the landing
+        # zone, which backups take whole: a copy is never part of what was received.
         self.scratch = paths.home / "tmp" / "uploads"
-        self._scratch_lock = None
 
     # ------------------------------------------------------------------------------ the scratch folder
 
     def scratch_dir(self) -> Path:
-        """The folder for temporary copies of uploads: under DIGECON_HOME, never loose in $TMPDIR."""
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        return self.scratch
+        """This process's folder for temporary copies of uploads: under DIGECON_HOME, never in $TMPDIR."""
+        folder = self.scratch / str(os.getpid())
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
-    def clear_leftovers(self) -> list[str] | None:
-        """Remove what a killed service left in the scratch folder; returns the names removed. The
-        service holds a lock on the folder for as long as it runs: a second service on the same home
-        finds it held, and removes nothing (None), since the copies are the first one's work."""
-        lock = open(self.scratch_dir().with_suffix(".lock"), "w")  # noqa: SIM115 (held for the process's life)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            return None
-        self._scratch_lock = lock
+    def clear_leftovers(self) -> list[str]:
+        """Remove what killed processes left in the scratch folder (the folders of processes no longer
+        running); returns what was removed. A running service's or `digecon submit`'s copies stay."""
         removed = []
-        for entry in sorted(self.scratch.iterdir()):
+        for entry in sorted(self.scratch.iterdir()) if self.scratch.is_dir() else []:
+            if entry.name.isdigit() and entry.is_dir() and _running(int(entry.name)):
+                continue
+            removed += [entry.name, *(p.relative_to(self.scratch).as_posix() for p in sorted(entry.rglob("*")))]
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-            removed.append(entry.name)
         return removed
 
     def landing_writable(self) -> bool:
@@ -441,6 +434,16 @@ class Intake:
 
     def _withdrawal(self, submission_id: int) -> Withdrawal | None:
         return next((w for w in self.landing.withdrawals() if w.submission_id == submission_id), None)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def over_limit(report: dict) -> ServiceError | None:
@@ -732,12 +735,8 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
         service = Intake(paths, await run_in_threadpool(Validator, ReadLimits(max_bytes=limits.max_upload_bytes)),
                          limits)
         removed = service.clear_leftovers()
-        if removed is None:
-            log.warning("another upload service holds this home's scratch folder; its files are left alone",
-                        extra={"fields": {"event": "leftovers_kept", "folder": str(service.scratch)}})
-        else:
-            log.info("removed leftovers of an interrupted check" if removed else "no leftovers",
-                     extra={"fields": {"event": "leftovers_removed", "folder": str(service.scratch), "removed": removed}})
+        log.info("removed the leftovers of interrupted checks" if removed else "no leftovers of interrupted checks",
+                 extra={"fields": {"event": "leftovers_removed", "folder": str(service.scratch), "removed": removed}})
         app.state.intake = service
 
         async def write_closed_windows() -> None:

@@ -44,7 +44,7 @@ def assert_whole(landing: LandingZone) -> None:
     assert not [name for name in files | reports if name.startswith(".")]
     assert files == {r.stored_name for r in receipts}
     assert reports <= {f"{r.sha256}.json" for r in receipts}
-    assert [p.name for p in (landing.root.parent / "tmp" / "uploads").iterdir()] == []  # DIGECON_HOME/tmp
+    assert [p for p in (landing.root.parent / "tmp" / "uploads").rglob("*") if p.is_file()] == []  # copies
 
 
 def test_kill_9_mid_upload_leaves_nothing_partial_and_the_file_can_be_sent_again(tmp_path):
@@ -58,8 +58,8 @@ def test_kill_9_mid_upload_leaves_nothing_partial_and_the_file_can_be_sent_again
     connection = half_sent(service.url, secret, small + b",,,,,\r\n" * 50_000)
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(send, service.url, secret, large)
-        copy = wait_for(lambda: list((home / "tmp" / "uploads").glob("upload-*")), timeout=60,
-                        what="the large file's check")
+        [copy] = wait_for(lambda: list((home / "tmp" / "uploads").glob("*/upload-*/*")), timeout=60,
+                          what="the large file's check")
         service.process.kill()  # SIGKILL, by PID: mid-body for one upload, mid-check for the other
         service.process.wait()
         assert isinstance(checking.exception(), httpx.TransportError)  # the client saw the connection drop
@@ -70,7 +70,8 @@ def test_kill_9_mid_upload_leaves_nothing_partial_and_the_file_can_be_sent_again
     try:
         [cleared] = wait_for(lambda: [e for e in restarted.log_entries() if e.get("event") == "leftovers_removed"
                                       and e["removed"]], what="the start-up's clearing")
-        assert cleared["removed"] == [copy[0].name]
+        killed = str(service.process.pid)  # the killed service's folder, with the copy it was checking
+        assert cleared["removed"] == [killed, f"{killed}/{copy.parent.name}", f"{killed}/{copy.parent.name}/{copy.name}"]
         assert_whole(landing)
 
         again = send(restarted.url, secret, large, "gdca-large.csv")

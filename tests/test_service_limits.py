@@ -15,6 +15,9 @@ from service_harness import DIGECON, SensorRuns, start_service, wait_for
 from indicators import reference
 from indicators.landing import LandingZone, sha256_of
 from indicators.tokens import AuditLog, TokenStore
+from pipelines.paths import Paths
+from pipelines.service import Intake
+from pipelines.service_commands import Limits
 
 PER_MINUTE = 3
 
@@ -126,7 +129,7 @@ def test_the_page_history_and_small_uploads_answer_while_a_large_file_is_checked
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(send, base_url, agency, large)
-        wait_for(lambda: list(scratch.glob("upload-*/*")), timeout=60, what="the large file's check to start")
+        wait_for(lambda: list(scratch.glob("*/upload-*/*")), timeout=60, what="the large file's check to start")
         page = httpx.get(base_url, timeout=60)
         history = httpx.get(f"{base_url}/api/v1/submissions", headers={"Authorization": f"Bearer {clerk}"}, timeout=60)
         health = httpx.get(f"{base_url}/healthz", timeout=60)
@@ -137,4 +140,22 @@ def test_the_page_history_and_small_uploads_answer_while_a_large_file_is_checked
     assert (page.status_code, history.status_code, health.status_code, small.status_code) == (200, 200, 200, 201)
     assert large_still_checked
     assert answer.status_code == 422 and answer.json()["report"]["rows"] == len(large.splitlines()) - 1
-    assert list(scratch.iterdir()) == []  # the check removed its copy
+    assert list(scratch.glob("*/upload-*")) == []  # the check removed its copy
+
+
+def test_start_up_clears_the_copies_of_processes_no_longer_running_and_keeps_the_others(tmp_path):
+    """A second service, or `digecon submit`, may be checking a file while a service starts: only the
+    folders of processes that have ended are removed."""
+    intake = Intake(Paths.resolve(tmp_path / "home"), validator=None, limits=Limits())
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # reaped: its pid names no process now
+    for pid in (os.getpid(), finished.pid):
+        (intake.scratch / str(pid) / "upload-x").mkdir(parents=True)
+        (intake.scratch / str(pid) / "upload-x" / "upload.csv").write_bytes(b"city,period\r\n")
+    (intake.scratch / "stray.csv").write_bytes(b"x")
+
+    removed = intake.clear_leftovers()
+
+    gone = str(finished.pid)
+    assert sorted(removed) == sorted([gone, f"{gone}/upload-x", f"{gone}/upload-x/upload.csv", "stray.csv"])
+    assert [p.name for p in intake.scratch.iterdir()] == [str(os.getpid())]  # a running process's copies stay
