@@ -32,4 +32,4 @@ lint: install
 	$(BIN)/ruff check indicators pipelines tests benchmarks
 
 clean:
-	rm -rf $(VENV) warehouse/landing warehouse/build warehouse/serving warehouse/exports warehouse/inbox warehouse/dagster
+	rm -rf $(VENV) warehouse/landing warehouse/build warehouse/serving warehouse/exports warehouse/inbox warehouse/dagster warehouse/tmp

@@ -11,8 +11,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
+import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,37 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_FILENAME_BYTES = 200  # a file system takes 255 bytes a name: room for a prefix where one is used
+_KEPT_EXTENSION_CHARS = 16  # a longer "extension" is part of the name, not a file type
+
+
+def display_filename(name: str) -> str:
+    """A file name as a client gave it, made display text: its last path part, without control or format
+    characters (NUL, line breaks, bidi overrides that disguise an extension), blanks collapsed, at most
+    MAX_FILENAME_BYTES of UTF-8 (a short extension kept when it is cut). It names the file for people;
+    it is never a path, and never decides how the file is stored."""
+    last = re.split(r"[\\/]", name)[-1]
+    kept = "".join(" " if ch.isspace() else ch for ch in last
+                   if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    text = " ".join(kept.split())  # line breaks and tabs become one space
+    if len(text.encode()) > MAX_FILENAME_BYTES:
+        stem, dot, extension = text.rpartition(".")
+        keep = dot + extension if stem and len(extension) <= _KEPT_EXTENSION_CHARS else ""
+        room = MAX_FILENAME_BYTES - len(keep.encode()) - len("…".encode())
+        text = (stem if keep else text).encode()[:room].decode(errors="ignore") + "…" + keep
+    return text or "upload"
+
+
+def archive_suffix(data: bytes) -> str:
+    """The archived file's extension, from its content: a zip is a workbook (.xlsx), an OLE2 container an
+    old or password-protected workbook (.xls), anything else text (.csv). The readers go by content too."""
+    if data.startswith(b"PK\x03\x04"):
+        return ".xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ".xls"
+    return ".csv"
+
+
 def connect_register(path: Path) -> sqlite3.Connection:
     """A SQLite register that the service, the CLI and Dagster share (landing zone, tokens): autocommit
     unless a transaction is begun explicitly, rows by column name, WAL so that readers never block."""
@@ -110,7 +143,8 @@ class LandingZone:
     def receive(self, data: bytes, original_filename: str, profile: str, submitted_by: str,
                 received_at: dt.datetime | None = None, intake_status: str = "received",
                 report: dict | None = None, checked: pd.DataFrame | None = None) -> tuple[Receipt, bool]:
-        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op.
+        """Archive the bytes and register them. Returns (receipt, is_new); known bytes are a no-op. The name
+        the sender gave is kept as display text; the archive is named by content (sha256 and type).
 
         `report` and `checked` (the cells the check read) are kept beside the file when it was checked on
         its way in, so that the pipeline never parses it again. The archived file takes its final name
@@ -118,8 +152,8 @@ class LandingZone:
         process, which `recover` can tell for certain.
         """
         digest = sha256_of(data)
-        suffix = Path(original_filename).suffix.lower()
-        stored_name = f"{digest}{suffix}"
+        original_filename = display_filename(original_filename)
+        stored_name = f"{digest}{archive_suffix(data)}"
         received_at = (received_at or now_shanghai()).astimezone(SHANGHAI)
         incoming = self._stage(self.files_dir, data)
         try:

@@ -5,9 +5,11 @@ a plain hash is enough (password stretching guards guessable secrets, and these 
 They live in ``DIGECON_HOME/tokens/tokens.sqlite3`` so that `digecon token create|revoke` works while
 the upload service runs: the service looks each token up per request and sees a revocation at once.
 
-Every upload, withdrawal and token change is appended to ``DIGECON_HOME/audit/audit.jsonl``: one JSON
-object a line with ``at`` (Asia/Shanghai), ``action``, ``actor`` (the person), ``token_id``,
-``profile`` and what was done. The file is only ever appended to.
+Every upload, withdrawal and token change, and every refused request, is appended to
+``DIGECON_HOME/audit/audit.jsonl``: one JSON object a line with ``at`` (Asia/Shanghai), ``action``,
+``actor`` (the person), ``token_id``, ``profile`` and what was done. The file is only ever appended to.
+Refusals that a client can repeat without limit (a wrong token, uploads over the rate limit) are counted
+instead: one line per client per window, with how many there were and why (`RefusalTally`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indicators import reference
@@ -99,6 +104,61 @@ class AuditLog:
             return []
         with open(self.path, encoding="utf-8") as handle:
             return [json.loads(line) for line in handle if line.strip()]
+
+
+@dataclass
+class _Window:
+    closes: float  # on the tally's clock
+    first_at: dt.datetime
+    last_at: dt.datetime
+    reasons: Counter = field(default_factory=Counter)
+
+
+class RefusalTally:
+    """Refusals counted per client and kind in windows of `window_seconds`: the first refusal opens a
+    window, and when it has closed one audit line says how many refusals it held and why (`count`,
+    `reasons`, `first_at`, `last_at`). A client that retries a wrong token in a loop adds one line a
+    window, not one a request. `flush` writes the closed windows (the service calls it every second, and
+    with ``everything=True`` when it stops)."""
+
+    def __init__(self, audit: AuditLog, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.audit = audit
+        self.window_seconds = window_seconds
+        self.clock = clock
+        self._windows: dict[tuple, _Window] = {}
+        self._lock = threading.Lock()
+
+    def add(self, action: str, reason: str, *, http_status: int, client: str | None,
+            token: Token | None = None, outcome: str = "refused") -> None:
+        key = (action, outcome, http_status, client, token.token_id if token else None,
+               token.name if token else None, token.profile if token else None)
+        now, at = self.clock(), now_shanghai()
+        with self._lock:
+            window = self._windows.get(key)
+            if window is not None and now >= window.closes:
+                self._write(key, self._windows.pop(key))
+                window = None
+            if window is None:
+                window = self._windows[key] = _Window(closes=now + self.window_seconds, first_at=at, last_at=at)
+            window.last_at = at
+            window.reasons[reason] += 1
+
+    def flush(self, *, everything: bool = False) -> int:
+        """Write the windows that have closed (every window if `everything`); returns how many."""
+        now = self.clock()
+        with self._lock:
+            done = [key for key, window in self._windows.items() if everything or now >= window.closes]
+            for key in done:
+                self._write(key, self._windows.pop(key))
+        return len(done)
+
+    def _write(self, key: tuple, window: _Window) -> None:
+        action, outcome, http_status, client, token_id, actor, profile = key
+        self.audit.record(action, actor=actor, token_id=token_id, profile=profile, outcome=outcome,
+                          http_status=http_status, client=client, count=sum(window.reasons.values()),
+                          reasons=dict(window.reasons), first_at=window.first_at.isoformat(timespec="milliseconds"),
+                          last_at=window.last_at.isoformat(timespec="milliseconds"),
+                          window_seconds=self.window_seconds)
 
 
 class TokenStore:

@@ -58,9 +58,10 @@ class Landed:
 def offline_intake(paths: Paths, validator=None):
     """The upload service's intake without HTTP: same validator settings, same size limit, same audit."""
     from pipelines.resources import shared_validator
-    from pipelines.service import DEFAULT_MAX_UPLOAD_BYTES, Intake
+    from pipelines.service import Intake
+    from pipelines.service_commands import Limits
 
-    return Intake(paths, validator or shared_validator(), DEFAULT_MAX_UPLOAD_BYTES)
+    return Intake(paths, validator or shared_validator(), Limits())
 
 
 def submitter(profile: str, name: str, channel: str) -> Token:

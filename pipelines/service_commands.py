@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -15,10 +17,33 @@ from pipelines.paths import Paths
 MB = 1024 * 1024
 
 
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one upload and one token may do in the upload service: `digecon serve` options, or DIGECON_*
+    variables, set them. Rows, columns and cell lengths are the readers' limits (ReadLimits)."""
+
+    max_upload_bytes: int = ReadLimits().max_bytes  # the readers' own limit (20 MB)
+    uploads_per_minute: int = 30  # per token: a clerk sends a few files, an agency's script a city's worth
+    refusal_window_seconds: float = 60.0  # repeated refusals (wrong token, rate limit): one audit line a window
+
+
 def serve(args) -> int:
     from pipelines.service import serve as run_service
 
-    return run_service(Paths.resolve(), args.host, args.port, int(args.max_upload_mb * MB))
+    limits = Limits(max_upload_bytes=int(args.max_upload_mb * MB), uploads_per_minute=args.uploads_per_minute,
+                    refusal_window_seconds=args.refusal_window)
+    return run_service(Paths.resolve(), args.host, args.port, limits)
+
+
+def positive(kind):
+    """An argparse type: a number above zero (a limit of 0 would refuse everything)."""
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise ValueError(text)
+        return value
+    parse.__name__ = f"positive {kind.__name__}"  # argparse names the type in its error
+    return parse
 
 
 def token_create(args) -> int:
@@ -66,12 +91,28 @@ def template(args) -> int:
 
 
 def register(commands) -> None:
-    default_mb = ReadLimits().max_bytes / MB
-    serve_parser = commands.add_parser("serve", help="run the upload service (page and API) / 运行数据报送服务")
-    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    defaults = Limits()
+    default_mb = defaults.max_upload_bytes / MB
+    serve_parser = commands.add_parser(
+        "serve", help="run the upload service (page and API) / 运行数据报送服务",
+        description="Each limit is an option, or a DIGECON_* variable (the option wins). "
+                    "Over the size limit an upload gets 413, over the rate limit 429 with Retry-After.")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to listen on (default 127.0.0.1; behind a TLS proxy, keep it local)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve_parser.add_argument("--max-upload-mb", type=float, default=default_mb,
-                              help=f"largest file accepted, in MB (default {default_mb:g})")
+    # argparse converts a string default with `type`, so a bad variable is one clear usage error.
+    serve_parser.add_argument("--max-upload-mb", type=positive(float),
+                              default=os.environ.get("DIGECON_MAX_UPLOAD_MB", str(default_mb)),
+                              help=f"largest file accepted, in MB; env DIGECON_MAX_UPLOAD_MB (default {default_mb:g})")
+    serve_parser.add_argument("--uploads-per-minute", type=positive(int),
+                              default=os.environ.get("DIGECON_UPLOADS_PER_MINUTE", str(defaults.uploads_per_minute)),
+                              help="uploads one token may send in any minute; env DIGECON_UPLOADS_PER_MINUTE "
+                                   f"(default {defaults.uploads_per_minute})")
+    serve_parser.add_argument("--refusal-window", type=positive(float), metavar="SECONDS",
+                              default=os.environ.get("DIGECON_REFUSAL_WINDOW", str(defaults.refusal_window_seconds)),
+                              help="repeated refusals from one client (a wrong token, the rate limit) are one audit "
+                                   "line per this many seconds; env DIGECON_REFUSAL_WINDOW "
+                                   f"(default {defaults.refusal_window_seconds:g})")
     serve_parser.set_defaults(handler=serve)
 
     token = commands.add_parser("token", help="create, list and revoke upload tokens / 管理报送令牌")

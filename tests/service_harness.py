@@ -4,12 +4,15 @@ stopped by its PID. And the sensor's side: what `dagster dev` does with a landed
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -36,35 +39,68 @@ def _accepts(port: int) -> bool:
         return False
 
 
-@contextmanager
-def running_service(home: Path, *options: str) -> Iterator[str]:
-    """Start `digecon serve` for `home`, yield its base URL, stop it on exit."""
+def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "the condition"):
+    """Poll `condition` until it returns something true (returned), for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Service:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log_entries(self) -> list[dict]:
+        """The service's JSON log lines so far."""
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line.startswith("{")]
+
+    def stop(self) -> None:
+        self.process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_service(home: Path, *options: str, env: dict[str, str] | None = None) -> Service:
+    """Start `digecon serve` for `home` and return once its port accepts. Its log (JSON lines) goes to
+    home/serve.log, appended across restarts; `env` adds to its environment."""
     port = free_port()
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "serve.log"
-    env = {**os.environ, "DIGECON_HOME": str(home)}
-    with open(log_path, "wb") as log:
+    env = {**os.environ, "DIGECON_HOME": str(home), **(env or {})}
+    with open(log_path, "ab") as log:
         process = subprocess.Popen([str(DIGECON), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
                                    env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(START_TIMEOUT * 10):
-            if _accepts(port):
-                break
-            try:
-                process.wait(timeout=0.1)  # the polling interval, and it notices a server that died
-            except subprocess.TimeoutExpired:
-                continue
-            raise RuntimeError(f"digecon serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        else:
-            raise RuntimeError(f"digecon serve did not open port {port}:\n{log_path.read_text()[-3000:]}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+    for _ in range(START_TIMEOUT * 10):
+        if _accepts(port):
+            return Service(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=0.1)  # the polling interval, and it notices a server that died
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            continue
+        raise RuntimeError(f"digecon serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"digecon serve did not open port {port}:\n{log_path.read_text()[-3000:]}")
+
+
+@contextmanager
+def running_service(home: Path, *options: str) -> Iterator[str]:
+    """Start `digecon serve` for `home`, yield its base URL, stop it on exit."""
+    service = start_service(home, *options)
+    try:
+        yield service.url
+    finally:
+        service.stop()
 
 
 class SensorRuns:

@@ -1,7 +1,8 @@
 """The upload API over real HTTP on loopback: `digecon serve` in a subprocess with its own DIGECON_HOME.
 
 One server for the module (starting it builds the GX context, seconds); each test sends files no other
-test sends, so the shared landing zone never mixes their answers.
+test sends, so the shared landing zone never mixes their answers. Its refusal window is one second, so
+that counted refusals reach the audit log while a test waits for them.
 """
 
 import argparse
@@ -14,12 +15,14 @@ import httpx
 import openpyxl
 import pytest
 from corpus import LONG_HEADER, csv_bytes, validator  # noqa: F401  (the session's one Validator)
-from service_harness import running_service
+from service_harness import start_service, wait_for
 
 from indicators.landing import LandingZone, sha256_of
+from indicators.report import Finding, Report
 from indicators.template import FIRST_DATA_ROW, HEADER_ROW
 from indicators.tokens import AuditLog, TokenStore
 from pipelines import service_commands
+from pipelines.service import over_limit
 
 UPLOAD_LIMIT_MB = 2  # small, to show the limit is configurable; the default (20 MB) is tested below
 MB = 1024 * 1024
@@ -31,9 +34,22 @@ def home(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def base_url(home):
-    with running_service(home, "--max-upload-mb", str(UPLOAD_LIMIT_MB)) as url:
-        yield url
+def tmpdir_of_service(tmp_path_factory):
+    """The service's $TMPDIR: nothing of the project's may be left in it."""
+    return tmp_path_factory.mktemp("service-tmpdir")
+
+
+@pytest.fixture(scope="module")
+def service(home, tmpdir_of_service):
+    service = start_service(home, "--max-upload-mb", str(UPLOAD_LIMIT_MB), "--uploads-per-minute", "1000",
+                            "--refusal-window", "1", env={"TMPDIR": str(tmpdir_of_service)})
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def base_url(service):
+    return service.url
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +81,55 @@ def assert_bilingual_error(response: httpx.Response, status: int) -> dict:
     return error
 
 
+def refusals_from(home, client: str, action: str = "auth_refused") -> list[dict]:
+    return [e for e in AuditLog.at(home).entries() if e["action"] == action and e.get("client") == client]
+
+
+def from_address(address: str) -> httpx.Client:
+    """A client whose requests come from another loopback address: the service counts it as another client."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+
 def test_missing_bad_and_revoked_tokens_get_401(base_url, home, tokens):
     store = TokenStore.at(home)
     revoked, secret = store.create("pilot-440300", "离职人员", actor="test")
     store.revoke(revoked.token_id, actor="test")
     data = shenzhen_file(40001)
 
-    no_token = httpx.post(f"{base_url}/api/v1/submissions", files={"file": ("a.csv", data)})
+    with from_address("127.0.0.3") as client:
+        no_token = client.post(f"{base_url}/api/v1/submissions", files={"file": ("a.csv", data)})
+        wrong = client.post(f"{base_url}/api/v1/submissions", headers=auth("dgc_not-a-real-token"),
+                            files={"file": ("a.csv", data)})
+        refused = client.post(f"{base_url}/api/v1/submissions", headers=auth(secret), files={"file": ("a.csv", data)})
+
     assert_bilingual_error(no_token, 401)
     assert no_token.headers["WWW-Authenticate"] == "Bearer"
-    assert_bilingual_error(upload(base_url, "dgc_not-a-real-token", data), 401)
-    refused = assert_bilingual_error(upload(base_url, secret, data), 401)
-    assert "revoked" in refused["message_en"] and "撤销" in refused["message_zh"]
-
+    assert_bilingual_error(wrong, 401)
+    revoked_error = assert_bilingual_error(refused, 401)
+    assert "revoked" in revoked_error["message_en"] and "撤销" in revoked_error["message_zh"]
     assert sha256_of(data) not in {r.sha256 for r in LandingZone(home / "landing").receipts()}
-    reasons = [e["reason"] for e in AuditLog.at(home).entries() if e["action"] == "auth_refused"]
-    assert {"missing token", "unknown token", "revoked token"} <= set(reasons)
+    lines = wait_for(lambda: refusals_from(home, "127.0.0.3"), what="the refusals in the audit log")
+    reasons = {reason for line in lines for reason in line["reasons"]}
+    assert reasons == {"missing token", "unknown token", "revoked token"}
+    assert revoked.token_id in {line["token_id"] for line in lines}  # a revoked token is named
+
+
+def test_repeated_401s_from_one_client_are_counted_not_one_line_each(base_url, home):
+    """60 requests with a wrong token from one client: their count in the audit log, in a line or two
+    (one per second-long window), not 60 lines. Another client's refusals are counted apart."""
+    with from_address("127.0.0.4") as client:
+        for _ in range(60):
+            assert client.get(f"{base_url}/api/v1/me", headers=auth("dgc_guessing")).status_code == 401
+    with from_address("127.0.0.5") as other:
+        assert other.get(f"{base_url}/api/v1/me").status_code == 401
+
+    lines = wait_for(lambda: (found := refusals_from(home, "127.0.0.4"))
+                     and sum(line["count"] for line in found) >= 60 and found, what="60 counted refusals")
+    assert sum(line["count"] for line in lines) == 60 and len(lines) < 60
+    assert all(line["reasons"] == {"unknown token": line["count"]} and line["http_status"] == 401
+               and line["first_at"] <= line["last_at"] for line in lines)
+    [other_line] = wait_for(lambda: refusals_from(home, "127.0.0.5"), what="the other client's refusal")
+    assert (other_line["count"], other_line["reasons"]) == (1, {"missing token": 1})
 
 
 def test_accepted_file_gets_201_and_lands_with_its_report_and_sender(base_url, home, tokens):
@@ -271,3 +320,168 @@ def test_errors_are_bilingual_sentences_never_tracebacks(base_url, tokens):
     assert_bilingual_error(no_file, 422)
     not_multipart = httpx.post(f"{base_url}/api/v1/submissions", headers=headers, content=b"city,period")
     assert_bilingual_error(not_multipart, 422)
+
+
+def raw_upload(base_url: str, token: str, filename: bytes, data: bytes) -> httpx.Response:
+    """A multipart upload written by hand, so that the file name reaches the service byte for byte (a
+    browser or httpx would percent-encode a NUL)."""
+    boundary = b"digecon-test-boundary"
+    body = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="' + filename
+            + b'"\r\n\r\n' + data + b"\r\n--" + boundary + b"--\r\n")
+    return httpx.post(f"{base_url}/api/v1/submissions", content=body, timeout=60, headers={
+        **auth(token), "Content-Type": f"multipart/form-data; boundary={boundary.decode()}"})
+
+
+def test_a_submission_id_beyond_any_integer_is_a_clean_422_and_audited(base_url, home, tokens):
+    headers = auth(tokens["张三"])
+    beyond_ids = ["99999999999999999999999", "9223372036854775808", "0", "-1"]
+    for beyond in beyond_ids:
+        response = httpx.get(f"{base_url}/api/v1/submissions/{beyond}", headers=headers)
+        assert_bilingual_error(response, 422)
+        assert "submission_id" in response.json()["error"]["message_en"]
+    assert_bilingual_error(httpx.get(f"{base_url}/api/v1/submissions/9223372036854775807", headers=headers), 404)
+    asked = {f"/api/v1/submissions/{n}" for n in [*beyond_ids, "9223372036854775807"]}
+    refused = [e for e in AuditLog.at(home).entries() if e.get("path") in asked]
+    assert [(e["action"], e["actor"], e["http_status"]) for e in refused] == [("request", "张三", 422)] * 4 + [
+        ("view", "张三", 404)]
+
+
+def test_an_internal_error_is_the_bilingual_json_error_audited_and_logged_with_its_request_id(
+        service, home, tokens):
+    """A kept report damaged on disk: reading it fails inside the service. The submitter gets the
+    documented error, the audit log a line, the server log the traceback, all under one request id."""
+    submission_id = upload(service.url, tokens["张三"], shenzhen_file(40300)).json()["submission_id"]
+    kept = home / "landing" / "reports" / f"{sha256_of(shenzhen_file(40300))}.json"
+    kept.chmod(0o644)
+    kept.write_text("{not json")
+
+    response = httpx.get(f"{service.url}/api/v1/submissions/{submission_id}", headers=auth(tokens["张三"]))
+
+    error = assert_bilingual_error(response, 500)
+    assert "internal error" in error["message_en"] and "服务器内部错误" in error["message_zh"]
+    request_id = response.headers["X-Request-ID"]
+    [line] = [e for e in AuditLog.at(home).entries() if e.get("request_id") == request_id]
+    assert (line["action"], line["actor"], line["outcome"], line["http_status"], line["reason"]) == (
+        "request", "张三", "error", 500, "JSONDecodeError")
+    logged = wait_for(lambda: [e for e in service.log_entries() if e.get("request_id") == request_id
+                               and e.get("event") == "request"], what="the request's log line")
+    assert (logged[0]["status"], logged[0]["outcome"], logged[0]["submission_id"]) == (500, "error", submission_id)
+    [traceback] = [e for e in service.log_entries() if e.get("request_id") == request_id and "traceback" in e]
+    assert "JSONDecodeError" in traceback["traceback"]
+
+
+def test_every_request_is_one_json_log_line_with_id_token_submission_outcome_duration(service, tokens):
+    accepted = upload(service.url, tokens["王五"], csv_bytes([LONG_HEADER, ["东莞市", "2023-04", "5G基站数", "9050", "个", ""]]))
+    submission_id = accepted.json()["submission_id"]
+    request_id = accepted.headers["X-Request-ID"]
+
+    [line] = wait_for(lambda: [e for e in service.log_entries() if e.get("request_id") == request_id
+                               and e.get("event") == "request"], what="the upload's log line")
+    token_id = TokenStore.at(service.log_path.parent).find(tokens["王五"]).token_id
+    assert (line["method"], line["path"], line["status"], line["outcome"], line["token_id"], line["submission_id"]) == (
+        "POST", "/api/v1/submissions", 201, "accepted", token_id, submission_id)
+    assert line["duration_ms"] > 0 and line["level"] == "info"
+    [start] = [e for e in service.log_entries() if e.get("event") == "start"][:1]
+    assert set(start["versions"]) >= {"digecon", "dagster", "duckdb", "great-expectations"}
+    assert start["digecon_home"] == str(service.log_path.parent)
+    assert start["limits"]["max_upload_bytes"] == UPLOAD_LIMIT_MB * MB
+
+
+def test_a_long_extension_lands_under_a_name_from_its_content(base_url, home, tokens):
+    """The name's extension (200 characters, or 100 Chinese ones: 300 bytes) never names the archive."""
+    for value, name in [(40401, "深圳." + "x" * 200), (40402, "深圳." + "表" * 100)]:
+        data = shenzhen_file(value)
+        response = upload(base_url, tokens["张三"], data, name)
+
+        assert response.status_code == 201
+        receipt = LandingZone(home / "landing").receipt(response.json()["submission_id"])
+        assert receipt.stored_name == f"{sha256_of(data)}.csv"
+        assert len(receipt.original_filename.encode()) <= 200 and receipt.original_filename.startswith("深圳.")
+
+
+def test_control_characters_and_html_in_a_file_name_are_display_text_and_never_the_extension(
+        base_url, home, tokens):
+    landing = LandingZone(home / "landing")
+    text = shenzhen_file(40501)
+    workbook = io.BytesIO()
+    book = openpyxl.Workbook()
+    for row in [LONG_HEADER, ["深圳市", "2023-06", "5G基站数", 40502, "个", ""]]:
+        book.active.append(row)
+    book.save(workbook)
+
+    nul = raw_upload(base_url, tokens["张三"], b"ok.csv\x00.exe", text)
+    html = raw_upload(base_url, tokens["张三"], "<img src=x onerror=alert(1)>\x1b[31m\u202e报表.csv".encode(),
+                      shenzhen_file(40503))
+    renamed = raw_upload(base_url, tokens["张三"], b"book.exe", workbook.getvalue())
+
+    assert (nul.status_code, html.status_code) == (201, 201)
+    assert renamed.json()["submission_id"] is not None  # landed, whatever the readers make of the name
+    receipts = {r.submission_id: r for r in landing.receipts()}
+    first, second, third = (receipts[r.json()["submission_id"]] for r in (nul, html, renamed))
+    assert (first.original_filename, first.stored_name) == ("ok.csv.exe", f"{sha256_of(text)}.csv")
+    assert second.original_filename == "<img src=x onerror=alert(1)>[31m报表.csv"  # shown as text, escaped
+    assert third.stored_name == f"{sha256_of(workbook.getvalue())}.xlsx"
+    assert nul.json()["file"] == nul.json()["report"]["file"] == "ok.csv.exe"
+    assert not [p.name for p in landing.files_dir.iterdir() if not p.name.endswith((".csv", ".xlsx"))]
+
+
+def test_bytes_another_profile_sent_are_judged_for_this_profile_and_never_say_who(base_url, home, tokens):
+    """Shenzhen's rejected file, sent again by Dongguan, gets Dongguan's own verdict (out of scope);
+    bytes Dongguan may send are refused without naming the first sender. Nothing lands twice."""
+    landing = LandingZone(home / "landing")
+    shenzhen_rejected = csv_bytes([LONG_HEADER, ["深圳市", "2023-06", "5G基站数", "-5", "个", ""]])
+    first = upload(base_url, tokens["张三"], shenzhen_rejected)
+    assert first.status_code == 422
+
+    again = upload(base_url, tokens["王五"], shenzhen_rejected)
+
+    assert again.status_code == 422
+    body = again.json()
+    assert (body["submission_id"], body["status"], body["profile"], body["submitted_by"]) == (
+        None, "rejected", "pilot-441900", "王五")
+    assert "city_out_of_scope" in {e["rule"] for e in body["report"]["errors"]}
+    assert "Location" not in again.headers
+
+    dongguan = csv_bytes([LONG_HEADER, ["东莞市", "2023-05", "5G基站数", "9150", "个", ""]])
+    assert upload(base_url, tokens["王五"], dongguan).status_code == 201
+    agency = upload(base_url, tokens["赵六"], dongguan)  # the agency may send Dongguan's stations too
+    error = assert_bilingual_error(agency, 409)
+    for revealing in ["王五", "东莞", "pilot", "another", "其他", "441900"]:
+        assert revealing not in error["message_zh"] + error["message_en"]
+    for data in (shenzhen_rejected, dongguan):
+        assert [r.sha256 for r in landing.receipts()].count(sha256_of(data)) == 1
+    audited = [e for e in AuditLog.at(home).entries() if e.get("sha256") == sha256_of(shenzhen_rejected)]
+    assert [(e["actor"], e["outcome"], e["submission_id"]) for e in audited] == [
+        ("张三", "rejected", first.json()["submission_id"]), ("王五", "rejected", None)]
+
+
+def test_a_report_refused_only_for_a_limit_is_413():
+    def report(*rules: str) -> dict:
+        findings = [Finding(rule, "error", f"超过上限（{rule}）", f"over a limit ({rule})") for rule in rules]
+        return Report(file="big.csv", sha256="0" * 64, profile="gdca", errors=findings).to_dict()
+
+    refused = over_limit(report("limit_exceeded"))
+    assert (refused.status, refused.message_zh, refused.message_en) == (
+        413, "超过上限（limit_exceeded）", "over a limit (limit_exceeded)")
+    assert over_limit(report("limit_exceeded", "city_unknown")) is None  # other errors: the report, 422
+    assert over_limit(report()) is None
+
+
+def test_checked_copies_live_under_the_landing_zone_and_nothing_is_left_in_tmpdir(
+        base_url, home, tokens, tmpdir_of_service):
+    # Over a megabyte (blank rows below the data), where Starlette's multipart parser would spool to $TMPDIR.
+    big = shenzhen_file(40601) + b",,,,,\r\n" * (MB // 7 + 1)
+    assert upload(base_url, tokens["张三"], big).status_code == 201
+
+    assert list(tmpdir_of_service.iterdir()) == []
+    assert [p for p in (home / "tmp" / "uploads").rglob("*") if p.is_file()] == []
+
+
+def test_health_needs_no_token_and_says_how_far_the_pipeline_has_got(base_url, home):
+    response = httpx.get(f"{base_url}/healthz")
+
+    assert response.status_code == 200
+    health = response.json()
+    landed = max(r.submission_id for r in LandingZone(home / "landing").receipts())
+    assert health == {"status": "ok", "landing_writable": True, "landed_up_to": landed, "processed_up_to": None,
+                      "waiting": len(LandingZone(home / "landing").receipts())}

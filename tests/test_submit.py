@@ -9,7 +9,7 @@ from corpus import LONG_HEADER, csv_bytes
 from indicators.landing import LandingZone
 from pipelines import cli
 from pipelines.paths import Paths
-from pipelines.service import DEFAULT_MAX_UPLOAD_BYTES
+from pipelines.service_commands import Limits
 
 GOOD = csv_bytes([LONG_HEADER, ["深圳市", "2023-06", "5G基站数", "52,310", "个", ""]])
 NEGATIVE = csv_bytes([LONG_HEADER, ["深圳市", "2023-06", "5G基站数", "52310", "个", ""],
@@ -76,7 +76,7 @@ def test_the_same_bytes_again_are_the_same_submission(home, tmp_path, capsys):
 def test_refusals_are_audited_and_land_nothing(home, tmp_path, capsys):
     (tmp_path / "shenzhen.csv").write_bytes(GOOD)
     assert cli.main(["submit", str(tmp_path / "shenzhen.csv"), "--as", "pilot-440300", "--by", "张三"]) == 0
-    (tmp_path / "big.csv").write_bytes(GOOD + b"," * (DEFAULT_MAX_UPLOAD_BYTES - len(GOOD) + 1))
+    (tmp_path / "big.csv").write_bytes(GOOD + b"," * (Limits().max_upload_bytes - len(GOOD) + 1))
 
     # Shenzhen's bytes sent again as another profile's, and a file over the upload limit.
     code = cli.main(["submit", str(tmp_path / "shenzhen.csv"), str(tmp_path / "big.csv"),

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from indicators.tokens import AuditLog, TokenError, TokenStore
+from indicators.tokens import AuditLog, RefusalTally, TokenError, TokenStore
 from pipelines import cli
 
 
@@ -118,3 +118,43 @@ def test_cli_errors_are_bilingual(tmp_path, monkeypatch, capsys):
     assert "digecon: 没有名为 nobody 的报送方" in errors and " / there is no submitter profile nobody" in errors
     assert "没有编号为 nosuchid 的令牌" in errors and "there is no token with id nosuchid" in errors
     assert "Traceback" not in errors
+
+
+class Clock:
+    """A clock the test moves by hand (the tally's windows are on a monotonic clock)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_refusals_are_counted_per_client_and_window_in_one_audit_line_each(store, tmp_path):
+    clock = Clock()
+    tally = RefusalTally(store.audit, window_seconds=60, clock=clock)
+    revoked, _ = store.create("gdca", "赵六", actor="admin")
+    audit_lines_before = len(AuditLog.at(tmp_path).entries())
+
+    for second in range(50):  # 50 wrong tokens in 50 seconds from one client …
+        clock.now = 1000.0 + second
+        tally.add("auth_refused", "unknown token", http_status=401, client="10.0.0.7")
+    tally.add("auth_refused", "missing token", http_status=401, client="10.0.0.7")
+    tally.add("auth_refused", "revoked token", http_status=401, client="10.0.0.8", token=revoked)
+    assert tally.flush() == 0  # … inside the window: nothing written yet
+    clock.now = 1060.0  # the window opened at 1000 has closed …
+    assert tally.flush() == 1  # … and is written; 10.0.0.8's (opened at 1049) is still open
+    tally.add("auth_refused", "unknown token", http_status=401, client="10.0.0.7")  # opens the next one
+    assert tally.flush() == 0
+    assert tally.flush(everything=True) == 2  # the service stops: the open windows are written too
+
+    lines = AuditLog.at(tmp_path).entries()[audit_lines_before:]
+    summary = [(e["client"], e["count"], e["reasons"], e["token_id"]) for e in lines]
+    assert summary[0] == ("10.0.0.7", 51, {"unknown token": 50, "missing token": 1}, None)
+    assert sorted(summary[1:], key=str) == [("10.0.0.7", 1, {"unknown token": 1}, None),
+                                            ("10.0.0.8", 1, {"revoked token": 1}, revoked.token_id)]
+    first = lines[0]
+    assert (first["action"], first["outcome"], first["http_status"], first["window_seconds"]) == (
+        "auth_refused", "refused", 401, 60)
+    assert first["first_at"] <= first["last_at"]  # wall-clock times of the first and the last refusal
+    assert {e["actor"] for e in lines} == {None, "赵六"}

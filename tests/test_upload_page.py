@@ -1,14 +1,16 @@
 """The upload page in headless Chromium (Debian's chromium, driven by playwright's client): sign in,
-upload a good file and a bad one, read the report tables, see a correction's changed cells, withdraw,
-download the template."""
+upload a good file and a bad one, read the report tables, see a correction's changed cells and a file's
+progress, withdraw, download the template; and submitters' text stays text under the page's
+Content-Security-Policy."""
 
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
+import httpx
 import openpyxl
 import pytest
-from corpus import LONG_HEADER, write_csv, write_xlsx
+from corpus import LONG_HEADER, csv_bytes, write_csv, write_xlsx
 from service_harness import SensorRuns, running_service
 
 from indicators.landing import LandingZone
@@ -93,11 +95,19 @@ def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
 
     sign_in(page, token)
     page.locator("#whoami").wait_for()
-    assert "张三" in page.inner_text("#whoami") and "pilot-440300" in page.inner_text("#whoami")
+    chinese, english = page.locator("#whoami div").all_inner_texts()
+    assert chinese == "张三，深圳市数字经济统计监测试点工作组"  # plain words; the code only in English
+    assert "pilot-440300" in english
+    assert "20 MB" in page.inner_text("#limits") and "每分钟最多上传 30 个文件" in page.inner_text("#limits")
 
     assert upload(page, good) == "accepted"
     assert "已接收" in page.inner_text("#verdict") and "Accepted" in page.inner_text("#verdict")
     assert page.locator("#no-findings").is_visible()
+    assert page.get_attribute("#progress", "data-progress") == "received"
+    assert page.locator("#progress li.done").all_inner_texts() == ["已接收 received"]
+    assert "SHA-256" not in page.inner_text("#result")  # only under 技术信息 Technical details, closed
+    page.click("#technical summary")
+    assert "SHA-256" in page.inner_text("#technical")
 
     assert upload(page, bad) == "rejected"
     assert "已拒收" in page.inner_text("#verdict") and "Rejected" in page.inner_text("#verdict")
@@ -106,15 +116,17 @@ def test_upload_good_and_bad_files_and_read_the_tables(page, home, tmp_path):
     by_row = {cells[2]: cells for cells in findings}
     city = by_row["5"]
     assert city[0].startswith("错误") and (city[1], city[3], city[4]) == ("数据", "城市", "东莞市")
-    assert "440300" in city[5] and "may only submit" in city[5] and city[6] == "city_out_of_scope"
+    assert "东莞市" in city[5] and "may only submit" in city[5] and len(city) == 6  # no rule-id column
+    assert page.get_attribute("#findings tbody tr:nth-child(1)", "data-rule") == "city_out_of_scope"
+    assert page.locator("#progress").is_hidden()  # a rejected file goes no further
     value = by_row["6"]
     assert (value[1], value[3], value[4]) == ("数据", "数值", "很多")
     assert [int(cells[2]) for cells in findings] == sorted(int(cells[2]) for cells in findings)
     assert "loads nothing" in page.inner_text("#changes-note")
 
     history = table_rows(page, "#history-table")
-    assert [(row[1], row[4]) for row in history] == [
-        ("深圳-错误.xlsx", "已拒收 rejected"), ("深圳-2023-06.csv", "已接收 accepted")]
+    assert [(row[1], row[4], row[5]) for row in history] == [
+        ("深圳-错误.xlsx", "已拒收 rejected", ""), ("深圳-2023-06.csv", "通过 accepted", "已接收 received")]
 
     # Sent again, a rejected file is still shown as rejected (red), not as a harmless repeat.
     assert upload(page, bad) == "rejected"
@@ -193,7 +205,41 @@ def test_a_correction_shows_its_changed_cells(browser, tmp_path, monkeypatch):
 
         assert upload(page, corrected) == "accepted"
         note, changes = page.inner_text("#changes-note"), table_rows(page, "#changes")
+        first_progress = table_rows(page, "#history-table")[1][5]
         context.close()
 
     assert "1 个单元格" in note and "1 cell(s) differ from your previous vintage" in note
+    assert first_progress == "已入库 loaded"  # the sensor's run has loaded the first file
     assert changes == [["深圳市 440300", "2023-06", "5G基站数 fiveg_base_stations", "46,400", "46,800", first_id, "2"]]
+
+
+def test_submitters_text_is_shown_as_text_and_no_script_runs_under_the_csp(page, home, base_url, tmp_path):
+    """A city cell holding <script> and a file name holding markup: the report and the history show
+    them as text, nothing they hold runs, and the page's policy would stop an inline script anyway."""
+    _, token = TokenStore.at(home).create("pilot-440300", "测试员", actor="test")
+    city = "<script>window.pwned = 'city'</script>"
+    name = "<img src=x onerror=window.pwned='name'>深圳.csv"  # no double quote: a browser sends it as %22
+    data = csv_bytes([LONG_HEADER, [city, "2023-06", "5G基站数", "46400", "个", ""]])
+    sign_in(page, token)
+    page.locator("#whoami").wait_for()
+
+    page.set_input_files("#file", files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.click("#upload-button")
+    page.wait_for_selector("#upload-button:not([disabled])")
+
+    assert page.get_attribute("#verdict", "data-status") == "rejected"
+    [finding] = table_rows(page, "#findings")
+    assert finding[4] == city  # the cell's text, character for character
+    assert name in page.inner_text("#summary") and name in page.inner_text("#history-table")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("main script, main img").count() == 0  # nothing became an element
+    # The policy itself: an inline script put into the page (as an injection would) is refused.
+    violations = page.evaluate("""() => new Promise(resolve => {
+        document.addEventListener("securitypolicyviolation", event => resolve(event.violatedDirective));
+        const script = document.createElement("script");
+        script.textContent = "window.pwned = 'inline'";
+        document.body.append(script);
+    })""")
+    assert violations.startswith("script-src") and page.evaluate("window.pwned") is None
+    policy = httpx.get(base_url).headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy and "unsafe-inline" not in policy

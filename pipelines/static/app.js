@@ -71,8 +71,12 @@ async function signIn() {
   sessionStorage.setItem(TOKEN_KEY, token);
   const who = byId("whoami");
   who.replaceChildren(
-    element("div", `${me.name}，${me.profile_name_zh}（${me.profile}）`),
+    element("div", `${me.name}，${me.profile_name_zh}`),
     element("div", `${me.name}, ${me.profile_name_en} (${me.profile})`, "en"));
+  const mb = maxUploadBytes / 1024 / 1024;
+  byId("limits").replaceChildren(
+    element("span", `每个文件不超过 ${mb} MB；每个令牌每分钟最多上传 ${me.uploads_per_minute} 个文件。`),
+    element("span", ` Files up to ${mb} MB; at most ${me.uploads_per_minute} uploads a minute per token.`, "en"));
   who.hidden = false;
   byId("upload").hidden = false;
   clearMessage();
@@ -113,7 +117,7 @@ byId("upload-form").addEventListener("submit", async (event) => {
 });
 
 const VERDICTS = {
-  accepted: ["已接收", "Accepted", "accepted"],
+  accepted: ["检查通过，已接收", "Accepted", "accepted"],
   rejected: ["已拒收：请按下表修改后重新上传", "Rejected: fix what the table shows and upload again", "rejected"],
   received: ["已接收，等待检查", "Received, to be checked", "duplicate"],
   withdrawn: ["已撤回", "Withdrawn", "duplicate"],
@@ -124,9 +128,12 @@ function showSubmission(submission) {
   const [zh, en, style] = VERDICTS[submission.status];
   const verdict = byId("verdict");
   const again = submission.duplicate ? ["（同一文件此前已报送）", " (the same file was sent before)"] : ["", ""];
+  // No number: checked for you but not archived, since the same content was received before.
+  const numbered = submission.submission_id === null ? ["（本次未存档）", " (not archived)"]
+    : [` · 第 ${submission.submission_id} 号报送`, ` · submission ${submission.submission_id}`];
   verdict.replaceChildren(
-    element("div", `${zh}${again[0]} · 第 ${submission.submission_id} 号报送`),
-    element("div", `${en}${again[1]} · submission ${submission.submission_id}`, "en"));
+    element("div", `${zh}${again[0]}${numbered[0]}`),
+    element("div", `${en}${again[1]}${numbered[1]}`, "en"));
   // A file sent again keeps its verdict's colour when rejected: it still has to be fixed.
   verdict.className = `verdict ${submission.duplicate && submission.status === "accepted" ? "duplicate" : style}`;
   verdict.dataset.status = submission.status;
@@ -140,16 +147,43 @@ function showSubmission(submission) {
     ["可装载数值 Values to load", report ? number(report.observations) : ""],
     ["错误 Errors", report ? report.errors.length : ""],
     ["警告 Warnings", report ? report.warnings.length : ""],
-    ["SHA-256", submission.sha256],
   ];
   if (submission.withdrawn_at) {
     facts.splice(2, 0, ["撤回 Withdrawn", `${submission.withdrawn_by} · ${submission.withdrawn_at.replace("T", " ").slice(0, 19)}`]);
   }
   for (const [label, value] of facts) summary.append(element("dt", label), element("dd", value));
+  // Codes and checksums only for those who ask (an administrator, a script's author).
+  const technical = byId("technical-facts");
+  technical.replaceChildren();
+  for (const [label, value] of [["报送方代码 Profile", submission.profile], ["SHA-256", submission.sha256]]) {
+    technical.append(element("dt", label), element("dd", value));
+  }
 
+  showProgress(submission);
   showFindings(report ? [...report.errors, ...report.warnings] : []);
   showChanges(report);
   byId("result").hidden = false;
+}
+
+const STEPS = ["received", "loaded", "published"];
+const PROGRESS_NOTES = {
+  received: ["文件已收到，稍后自动装入数据库。", "Received: it will be loaded into the database shortly."],
+  loaded: ["数据已装入数据库；所属月份发布后即为已发布。", "Loaded: it is published once its month is released."],
+  published: ["数据已发布。", "Published."],
+};
+
+function showProgress(submission) {
+  // Only a file that loads anything moves on: received → loaded → published.
+  const moving = submission.submission_id !== null && ["accepted", "received"].includes(submission.status);
+  const list = byId("progress");
+  const note = byId("progress-note");
+  list.hidden = note.hidden = !moving;
+  if (!moving) return;
+  const reached = STEPS.indexOf(submission.progress);
+  for (const step of list.children) step.className = STEPS.indexOf(step.dataset.step) <= reached ? "done" : "";
+  list.dataset.progress = submission.progress;
+  const [zh, en] = PROGRESS_NOTES[submission.progress];
+  note.replaceChildren(element("span", zh), element("span", ` ${en}`, "en"));
 }
 
 function showFindings(findings) {
@@ -159,14 +193,14 @@ function showFindings(findings) {
   body.replaceChildren();
   for (const finding of findings) {
     const row = element("tr", null, finding.severity);
+    row.dataset.rule = finding.rule;  // for tools; people read the message
     row.append(
       bilingual(finding.severity === "error" ? "错误" : "警告", finding.severity),
       element("td", finding.sheet ?? ""),
       element("td", finding.row ?? "（整个文件 whole file）", "number"),
       element("td", finding.column ?? ""),
       element("td", finding.value ?? ""),
-      bilingual(finding.message_zh, finding.message_en),
-      element("td", finding.rule));
+      bilingual(finding.message_zh, finding.message_en));
     body.append(row);
   }
   byId("findings").hidden = findings.length === 0;
@@ -208,8 +242,9 @@ function showChanges(report) {
 
 // ---------------------------------------------------------------------------------------- history
 
-const STATUS_NAMES = {accepted: "已接收 accepted", rejected: "已拒收 rejected", withdrawn: "已撤回 withdrawn",
-                      received: "待检查 received"};
+const STATUS_NAMES = {accepted: "通过 accepted", rejected: "已拒收 rejected", withdrawn: "已撤回 withdrawn",
+                      received: "待检查 to be checked"};
+const PROGRESS_NAMES = {received: "已接收 received", loaded: "已入库 loaded", published: "已发布 published"};
 
 async function loadHistory() {
   const response = await call("/submissions");
@@ -234,6 +269,7 @@ async function loadHistory() {
       element("td", item.received_at.replace("T", " ").slice(0, 19)),
       element("td", item.submitted_by),
       element("td", STATUS_NAMES[item.status] || item.status),
+      element("td", ["accepted", "received"].includes(item.status) ? PROGRESS_NAMES[item.progress] : ""),
       element("td", item.errors === undefined ? "" : `${item.errors} / ${item.warnings}`, "number"),
       actions);
     body.append(row);
