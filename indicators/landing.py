@@ -280,11 +280,15 @@ class LandingZone:
     def _stage(folder: Path, data: bytes) -> Path:
         """Write bytes to a temporary file in `folder`, named for this process (see `_writer_gone`)."""
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".incoming-{os.getpid()}-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o444)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o444)
+        except BaseException:  # a full disk: the half-written copy goes, the error goes on
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return Path(tmp)
 
     @classmethod
