@@ -7,7 +7,7 @@ export DIGECON_HOME ?= $(CURDIR)/warehouse
 # The bundled sample's reference date ("today" for late, missing and time elapsed); empty means today.
 export DIGECON_REFERENCE_DATE ?= 2024-01-10
 
-.PHONY: install run test dev lint clean
+.PHONY: install run test soak dev lint clean
 
 install: $(BIN)/.installed
 
@@ -24,6 +24,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Longer than CI allows: the service under full load (benchmarks/results/service_load.json), then the
+# kill -9, concurrent-writer and full-disk tests three times over.
+soak: install
+	$(BIN)/python benchmarks/service_load.py
+	for round in 1 2 3; do $(BIN)/python -m pytest -q tests/test_faults.py tests/test_full_disk.py || exit 1; done
 
 dev: install
 	$(BIN)/digecon dev
