@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
+from indicators import reference
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
+from indicators.served import read_served
 from pipelines.build import (
     build_mart, build_period_completeness, derive, load_submission, open_build_db, processed_submission_ids, sync_landing_acts,
 )
@@ -78,7 +80,8 @@ def validated_submissions(context: dg.AssetExecutionContext, landed_submissions:
         kept = landing.report_of(receipt)
         result = validator.check(
             landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
-            history_db=None if kept else paths.serving_db, reference_date=receipt.received_local.date(),
+            history=None if kept else read_served(paths.serving_db, reference.profiles()[receipt.profile]),
+            reference_date=receipt.received_local.date(),
         )
         if kept is None:
             landing.keep_report(receipt, result.report.to_dict())

@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -38,6 +37,7 @@ from indicators import reference
 from indicators.clock import now_shanghai
 from indicators.landing import Receipt, Withdrawal, sha256_of
 from indicators.readers import ReadLimits
+from indicators.served import previous_values, read_served
 from indicators.template import build_template
 from indicators.tokens import Token, TokenStore
 from pipelines.paths import Paths
@@ -74,22 +74,6 @@ def too_large(max_bytes: int) -> ServiceError:
 class Upload:
     filename: str
     data: bytes
-
-
-# The submitter's own latest value of each cell on the serving DB: the previous vintage the report compares
-# against, as the warehouse's ops.vintage_changes does. A pilot's cell that the agency of record also
-# reports is served from the agency; mart.discrepancies still carries the pilot's own value.
-PREVIOUS_VINTAGE_SQL = """
-SELECT area_code, period, indicator_code, value, submission_id
-FROM mart.observations
-WHERE area_level = 'city' AND source = $profile
-  AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
-UNION ALL
-SELECT area_code, period, indicator_code, pilot_value, pilot_submission_id
-FROM mart.discrepancies
-WHERE pilot = $profile
-  AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
-"""
 
 
 class Intake:
@@ -170,29 +154,21 @@ class Intake:
         return status, {**submission_view(receipt, None, report), "duplicate": True}
 
     def _check(self, upload: Upload, profile: str, reference_date: dt.date):
+        known = reference.profiles().get(profile)
+        history = read_served(self.paths.serving_db, known) if known else None
         with tempfile.TemporaryDirectory(prefix="digecon-upload-") as folder:
             path = Path(folder) / f"upload{Path(upload.filename).suffix.lower()}"  # openpyxl goes by extension
             path.write_bytes(upload.data)
             return self.validator.check(path, profile, display_name=upload.filename,
-                                        history_db=self.paths.serving_db, reference_date=reference_date)
+                                        history=history, reference_date=reference_date)
 
     def _changes(self, profile: str, observations) -> list[dict] | None:
-        """Cells whose value differs from the profile's previous vintage as loaded: cell, old value, new
-        value. None when there is no serving DB to compare with."""
-        if not self.paths.serving_db.is_file():
+        """Cells whose value differs from the profile's previous vintage as loaded (served.read_served):
+        cell, old value, new value. None when there is no serving DB to compare with."""
+        served = read_served(self.paths.serving_db, reference.profiles()[profile])
+        if served is None:
             return None
-        if observations.empty:
-            return []
-        try:
-            with duckdb.connect(str(self.paths.serving_db), read_only=True) as con:
-                served = con.execute(PREVIOUS_VINTAGE_SQL, {
-                    "profile": profile, "cities": sorted(observations["city_code"].unique()),
-                    "indicators": sorted(observations["indicator_code"].unique())}).fetchall()
-        except duckdb.Error:
-            log.exception("serving DB unreadable; the report lists no changes")
-            return None
-        previous = {(area, period, indicator): (value, submission_id)
-                    for area, period, indicator, value, submission_id in served}
+        previous = previous_values(served)
         cities, catalogue = reference.city_by_code(), reference.catalogue()
         changes = []
         for cell in observations.itertuples(index=False):
