@@ -488,10 +488,9 @@ def find_table(grid: Grid) -> Table | None:
                                      if index not in role_of):
             width = max(len(below[1]), len(headers))
             table.header_row = below[0]
-            table.headers = [cell_text(sub) or top for sub, top in zip(_padded(below[1], width),
-                                                                        _padded(headers, width), strict=True)]
-            role_of, table.roles = _roles(table.headers)
-            table.role_columns = set(role_of)
+            table.headers = [top if index in role_of else cell_text(sub) or top  # city, period … keep their role
+                             for index, (sub, top) in enumerate(zip(_padded(below[1], width), _padded(headers, width),
+                                                                    strict=True))]
         elif below is not None:
             table.data_rows = itertools.chain([below], rows)
         table.indicator_columns = [IndicatorColumn(index, header, *resolve_indicator(header))

@@ -15,6 +15,7 @@ import duckdb
 COMMAND_MODULES = [
     "pipelines.run_commands",  # run, rebuild, dev
     "pipelines.validate_command",  # validate
+    "pipelines.rules_command",  # rules
     "pipelines.release_command",  # release
     "pipelines.service_commands",  # serve, token, template
 ]

@@ -575,3 +575,13 @@ def test_rows_are_read_as_they_are_consumed(tmp_path):
     assert [next(data)[0] for _ in range(8)] == list(range(2, 10))
     with pytest.raises(LimitExceeded):
         next(data)
+
+
+def test_a_second_header_row_leaves_the_city_and_period_columns_as_they_are(tmp_path):
+    """Found by Hypothesis: words under the city column in the second header row took its role away
+    (KeyError: 'city')."""
+    path = write_csv(tmp_path / "f.csv", [["城市", "期间", "网络"], ["名称", "年月", "5G基站数"], ["深圳", "2023-06", "1"]])
+    table = find_table(read_grid(path))
+    assert (table.header_row, table.headers, table.roles) == (2, ["城市", "期间", "5G基站数"], {"city": 0, "period": 1})
+    assert cells_frame(table)[["city_code", "indicator_code", "value"]].values.tolist() == [
+        ["440300", "fiveg_base_stations", 1.0]]
