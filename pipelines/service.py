@@ -340,7 +340,7 @@ def create_app(paths: Paths | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from indicators.validation import Validator  # GX: seconds to import, so only when serving
 
-        validator = await run_in_threadpool(Validator, ReadLimits(max_bytes=max_upload_bytes))
+        validator = await run_in_threadpool(Validator, ReadLimits.from_env(max_bytes=max_upload_bytes))
         app.state.intake = Intake(paths, validator, max_upload_bytes)
         log.info("digecon upload service ready; landing zone %s", paths.landing)
         yield
