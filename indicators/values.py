@@ -103,10 +103,9 @@ _PERIOD_PATTERNS = [  # (pattern, frequency); groups: year, then month or quarte
 def parse_period(value: object) -> Period | None:
     """Monthly 2023-06, 2023/6, 202306, 2023年6月(份), 2023M06; quarterly 2023-Q2 (SDMX, as messages show
     it), 2023Q2, 2023年第二季度, 2023年二季度; annual 2023, 2023年(度). A date (an Excel date cell,
-    2023-06-30) is the month it falls in. A period whose days the calendar cannot hold (year 0, the
-    last months of 9999) is no period."""
+    2023-06-30) is the month it falls in."""
     if isinstance(value, (dt.date, dt.datetime)):
-        return Period(dt.date(value.year, value.month, 1), "M")
+        return _period(value.year, value.month, "M")
     text = fold(cell_text(value)).upper().replace(" ", "")
     for pattern, freq in _PERIOD_PATTERNS:
         match = pattern.fullmatch(text)
@@ -114,21 +113,22 @@ def parse_period(value: object) -> Period | None:
             continue
         year = int(match.group(1))
         if freq == "A":
-            start = (year, 1)
-        elif freq == "Q":
-            start = (year, _CHINESE_QUARTER[match.group(2)] * 3 - 2)
-        else:
-            month = int(match.group(2))
-            if len(match.group(2)) == 1 and text.isdigit() or not 1 <= month <= 12:  # 20236 is not a month
-                return None
-            start = (year, month)
-        try:
-            period = Period(dt.date(*start, 1), freq)
-            period.end  # noqa: B018  (raises when the period ends past the calendar's last day)
-        except ValueError:
+            return _period(year, 1, "A")
+        if freq == "Q":
+            return _period(year, _CHINESE_QUARTER[match.group(2)] * 3 - 2, "Q")
+        month = int(match.group(2))
+        if len(match.group(2)) == 1 and text.isdigit():  # 20236 is not a month
             return None
-        return period
+        return _period(year, month, "M") if 1 <= month <= 12 else None
     return None
+
+
+def _period(year: int, month: int, freq: str) -> Period | None:
+    """The period, if the calendar holds its year and the year's end (year 0 and 9999 it does not): a
+    month is also read as the quarter and the year it closes."""
+    if not dt.MINYEAR <= year < dt.MAXYEAR:
+        return None
+    return Period(dt.date(year, month, 1), freq)
 
 
 _PROVINCE_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never submitted

@@ -456,8 +456,9 @@ def test_a_period_beyond_pandas_dates_is_still_a_period(text, start):
     assert parse_period(text) == Period(start, M)
 
 
-@pytest.mark.parametrize("text", ["0000-06", "0000", "9999-12", "9999-Q4", "9999"])
+@pytest.mark.parametrize("text", ["0000-06", "0000", "9999-11", "9999-Q4", "9999", dt.datetime(9999, 11, 30)])
 def test_a_period_the_calendar_cannot_hold_is_no_period(text):
+    """Year 0 does not exist; in 9999 a month's quarter or year would end past the calendar's last day."""
     assert parse_period(text) is None
 
 
