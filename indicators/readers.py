@@ -1,28 +1,34 @@
-"""Readers: the CSV and XLSX files people really send, turned into one frame of cells to validate.
+"""Readers: the CSV and XLSX files people really send, turned into cells to validate.
 
 Three steps, each usable on its own:
-1. `read_grid` — bytes to rows of cell values, numbered as the user sees them (Excel row, text line).
+1. `read_grid` — a file to rows of cell values, numbered as the user sees them (Excel row, text line).
    The format is told by content; CSV encodings UTF-8 (with or without BOM), UTF-16 and GB18030/GBK are
-   tried in turn. A cell merged down a column holds its value on every row. Anything that cannot be read
-   raises `UnreadableFile` with a message in zh and en.
+   tried in turn. A cell merged down a column holds its value on every row. Rows are read as they are
+   consumed, so a large file never sits in memory whole. Anything that cannot be read raises
+   `UnreadableFile` with a message in zh and en, and a file over a configured limit (`ReadLimits`: rows,
+   columns, characters in a cell, bytes) raises `LimitExceeded` naming the limit and the value; either may
+   come while the rows are read. A formula that Excel never calculated holds no value: the grid lists it.
 2. `find_table` — finds the header below any title and blank rows (and a second header row under group
    headings), names each column's role (city, period, indicator, value …) and tells the long layout
    (one value per row) from the wide one (one column per indicator).
-3. `cells_frame` — one row per reported value with the text as written, where it is (row, column as
-   headed, sheet) and what it parses to. Not-reported cells (blank, —, -, /) make no row at all.
+3. `cell_batches` — one row per reported value with the text as written, where it is (row, column as
+   headed, sheet) and what it parses to, a batch of rows at a time. Not-reported cells (blank, —, -, /)
+   make no row at all. `cells_frame` is all of them in one frame, for small files and tests.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
+import datetime as dt
+import functools
+import itertools
 import os
 import re
-import unicodedata
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -54,19 +60,99 @@ class UnreadableFile(BilingualError):
     """The file cannot be read at all (missing, empty, corrupt, the wrong format)."""
 
 
+class LimitExceeded(UnreadableFile):
+    """A file over one of the configured limits: refused whole, before any more of it is read.
+    `row` and `column` (0-based index) say where, when one cell or row is over."""
+
+    def __init__(self, limit: str, message_zh: str, message_en: str, *, row: int | None = None,
+                 column: int | None = None, value: str | None = None) -> None:
+        super().__init__(message_zh, message_en)
+        self.limit = limit
+        self.row = row
+        self.column = column
+        self.value = value
+
+
+class BadLimitSetting(ValueError):
+    def __init__(self, variable: str, text: str) -> None:
+        self.message_zh = f"环境变量 {variable}={text!r} 不是正整数"
+        self.message_en = f"the environment variable {variable}={text!r} is not a positive whole number"
+        super().__init__(self.message_en)
+
+
 @dataclass(frozen=True)
 class ReadLimits:
+    """How much one file may hold, how much of it is checked at a time and how much a report lists.
+
+    Rows, columns and characters in a cell default to Excel's own limits (a sheet holds 1,048,576 rows
+    and 16,384 columns, a cell 32,767 characters): any file Excel can open passes. Memory is bounded by
+    `batch_cells`, whatever the file's length. `from_env` reads the overrides in ENV_VARIABLES."""
+
     max_bytes: int = 20 * 1024 * 1024
     max_unpacked_bytes: int = 256 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more
+    max_rows: int = 1_048_576  # rows that are not blank, title and header included
+    max_columns: int = 16_384  # up to the last cell that is not blank
+    max_cell_chars: int = 32_767
+    max_findings_per_rule: int = 1_000  # findings listed per rule; the rule results count all of them
+    batch_cells: int = 20_000  # values checked at a time
 
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None, **given) -> ReadLimits:
+        """The defaults, then the environment's overrides, then `given` (a caller's own setting wins)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name, variable in ENV_VARIABLES.items():
+            text = environ.get(variable, "").strip()
+            if text:
+                if not text.isdigit() or int(text) == 0:
+                    raise BadLimitSetting(variable, text)
+                values[name] = int(text)
+        return cls(**{**values, **given})
+
+
+ENV_VARIABLES = {  # ReadLimits field -> the environment variable that overrides it
+    "max_rows": "DIGECON_MAX_ROWS",
+    "max_columns": "DIGECON_MAX_COLUMNS",
+    "max_cell_chars": "DIGECON_MAX_CELL_CHARS",
+    "max_findings_per_rule": "DIGECON_MAX_FINDINGS_PER_RULE",
+    "batch_cells": "DIGECON_VALIDATION_BATCH_CELLS",
+}
+assert set(ENV_VARIABLES) <= {f.name for f in fields(ReadLimits)}
 
 DEFAULT_LIMITS = ReadLimits()
 
 
 @dataclass
+class Formulas:
+    """Formula cells met so far in the rows read. One without a calculated value (a file written by a
+    program and never opened in Excel) reads as blank: the first `listed` of them are kept to report."""
+
+    total: int = 0
+    uncalculated: int = 0
+    listed: list[tuple[int, int, str]] = field(default_factory=list)  # (row, 0-based column, formula)
+
+
 class Grid:
-    sheet: str | None  # the worksheet read; None for CSV
-    rows: list[tuple[int, list[object]]]  # (row number as the user sees it, cell values); blank rows left out
+    """The rows of a file's sheet (or of a CSV), read as they are consumed: (row number as the user sees
+    it, cell values), blank rows left out. Use it in a `with` block, or close it."""
+
+    def __init__(self, sheet: str | None, rows: Iterator[tuple[int, list[object]]], formulas: Formulas,
+                 resources: tuple = ()) -> None:
+        self.sheet = sheet  # the worksheet read; None for CSV
+        self.rows = rows
+        self.formulas = formulas
+        self._resources = resources
+
+    def close(self) -> None:
+        self.rows.close()
+        for resource in self._resources:
+            resource.close()
+
+    def __enter__(self) -> Grid:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 # ---------------------------------------------------------------------------------------------- 1. grid
@@ -89,7 +175,8 @@ def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAU
         raise UnreadableFile("文件为空", "the file is empty")
     if size > limits.max_bytes:
         mb = limits.max_bytes / 1024 / 1024
-        raise UnreadableFile(f"文件超过大小上限 {mb:g} MB", f"the file is larger than the {mb:g} MB limit")
+        raise LimitExceeded("max_bytes", f"文件大小 {size / 1024 / 1024:,.1f} MB，超过上限 {mb:g} MB",
+                            f"the file is {size / 1024 / 1024:,.1f} MB, larger than the {mb:g} MB limit")
     if head.startswith(b"PK\x03\x04"):
         if extension in TEXT_EXTENSIONS:
             raise UnreadableFile(f"文件名为 {extension}，内容却是压缩包/工作簿",
@@ -105,22 +192,57 @@ def read_grid(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAU
     if extension in WORKBOOK_EXTENSIONS:
         raise UnreadableFile(f"文件名为 {extension}，内容却不是 Excel 工作簿（是否为改名的 CSV？）",
                              f"the file is named {extension} but is not an Excel workbook (a renamed CSV?)")
-    return _read_text(Path(path).read_bytes())
+    return _read_text(Path(path), limits)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
+def _within_limits(rows: Iterator[tuple[int, list[object]]], limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:
+    """The rows, refused at the first one over a limit: too many rows, too wide, a cell too long."""
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > limits.max_rows:
+            raise LimitExceeded(
+                "max_rows", f"文件超过 {limits.max_rows:,} 行的上限（第 {number:,} 行起超出）：请拆分为几个文件报送",
+                f"the file has more than {limits.max_rows:,} rows, the limit (max_rows; row {number:,} is over it): "
+                "split it into several files", row=number)
+        width = next((i for i in range(len(cells), 0, -1) if cells[i - 1] not in (None, "")), 0)
+        if width > limits.max_columns:
+            raise _too_wide(number, width, limits)
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
+                raise LimitExceeded(
+                    "max_cell_chars", f"单元格有 {len(cell):,} 个字符，超过 {limits.max_cell_chars:,} 个字符的上限",
+                    f"the cell holds {len(cell):,} characters, over the limit of {limits.max_cell_chars:,} "
+                    "(max_cell_chars)", row=number, column=index, value=cell[:32] + "…")
+        yield number, cells
+
+
+def _too_wide(number: int, width: int, limits: ReadLimits) -> LimitExceeded:
+    return LimitExceeded("max_columns", f"该行有 {width:,} 列，超过 {limits.max_columns:,} 列的上限",
+                         f"the row has {width:,} columns, over the limit of {limits.max_columns:,} (max_columns)",
+                         row=number, column=width - 1)
+
+
+# Control characters: binary data that happened to decode as text (tab, CR and LF aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _encoding(path: Path) -> str:
+    """The first encoding that decodes the whole file without control characters, read a block at a time."""
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    encodings = ("utf-16",) if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ("utf-8-sig", "gb18030")
     for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode(encoding)
+            with open(path, "rb") as handle:
+                while True:
+                    block = handle.read(1 << 20)
+                    if _CONTROL.search(decoder.decode(block, final=not block)):
+                        break
+                    if not block:
+                        return encoding
         except UnicodeDecodeError:
             continue
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
-            break  # control characters: binary data that happened to decode
-        return text
+        break  # control characters: not text in any encoding
     raise UnreadableFile("无法识别的文件内容：既不是 Excel 工作簿，也不是 UTF-8 或 GBK 编码的文本",
                          "unrecognised content: neither an Excel workbook nor UTF-8 or GBK text")
 
@@ -134,60 +256,127 @@ def _delimiter(lines: list[str]) -> str:
     return max([",", "\t", ";"], key=score)
 
 
-def _read_text(data: bytes) -> Grid:
-    text = _decode(data)
-    if not text.strip():
-        raise UnreadableFile("文件为空", "the file is empty")
-    delimiter = _delimiter(text.splitlines()[:50])
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _read_text(path: Path, limits: ReadLimits) -> Grid:
+    encoding = _encoding(path)
+    # No field can be longer than the file: the csv module's own limit (128 KiB) would only hide where
+    # a long cell is, which _within_limits names.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))
+    with open(path, encoding=encoding, newline="") as handle:
+        delimiter = _delimiter(list(itertools.islice(handle, 50)))
+    return Grid(None, _within_limits(_text_rows(path, encoding, delimiter), limits), Formulas())
+
+
+def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[object]]]:
     line = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
-    try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                rows.append((line, list(record)))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(f"CSV 格式错误（第 {line} 行）：{exc}", f"malformed CSV at line {line}: {exc}") from exc
-    return Grid(sheet=None, rows=rows)
+    any_row = False
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    any_row = True
+                    yield line, record
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV 格式错误（第 {line} 行）：{exc}", f"malformed CSV at line {line}: {exc}") from exc
+    if not any_row:
+        raise UnreadableFile("文件为空", "the file is empty")
 
 
 def _read_workbook(path: Path, limits: ReadLimits) -> Grid:
     import openpyxl
 
-    corrupt = UnreadableFile("工作簿已损坏，无法打开", "the workbook is corrupt and cannot be opened")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise corrupt from exc
+        raise _corrupt() from exc
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise UnreadableFile("压缩包不是 Excel 工作簿", "the zip file is not an Excel workbook")
-    if sum(m.file_size for m in members) > limits.max_unpacked_bytes:
-        raise UnreadableFile("工作簿解压后过大，拒绝读取", "the workbook unpacks to too much data; refused")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_bytes:
+        mb = limits.max_unpacked_bytes / 1024 / 1024
+        raise LimitExceeded("max_unpacked_bytes",
+                            f"工作簿解压后有 {unpacked / 1024 / 1024:,.0f} MB，超过 {mb:g} MB 的上限，拒绝读取",
+                            f"the workbook unpacks to too much data ({unpacked / 1024 / 1024:,.0f} MB, over the "
+                            f"{mb:g} MB limit, max_unpacked_bytes); refused")
     # openpyxl raises many exception types for malformed parts (KeyError, XML and zip errors, …):
     # any of them means the same to the submitter.
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise corrupt from exc
+        raise _corrupt() from exc
     try:
         sheets = workbook.worksheets
         if not sheets:
             raise UnreadableFile("工作簿中没有工作表", "the workbook has no worksheet")
         named = [s for s in sheets if fold(s.title).casefold() in SHEET_NAMES]
         sheet = named[0] if named else sheets[0]
-        sheet.reset_dimensions()  # exporters often write a wrong <dimension>; read every row there is
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
-        _fill_merged(values, _merged_ranges(workbook, sheet))
-        rows = [(number, row) for number, row in enumerate(values, start=1) if any(cell_text(v) for v in row)]
-        return Grid(sheet=sheet.title, rows=rows)
+        formulas = Formulas()
+        rows = _sheet_rows(workbook, sheet, formulas, limits)
+    except BaseException:
+        workbook.close()
+        raise
+    return Grid(sheet.title, _within_limits(rows, limits), formulas, resources=(workbook,))
+
+
+def _corrupt() -> UnreadableFile:
+    return UnreadableFile("工作簿已损坏，无法打开", "the workbook is corrupt and cannot be opened")
+
+
+def _sheet_parser(workbook, source, shared_strings, formulas: Formulas, listed: int):
+    """openpyxl's streaming sheet parser, reading cached values (what Excel shows), that also counts the
+    formula cells and keeps those with no calculated value: `<f>` with an empty or missing `<v>`, unless
+    the formula's result is the empty text (`t="str"`)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            if formula is not None:
+                formulas.total += 1
+                if not element.findtext(VALUE_TAG) and element.get("t") != "str":
+                    formulas.uncalculated += 1
+                    if len(formulas.listed) < listed:
+                        formulas.listed.append((cell["row"], cell["column"] - 1, f"={formula.text or ''}"))
+            return cell
+
+    return Parser(source, shared_strings, data_only=True, epoch=workbook.epoch,
+                  date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+
+
+def _sheet_rows(workbook, sheet, formulas: Formulas, limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:
+    """The sheet's rows as the user sees them: a cell merged down a column repeated on each of its rows."""
+    starts: dict[int, list[tuple[int, int]]] = {}  # merged range's first row -> [(column, last row)]
+    for min_col, min_row, max_col, max_row in _merged_ranges(workbook, sheet):
+        if min_col == max_col:  # a range across columns is a title or a group heading: no copies
+            starts.setdefault(min_row, []).append((min_col, max_row))
+    filling: dict[int, tuple[object, int]] = {}  # column -> (value, last row)
+    try:
+        with workbook._archive.open(sheet._worksheet_path) as source:
+            for number, cells in _sheet_parser(workbook, source, sheet._shared_strings, formulas,
+                                                        limits.max_findings_per_rule).parse():
+                # as wide as its last cell, blank or not (a merged range fills only so far), within the limit
+                values: list[object] = [None] * min(max((c["column"] for c in cells), default=0), limits.max_columns)
+                for cell in cells:
+                    if cell["value"] is not None:
+                        if cell["column"] > limits.max_columns:
+                            raise _too_wide(number, cell["column"], limits)
+                        values[cell["column"] - 1] = cell["value"]
+                filling = {col: fill for col, fill in filling.items() if fill[1] >= number}
+                for col, (value, _) in filling.items():
+                    if col <= len(values):
+                        values[col - 1] = value
+                for col, last in starts.pop(number, ()):
+                    if col <= len(values):
+                        filling[col] = (values[col - 1], last)
+                if any(cell_text(v) for v in values):
+                    yield number, values
     except UnreadableFile:
         raise
     except Exception as exc:
-        raise corrupt from exc
-    finally:
-        workbook.close()
+        raise _corrupt() from exc
 
 
 # A merged range in a sheet's XML. A cell's text never holds a raw "<", so a byte scan cannot be fooled,
@@ -207,20 +396,6 @@ def _merged_ranges(workbook, sheet) -> set[tuple[int, int, int, int]]:
             refs.update(_MERGE_CELL.findall(data))
             tail = data[-200:]  # a tag cut by the chunk boundary is whole in the next search
     return {range_boundaries(ref.decode()) for ref in refs}
-
-
-def _fill_merged(values: list[list[object]], ranges: set[tuple[int, int, int, int]]) -> None:
-    """A cell merged down a column shows its value on every row, as the user sees it: a city or a period
-    merged over the rows it heads. A range across columns is left alone: a title or a group heading
-    needs no copies, and a number spread over two indicator columns belongs to one of them, not both.
-    Ranges are clipped to the rows the sheet holds."""
-    for min_col, min_row, max_col, max_row in ranges:
-        if min_col != max_col or min_row > len(values) or min_col > len(values[min_row - 1]):
-            continue
-        value = values[min_row - 1][min_col - 1]
-        for row in values[min_row:max_row]:
-            if min_col <= len(row):
-                row[min_col - 1] = value
 
 
 # --------------------------------------------------------------------------------------------- 2. table
@@ -262,11 +437,24 @@ class Table:
     headers: list[str]  # as written in the file
     layout: str  # "long" or "wide"
     roles: dict[str, int]  # role -> column index
-    indicator_columns: list[IndicatorColumn] = field(default_factory=list)  # wide layout only
-    data_rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    role_columns: set[int] = field(default_factory=set)  # every column with a role (a second city column too)
+    indicator_columns: list[IndicatorColumn] = field(default_factory=list)  # wide layout: the headed ones
+    data_rows: Iterator[tuple[int, list[object]]] = field(default_factory=lambda: iter(()))  # read once
+    rows_read: int = 0  # data rows consumed so far by cell_batches
 
     def header(self, role: str) -> str | None:
         return self.headers[self.roles[role]] if role in self.roles else None
+
+    @functools.cached_property
+    def headed_columns(self) -> dict[int, IndicatorColumn]:
+        return {column.index: column for column in self.indicator_columns}
+
+
+
+def column_label(headers: list[str], index: int) -> str:
+    """A column as a finding names it: its header, or its letter (D) when it has none."""
+    header = headers[index] if index < len(headers) else ""
+    return header or get_column_letter(index + 1)
 
 
 def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
@@ -285,41 +473,47 @@ def _is_footer(cells: list[object]) -> bool:
     return next((text for text in map(cell_text, cells) if text), "").startswith(FOOTER_LABELS)
 
 
-def _above_footer(rows: list[tuple[int, list[object]]]) -> list[tuple[int, list[object]]]:
-    footer = next((position for position, (_, cells) in enumerate(rows) if _is_footer(cells)), len(rows))
-    return rows[:footer]
+def _above_footer(rows: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+    """The data rows, read as they are consumed, up to the form's footer (单位负责人 … 报出日期)."""
+    return itertools.takewhile(lambda row: not _is_footer(row[1]), rows)
 
 
 def find_table(grid: Grid) -> Table | None:
     """The first row naming a city and a period column is the header; None if there is none. In the wide
     layout a row naming indicators right below it is a second header row: under group headings such as
     网络基础设施 merged above them its names win; under a header that names the indicators itself it is
-    a translation (the template's English row), and the header's names stay. The data ends at a footer."""
-    width = max((len(row) for _, row in grid.rows), default=0)
-    rows = [(number, cells + [None] * (width - len(cells))) for number, cells in grid.rows]
-    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    a translation (the template's English row), and the header's names stay. Reads the grid's rows up to
+    the header; the table's `data_rows` are the rest, read as they are consumed, up to a footer."""
+    rows = iter(grid.rows)
+    for number, cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
         headers = [cell_text(c) for c in cells]
         role_of, roles = _roles(headers)
         if "city" not in roles or "period" not in roles:
             continue
-        table = Table(grid.sheet, number, headers, "long", roles, data_rows=_above_footer(rows[position + 1:]))
+        table = Table(grid.sheet, number, headers, "long", roles, set(role_of), data_rows=_above_footer(rows))
         if "indicator" in roles and "value" in roles:
             return table
         table.layout = "wide"
-        below = table.data_rows[0][1] if table.data_rows else []
-        if any(resolve_indicator(c)[0] for index, c in enumerate(below) if index not in role_of):
+        below = next(table.data_rows, None)
+        if below is not None and any(resolve_indicator(c)[0] for index, c in enumerate(below[1])
+                                     if index not in role_of):
             if not any(resolve_indicator(h)[0] for index, h in enumerate(headers) if index not in role_of):
-                table.header_row = table.data_rows[0][0]
-                table.headers = [cell_text(sub) or top for sub, top in zip(below, headers, strict=True)]
-                role_of, table.roles = _roles(table.headers)
-            table.data_rows = table.data_rows[1:]
-        table.indicator_columns = [
-            IndicatorColumn(index, header, *resolve_indicator(header))
-            for index, header in enumerate(table.headers)
-            if index not in role_of and (header or any(cell_text(r[index]) for _, r in table.data_rows))
-        ]
+                width = max(len(below[1]), len(headers))
+                table.header_row = below[0]
+                table.headers = [top if index in role_of else cell_text(sub) or top  # city, period … keep their role
+                                 for index, (sub, top) in enumerate(zip(_padded(below[1], width),
+                                                                        _padded(headers, width), strict=True))]
+            # else the row translates a header that names the indicators itself: skipped, the names stay
+        elif below is not None:
+            table.data_rows = itertools.chain([below], table.data_rows)
+        table.indicator_columns = [IndicatorColumn(index, header, *resolve_indicator(header))
+                                   for index, header in enumerate(table.headers) if index not in role_of and header]
         return table
     return None
+
+
+def _padded(cells: list, width: int) -> list:
+    return list(cells) + [None] * (width - len(cells))
 
 
 # --------------------------------------------------------------------------------------------- 3. cells
@@ -337,37 +531,76 @@ CELL_COLUMNS = [
 ]
 CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]  # what one reported value is of
 
+# pandas holds dates from 1677 to 2262 only. A period beyond (2999-12, 0001-01) is held at the nearest of
+# these, which lie outside every valid period: the period rules judge it by its text as written.
+_EARLIEST_HELD, _LATEST_HELD = dt.date(1678, 1, 1), dt.date(2262, 1, 1)
+
+
+def cell_batches(table: Table, size: int) -> Iterator[pd.DataFrame]:
+    """The table's values, about `size` at a time (a row's values stay together): frames of CELL_COLUMNS,
+    `cell_id` counting on across batches. The wide layout is unpivoted; values are in catalogue units."""
+    records: list[dict] = []
+    first_id = 0
+    for number, cells in table.data_rows:
+        table.rows_read += 1
+        records.extend(_row_cells(table, number, cells))
+        if len(records) >= size:
+            yield _frame(records, first_id)
+            first_id += len(records)
+            records = []
+    if records:
+        yield _frame(records, first_id)
+
 
 def cells_frame(table: Table) -> pd.DataFrame:
-    """One row per reported value; the wide layout is unpivoted. Values are in catalogue units."""
-    records = []
-    for number, cells in table.data_rows:
-        common = _row_context(table, number, cells)
-        if table.layout == "long":
-            value_cell = cells[table.roles["value"]]
-            if is_not_reported(value_cell):
-                continue
-            indicator_cell = cells[table.roles["indicator"]]
-            code, bracket_unit = resolve_indicator(indicator_cell)
-            records.append(_cell(common, code=code, bracket_unit=bracket_unit,
-                                 indicator_text=cell_text(indicator_cell), indicator_column=table.header("indicator"),
-                                 indicator_row=number, value_cell=value_cell, value_column=table.header("value"),
-                                 period_as_indicator=False))
-        else:
-            for column in table.indicator_columns:
-                value_cell = cells[column.index]
-                if is_not_reported(value_cell):
-                    continue
-                records.append(_cell(common, code=column.code, bracket_unit=column.unit,
-                                     indicator_text=column.header, indicator_column=column.label,
-                                     indicator_row=table.header_row, value_cell=value_cell,
-                                     value_column=column.label, period_as_indicator=True))
+    """Every value of the table in one frame (a small file, a test); `cell_batches` bounds memory."""
+    batches = list(cell_batches(table, 1 << 30))
+    return batches[0] if batches else _frame([], 0)
+
+
+def _frame(records: list[dict], first_id: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=CELL_COLUMNS[1:])
-    frame.insert(0, "cell_id", range(len(frame)))
+    frame.insert(0, "cell_id", range(first_id, first_id + len(frame)))
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     for column in ("unit_factor", "value_in_file", "value", "min_value", "max_value"):
         frame[column] = frame[column].astype(float)
     return frame
+
+
+def _row_cells(table: Table, number: int, cells: list[object]) -> list[dict]:
+    """The values one data row reports: one in the long layout, one per indicator column in the wide."""
+    common = _row_context(table, number, cells)
+    if table.layout == "long":
+        value_cell = _at(cells, table.roles["value"])
+        if is_not_reported(value_cell):
+            return []
+        indicator_cell = _at(cells, table.roles["indicator"])
+        code, bracket_unit = resolve_indicator(indicator_cell)
+        return [_cell(common, code=code, bracket_unit=bracket_unit, indicator_text=cell_text(indicator_cell),
+                      indicator_column=table.header("indicator"), indicator_row=number, value_cell=value_cell,
+                      value_column=table.header("value"), period_as_indicator=False)]
+    values = []
+    for index, value_cell in enumerate(cells):
+        if index in table.role_columns or is_not_reported(value_cell):
+            continue
+        column = _indicator_column(table, index)
+        values.append(_cell(common, code=column.code, bracket_unit=column.unit, indicator_text=column.header,
+                            indicator_column=column.label, indicator_row=table.header_row, value_cell=value_cell,
+                            value_column=column.label, period_as_indicator=True))
+    return values
+
+
+def _indicator_column(table: Table, index: int) -> IndicatorColumn:
+    """A wide table's column: a headed one, or one with values but no header (named by its letter)."""
+    headed = table.headed_columns.get(index)
+    if headed is not None:
+        return headed
+    header = table.headers[index] if index < len(table.headers) else ""
+    return IndicatorColumn(index, header, *resolve_indicator(header))
+
+
+def _at(cells: list[object], index: int) -> object:
+    return cells[index] if index < len(cells) else None
 
 
 def _convert(number: float | None, factor: float | None) -> float | None:
@@ -378,15 +611,15 @@ def _convert(number: float | None, factor: float | None) -> float | None:
 
 def _row_context(table: Table, number: int, cells: list[object]) -> dict:
     def text(role: str) -> str | None:
-        return cell_text(cells[table.roles[role]]) if role in table.roles else None
+        return cell_text(_at(cells, table.roles[role])) if role in table.roles else None
     return {
         "source_row": number, "sheet": table.sheet,
         "city_text": text("city"), "city_column": table.header("city"),
         "period_text": text("period"), "period_column": table.header("period"),
         "unit_text": text("unit") or None, "unit_column": table.header("unit"),
         "note": text("note") or None,
-        "city_code": resolve_area(cells[table.roles["city"]]),
-        "period": parse_period(cells[table.roles["period"]]),
+        "city_code": resolve_area(_at(cells, table.roles["city"])),
+        "period": parse_period(_at(cells, table.roles["period"])),
     }
 
 
@@ -394,7 +627,7 @@ def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator
           indicator_column: str, indicator_row: int, value_cell: object, value_column: str,
           period_as_indicator: bool) -> dict:
     """One value. In the wide layout a row's month also carries the quarter or year it closes (2023-06
-    holds 2023Q2's quarterly and, in December, the year's annual values); in the long layout each
+    holds 2023-Q2's quarterly and, in December, the year's annual values); in the long layout each
     period must be written at its indicator's frequency."""
     indicator = reference.catalogue().get(code) if code else None
     period = common["period"]
@@ -414,7 +647,8 @@ def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator
         unit_text=" / ".join(declared) or None,
         unit_column=common["unit_column"] if unit_in_column else indicator_column,
         unit_row=common["source_row"] if unit_in_column else indicator_row,
-        period_start=period.start if period else None, period_freq=period.freq if period else None,
+        period_start=min(max(period.start, _EARLIEST_HELD), _LATEST_HELD) if period else None,
+        period_freq=period.freq if period else None,
         indicator_code=code, indicator_freq=indicator.freq if indicator else None,
         catalogue_unit=indicator.unit if indicator else None, unit_factor=factor, value_in_file=in_file,
         value=_convert(in_file, factor),

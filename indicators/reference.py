@@ -179,9 +179,9 @@ def city_by_code() -> dict[str, City]:
     return {c.code: c for c in cities()}
 
 
-def _fold(text: str) -> str:
-    """Normalise full-width characters and case so that people's spellings compare equal."""
-    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+def fold(value: object) -> str:
+    """Text as people's spellings compare: full-width to half-width (NFKC), surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 @functools.cache
@@ -189,7 +189,7 @@ def _city_aliases() -> dict[str, str]:
     aliases: dict[str, str] = {}
     for c in cities():
         for alias in (c.code, c.name_zh, c.short_zh, c.name_en, f"{c.name_en} City"):
-            aliases[_fold(alias)] = c.code
+            aliases[fold(alias).casefold()] = c.code
     return aliases
 
 
@@ -197,7 +197,7 @@ def resolve_city(text: object) -> str | None:
     """The city code for ``440300``, ``深圳市``, ``深圳`` or ``Shenzhen``; None if not a city."""
     if text is None:
         return None
-    folded = _fold(text)
+    folded = fold(text).casefold()
     if folded.endswith(".0"):  # a code that Excel stored as a number
         folded = folded[:-2]
     return _city_aliases().get(folded)

@@ -37,6 +37,7 @@ class RuleResult:
     passed: int = 0
     failed: int = 0
     not_evaluable: int = 0
+    not_listed: int = 0  # failures past the report's limit of findings per rule: counted, not listed
 
 
 @dataclass

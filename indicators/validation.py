@@ -1,11 +1,18 @@
-"""Validation: one submitted file in, a `Report` and the observations that would load out.
+"""Validation: one submitted file in, a `Report`, the observations that would load and the cells it carries out.
 
-Rules come from two places, gathered in one registry (`rules()`): the Great Expectations suite in
-`expectations/submission.json` (checks on each reported value, run with GX 1.x on pandas) and
-`DOMAIN_RULES` here, for what GX cannot express: the submitter's scope, duplicates, numerators above
-denominators within the file, units, and checks against the served history. Every rule has an id, a
-severity (an error rejects the whole file, a warning loads it and flags it), a quality dimension and a
-message in Chinese and English, and reports evaluated / passed / failed / not evaluable counts.
+Every rule is data in `expectations/rules.yaml` (id, engine, severity, quality dimension, label, message
+and rationale in Chinese and English), gathered by `rules()`. The Great Expectations suite
+`expectations/submission.json` checks each reported value (GX 1.x on pandas); the rest are checked here,
+for what GX cannot express: the file itself, the submitter's scope, duplicates, numerators above
+denominators within the file, units, and checks against the served history, which the caller hands in
+as data (`indicators.served.read_served`). A rule reports evaluated / passed / failed / not evaluable
+counts; with no history at hand the history rules are not evaluable, never passed.
+
+Work is bounded whatever the file (`ReadLimits`): the file is read and checked a batch of values at a
+time; what is kept between batches (one value per distinct cell, the findings listed) is bounded by the
+catalogue, the calendar and `max_findings_per_rule`. Past that many findings of one rule, the rest are
+counted exactly (RuleResult.not_listed) and summed up in one finding. A file over a limit is refused
+whole with one `limit_exceeded` finding.
 
 A period is in the future when it starts after the reference date (the date the file was received):
 a month still running may be reported provisionally, one not yet begun may not.
@@ -16,25 +23,30 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import hashlib
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+import yaml
 
 from indicators import reference
 from indicators.clock import today_shanghai
+from indicators.landing import sha256_of
 from indicators.readers import (
+    CELL_COLUMNS,
     CELL_KEY,
-    DEFAULT_LIMITS,
+    HEADER_SEARCH_ROWS,
+    Grid,
+    LimitExceeded,
     ReadLimits,
+    Table,
     UnreadableFile,
-    cells_frame,
+    cell_batches,
+    column_label,
     find_table,
     read_grid,
 )
@@ -42,67 +54,82 @@ from indicators.report import Finding, Report, RuleResult
 from indicators.values import TEN_THOUSAND, format_number, suggest_indicator
 
 SUITE_FILE = "submission.json"
+RULES_FILE = "rules.yaml"
 JUMP_FACTOR = 5000  # a value ≥ 5000× or ≤ 1/5000 of the previous period's looks like a 万/个 slip (10⁴)
+ENGINES = {  # where a rule is checked, as `digecon rules` names it
+    "great_expectations": "Great Expectations: expectations/submission.json",
+    "python": "Python: indicators/validation.py",
+}
+DIMENSIONS = ("format", "completeness", "validity", "consistency", "history")
+CELL_ROLES = ("city", "period", "indicator", "value", "unit")
 
 
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
+    engine: str  # great_expectations or python
     severity: str  # "error" rejects the file; "warning" loads it and flags it
     dimension: str  # format, completeness, validity, consistency, history
+    label_zh: str
+    label_en: str
     message_zh: str  # a template filled from the failing cell (readers.CELL_COLUMNS) and the rule's context
     message_en: str
+    rationale_zh: str
+    rationale_en: str
     column: str | None = None  # the cell a finding points at: city, period, indicator, value, unit; None: the file
 
 
-DOMAIN_RULES = (
-    Rule("profile_unknown", "error", "format", "没有名为 {profile_id} 的报送方；可用：{profiles}",
-         "there is no submitter profile {profile_id}; known profiles: {profiles}"),
-    Rule("unreadable", "error", "format", "无法读取文件：{reason_zh}", "the file cannot be read: {reason_en}"),
-    Rule("header_not_found", "error", "format",
-         "找不到表头：前 30 行中没有同时包含城市列（城市/city）和期间列（期间/period）的行",
-         "no header found: none of the first 30 rows has both a city column (城市/city) and a period column (期间/period)"),
-    Rule("no_data_rows", "error", "completeness",
-         "文件中没有数据：表头下没有数据行，或所有数值均为空",
-         "the file holds no data: no rows below the header, or every value is blank"),
-    Rule("city_out_of_scope", "error", "validity",
-         "{profile_id} 只能报送 {scope_zh} 的数据，不能报送“{city_text}”",
-         "{profile_id} may only submit data for {scope_en}, not \"{city_text}\"", "city"),
-    Rule("indicator_not_allowed", "error", "validity",
-         "{profile_id} 不报送“{indicator_zh}”（{indicator_code}）：该指标由{submitter_zh}报送",
-         "{profile_id} does not submit {indicator_en} ({indicator_code}): it is submitted by {submitter_en}",
-         "indicator"),
-    Rule("duplicate_conflict", "error", "consistency",
-         "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填为 {other_value}，此处又填 {value_text}："
-         "两者不一致，请只保留正确的一个",
-         "the value of {indicator_en} for {city_text} {period_text} is already given in row {other_row} as "
-         "{other_value}, here as {value_text}: keep only the right one", "value"),
-    Rule("duplicate_identical", "warning", "consistency",
-         "{city_text} {period_text} 的“{indicator_zh}”已在第 {other_row} 行填报，数值相同，只装载一次",
-         "the value of {indicator_en} for {city_text} {period_text} is already given in row {other_row}, the same; "
-         "loaded once", "value"),
-    Rule("numerator_above_denominator", "error", "consistency",
-         "“{indicator_zh}”（{value}）大于同期的“{denominator_zh}”（{other_value}，第 {other_row} 行）：部分不能大于总数",
-         "{indicator_en} ({value}) is above {denominator_en} ({other_value}, row {other_row}) for the same period: "
-         "a part cannot exceed its whole", "value"),
-    Rule("unit_converted", "warning", "validity",
-         "单位为“{unit_text}”：“{indicator_zh}”的数值已乘以 10000，换算为{catalogue_unit}",
-         "unit {unit_text}: the values of {indicator_en} were multiplied by 10,000 into {catalogue_unit}", "unit"),
-    Rule("unit_unclear", "warning", "validity",
-         "单位为“{unit_text}”，但数值 {value_text} 像是已按{catalogue_unit}填写（换算后为 {value}{catalogue_unit}）：请确认单位",
-         "unit {unit_text}, but {value_text} looks like it is already in {catalogue_unit} "
-         "({value} {catalogue_unit} after conversion): check the unit", "value"),
-    Rule("monotone_fall", "warning", "history",
-         "“{indicator_zh}”只增不减，但 {value_text} 低于已发布的 {history_period} 数值 {history_value}"
-         "（来源：{history_source_zh}）：请核实",
-         "the series {indicator_en} never falls, but {value_text} is below the served {history_period} value "
-         "{history_value} (source: {history_source_en}): please check", "value"),
-    Rule("jump_10000x", "warning", "history",
-         "{value_text} 与已发布的上期（{history_period}）数值 {history_value}（来源：{history_source_zh}）"
-         "相差约一万倍：是否混淆了“万”和“个”？",
-         "{value_text} differs by a factor of about 10,000 from the served previous-period ({history_period}) "
-         "value {history_value} (source: {history_source_en}): 万 and 个 mixed up?", "value"),
-)
+@functools.cache
+def suite_definition() -> dict:
+    return json.loads(resources.files("expectations").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def rules() -> dict[str, Rule]:
+    """Every rule, from expectations/rules.yaml, by id; checked against the GX suite: each rule GX checks
+    has exactly one expectation, and each expectation names such a rule."""
+    data = yaml.safe_load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+    known = {f.name for f in fields(Rule)}
+    registry: dict[str, Rule] = {}
+    for item in data["rules"]:
+        item = {("rule_id" if key == "id" else key): value for key, value in item.items()}
+        problems = [f"unknown keys {sorted(set(item) - known)}"] if set(item) - known else []
+        rule = Rule(**{key: value for key, value in item.items() if key in known})
+        problems += [f"engine {rule.engine!r}"] if rule.engine not in ENGINES else []
+        problems += [f"severity {rule.severity!r}"] if rule.severity not in ("error", "warning") else []
+        problems += [f"dimension {rule.dimension!r}"] if rule.dimension not in DIMENSIONS else []
+        problems += [f"column {rule.column!r}"] if rule.column not in (None, *CELL_ROLES) else []
+        problems += ["defined twice"] if rule.rule_id in registry else []
+        if problems:
+            raise ValueError(f"{RULES_FILE}: rule {rule.rule_id}: {'; '.join(problems)}")
+        registry[rule.rule_id] = rule
+    checked_by_gx = sorted(e["meta"]["rule_id"] for e in suite_definition()["expectations"])
+    declared = sorted(r.rule_id for r in registry.values() if r.engine == "great_expectations")
+    if checked_by_gx != declared:
+        raise ValueError(f"{SUITE_FILE} checks {checked_by_gx}, {RULES_FILE} gives great_expectations {declared}")
+    return registry
+
+
+@dataclass
+class CheckedFile:
+    report: Report
+    observations: pd.DataFrame  # OBSERVATION_COLUMNS; empty when the file is rejected
+    carried: pd.DataFrame  # CARRIED_COLUMNS: every cell the file carries as far as it parses, accepted or not
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """What the pipeline loads, kept beside the file so it is never parsed again: an accepted file's
+        observations, or the cells a rejected one carried (OBSERVATION_COLUMNS, values blank)."""
+        if self.report.accepted:
+            return self.observations
+        return self.carried.rename(columns={"area_code": "city_code"}).reindex(columns=OBSERVATION_COLUMNS)
+
+
+OBSERVATION_COLUMNS = ["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"]
+# A carried cell: the city (or province), period and indicator a value was written for, whatever it holds,
+# one row per (area, period, indicator) at the frequency first written, periods within the calendar's
+# valid range up to the reference date (the only ones the completeness board asks about).
+CARRIED_COLUMNS = ["area_code", "period", "freq", "indicator_code"]
 
 # Where each kind of cell is written: (text as written, header of its column, its row).
 CELL_PLACES = {
@@ -113,41 +140,27 @@ CELL_PLACES = {
     "unit": ("unit_text", "unit_column", "unit_row"),
 }
 
-OBSERVATION_COLUMNS = ["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"]
-
-
-@functools.cache
-def suite_definition() -> dict:
-    return json.loads(resources.files("expectations").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
-
-
-@functools.cache
-def rules() -> dict[str, Rule]:
-    """Every rule, from the GX suite's meta and from DOMAIN_RULES, by id."""
-    registry: dict[str, Rule] = {}
-    for expectation in suite_definition()["expectations"]:
-        meta = expectation["meta"]
-        registry[meta["rule_id"]] = Rule(meta["rule_id"], meta["severity"], meta["dimension"],
-                                         meta["message_zh"], meta["message_en"], meta["column"])
-    for rule in DOMAIN_RULES:
-        registry[rule.rule_id] = rule
-    return registry
-
-
-@dataclass
-class CheckedFile:
-    report: Report
-    observations: pd.DataFrame  # OBSERVATION_COLUMNS; empty when the file is rejected
+NOT_LISTED_ZH = "“{label}”另有 {count} 处问题未逐条列出（每条规则最多列出 {cap} 处，规则统计中有准确计数）"
+NOT_LISTED_EN = "{count} more findings of \"{label}\" are not listed (at most {cap} per rule; the rule results count them all)"
 
 
 class _Findings:
-    """Findings and per-rule counts for one file. A finding is reported once per cell as the user sees
-    it: the same unknown city behind every indicator column of a wide row is one finding, not twenty."""
+    """Findings and per-rule counts for one file.
 
-    def __init__(self, context: Mapping) -> None:
+    A finding is reported once per cell as the user sees it: the same unknown city behind every indicator
+    column of a wide row is one finding, not twenty. Cells come in file order, and a finding points at
+    the cell's own row or at the header row, so remembering the current row's findings (and the header
+    row's) is enough to tell a repeat. At most `cap` findings of a rule are listed; the rest are counted.
+    """
+
+    def __init__(self, context: Mapping, cap: int) -> None:
         self.context = dict(context)
-        self.findings: dict[tuple, Finding] = {}
+        self.cap = cap
+        self.header_row: int | None = None
+        self.listed: dict[str, list[Finding]] = {rule_id: [] for rule_id in rules()}
         self.results = {r.rule_id: RuleResult(r.rule_id, r.severity, r.dimension) for r in rules().values()}
+        self._fixed: set[tuple] = set()  # findings about the file or the header row
+        self._recent: dict[str, tuple[int | None, set[tuple]]] = {}  # rule -> (row, its findings)
 
     def count(self, rule_id: str, *, evaluated: int = 0, failed: int = 0, not_evaluable: int = 0) -> None:
         result = self.results[rule_id]
@@ -156,22 +169,53 @@ class _Findings:
         result.passed += evaluated - failed
         result.not_evaluable += not_evaluable
 
-    def add(self, rule_id: str, cell: Mapping | None = None, **extra) -> None:
+    def add(self, rule_id: str, cell: Mapping | None = None, *, place: tuple | None = None, **extra) -> None:
+        """A finding about `cell` (where the rule's column says), about `place` (sheet, row, column, value)
+        named by the reader, or about the whole file."""
         rule = rules()[rule_id]
-        fields = {**self.context, **(cell or {}), **extra}
-        fields.update(_names(fields))
-        row = column = value = sheet = None
+        sheet, row, column, value = place or (None, None, None, None)
         if cell is not None and rule.column is not None:
             text, header, row_field = CELL_PLACES[rule.column]
             row, column, value, sheet = int(cell[row_field]), cell[header], cell[text], cell["sheet"]
-        finding = Finding(rule=rule.rule_id, severity=rule.severity,
-                          message_zh=rule.message_zh.format_map(_shown(fields, "（空白）")),
-                          message_en=rule.message_en.format_map(_shown(fields, "(blank)")),
-                          row=row, sheet=sheet, column=column, value=value)
-        self.findings.setdefault((rule_id, sheet, row, column, finding.message_en), finding)
+        fields_ = {**self.context, **(cell or {}), **extra}
+        fields_.update(_names(fields_))
+        message_en = rule.message_en.format_map(_Shown(fields_, "(blank)"))
+        if not self._first_time(rule_id, row, (sheet, column, message_en)):
+            return
+        if len(self.listed[rule_id]) >= self.cap:
+            self.results[rule_id].not_listed += 1
+            return
+        self.listed[rule_id].append(Finding(
+            rule=rule_id, severity=rule.severity, message_zh=rule.message_zh.format_map(_Shown(fields_, "（空白）")),
+            message_en=message_en, row=row, sheet=sheet, column=column, value=value))
+
+    def not_listed(self, rule_id: str, count: int) -> None:
+        self.results[rule_id].not_listed += count
+
+    def _first_time(self, rule_id: str, row: int | None, key: tuple) -> bool:
+        if row is None or row == self.header_row:
+            seen = self._fixed
+            key = (rule_id, row, *key)
+        else:
+            last_row, seen = self._recent.get(rule_id, (None, set()))
+            if row != last_row:
+                seen = set()
+                self._recent[rule_id] = (row, seen)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     def report(self, *, file: str, sha256: str, profile: str, rows: int, observations: int) -> Report:
-        findings = sorted(self.findings.values(), key=Finding.sort_key)
+        findings = [f for listed in self.listed.values() for f in listed]
+        for rule_id, result in self.results.items():
+            if result.not_listed:
+                rule = rules()[rule_id]
+                findings.append(Finding(
+                    rule=rule_id, severity=rule.severity,
+                    message_zh=NOT_LISTED_ZH.format(label=rule.label_zh, count=f"{result.not_listed:,}", cap=f"{self.cap:,}"),
+                    message_en=NOT_LISTED_EN.format(label=rule.label_en, count=f"{result.not_listed:,}", cap=f"{self.cap:,}")))
+        findings.sort(key=Finding.sort_key)
         errors = [f for f in findings if f.severity == "error"]
         return Report(
             file=file, sha256=sha256, profile=profile, accepted=not errors, rows=rows,
@@ -181,15 +225,31 @@ class _Findings:
         )
 
 
-# A frequency in words, how a period of it is written, and where a wide table with one row per finer
-# period takes it (the row of the period it closes).
+@functools.cache
+def _examples() -> dict[str, str]:
+    """How a period of each frequency is written in messages: SDMX (2023-06, 2023-Q2, 2023); the readers
+    accept many more spellings."""
+    return {f"example_{freq}": reference.period_label(dt.date(2023, 4 if freq == "Q" else 6, 1), freq)
+            for freq in reference.FREQ_MONTHS}
+
+
+# A frequency in words, and where a wide table with one row per finer period takes it (the row of the
+# period it closes).
 FREQ_WORDS = {
-    "M": (*reference.FREQ_NAMES["M"], "2023-06", "", ""),
-    "Q": (*reference.FREQ_NAMES["Q"], "2023Q2", "；每行一个月的表中，季度数填在 3、6、9、12 月的行",
+    "M": (*reference.FREQ_NAMES["M"], "", ""),
+    "Q": (*reference.FREQ_NAMES["Q"], "；每行一个月的表中，季度数填在 3、6、9、12 月的行",
           "; in a table with one row per month, put it in the Mar, Jun, Sep or Dec row"),
-    "A": (*reference.FREQ_NAMES["A"], "2023", "；每行一个月或一个季度的表中，年度数填在 12 月或第四季度的行",
+    "A": (*reference.FREQ_NAMES["A"], "；每行一个月或一个季度的表中，年度数填在 12 月或第四季度的行",
           "; in a table with one row per month or quarter, put it in the December or Q4 row"),
 }
+
+
+def _context(profile_id: str, profile: reference.Profile | None) -> dict:
+    """What every message may name besides the cell: the submitter, the calendar, how to write a period."""
+    return {"profile_id": profile_id, "profiles": ", ".join(reference.profiles()),
+            "earliest_period": reference.period_label(reference.calendar().earliest_valid_period, "M"),
+            "header_search_rows": HEADER_SEARCH_ROWS, **_examples(),
+            **(_scope_text(profile) if profile else {})}
 
 
 def _names(fields: Mapping) -> dict:
@@ -202,9 +262,9 @@ def _names(fields: Mapping) -> dict:
              "indicator_en": indicator.name_en if indicator else written,
              "suggestion_zh": "", "suggestion_en": "", "converted_zh": "", "converted_en": ""}
     if indicator is not None:
-        freq_zh, freq_en, example, where_zh, where_en = FREQ_WORDS[indicator.freq]
-        names.update(freq_zh=freq_zh, freq_en=freq_en, period_example=example, where_zh=where_zh,
-                     where_en=where_en)
+        freq_zh, freq_en, where_zh, where_en = FREQ_WORDS[indicator.freq]
+        names.update(freq_zh=freq_zh, freq_en=freq_en, period_example=fields[f"example_{indicator.freq}"],
+                     where_zh=where_zh, where_en=where_en)
         if indicator.is_derived:
             parts = [catalogue[indicator.numerator], catalogue[indicator.denominator]]
             names.update(parts_zh="“" + "”和“".join(p.name_zh for p in parts) + "”",
@@ -229,18 +289,72 @@ def _names(fields: Mapping) -> dict:
     return names
 
 
-def _shown(fields: Mapping, blank: str) -> dict:
-    """Fields as a message shows them: numbers in full (28,500,000, never 2.85e+07), a blank cell named."""
-    return {key: format_number(value) if isinstance(value, float)
-            else blank if key.endswith("_text") and not value else value
-            for key, value in fields.items()}
+class _Shown(Mapping):
+    """Fields as a message shows them: numbers in full (28,500,000, never 2.85e+07), a blank cell named.
+    Each field is shown when the message asks for it: a message uses a few of some forty."""
+
+    def __init__(self, fields: Mapping, blank: str) -> None:
+        self.fields = fields
+        self.blank = blank
+
+    def __getitem__(self, key: str):
+        value = self.fields[key]
+        if isinstance(value, float):
+            return format_number(value)
+        return self.blank if key.endswith("_text") and not value else value
+
+    def __iter__(self):
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+
+class _Kept:
+    """What one file's check keeps between batches, bounded by the catalogue and the calendar: the first
+    value of each distinct cell (what would load), and each cell the file carries."""
+
+    def __init__(self, window: tuple[dt.date, dt.date]) -> None:
+        self.firsts: dict[tuple, tuple[int, float]] = {}  # CELL_KEY -> (row, value) of its first value
+        self.unique: list[pd.DataFrame] = []
+        self.carried: dict[tuple, tuple] = {}  # (area, period, indicator) -> CARRIED_COLUMNS
+        self.window = (pd.Timestamp(window[0]), pd.Timestamp(window[1]))
+
+    def carry(self, batch: pd.DataFrame) -> None:
+        parsed = batch.dropna(subset=CELL_KEY)
+        parsed = parsed[parsed["period_start"].between(*self.window)]
+        for area, start, freq, indicator in zip(parsed["city_code"], parsed["period_start"], parsed["period_freq"],
+                                                parsed["indicator_code"], strict=True):
+            self.carried.setdefault((area, start, indicator), (area, start.date(), freq, indicator))
+
+    def carried_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(list(self.carried.values()), columns=CARRIED_COLUMNS)
+
+    def unique_frame(self) -> pd.DataFrame:
+        return pd.concat(self.unique, ignore_index=True) if self.unique else pd.DataFrame(columns=CELL_COLUMNS)
+
+
+@dataclass
+class _Reading:
+    """How far a file's reading got: a refusal while reading names the sheet and the column's header."""
+
+    grid: Grid | None = None
+    table: Table | None = None
+
+    def place(self, exc: LimitExceeded) -> tuple | None:
+        if exc.row is None:
+            return None
+        headers = self.table.headers if self.table else []
+        column = None if exc.column is None else column_label(headers, exc.column)
+        return (self.grid.sheet if self.grid else None, exc.row, column, exc.value)
 
 
 class Validator:
     """Checks submitted files against the rules. Builds the GX context and suite once (GX is slow to
-    import and to set up); `check` may be called from several threads."""
+    import and to set up); `check` may be called from several threads. `limits` default to ReadLimits
+    with the environment's overrides."""
 
-    def __init__(self, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    def __init__(self, limits: ReadLimits | None = None) -> None:
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import (
@@ -249,7 +363,8 @@ class Validator:
             ProgressBarsConfig,
         )
 
-        self.limits = limits
+        self.limits = limits or ReadLimits.from_env()
+        rules()  # a broken rules file fails here, at start-up, not on the first file
         self._lock = threading.Lock()  # GX keeps process-global state
         context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
             store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False,
@@ -262,67 +377,103 @@ class Validator:
             gx.ValidationDefinition(name="submission", data=batch, suite=suite))
 
     def check(self, path: Path, profile_id: str, *, display_name: str | None = None,
-              history_db: Path | None = None, reference_date: dt.date | None = None) -> CheckedFile:
-        """Never raises for a bad file or an unknown profile: both are findings in the report."""
+              history: pd.DataFrame | None = None, reference_date: dt.date | None = None) -> CheckedFile:
+        """Never raises for a bad file or an unknown profile: both are findings in the report.
+
+        `history` is what the serving DB publishes in the profile's scope (`served.read_served`); None
+        when there is none at hand, and the history rules are then not evaluable."""
         path = Path(path)
-        report_fields = {"file": display_name or path.name, "sha256": _sha256(path), "profile": profile_id}
+        reference_date = reference_date or today_shanghai()
+        report_fields = {"file": display_name or path.name, "sha256": self._digest(path), "profile": profile_id}
         profile = reference.profiles().get(profile_id)
-        findings = _Findings({"profile_id": profile_id, "profiles": ", ".join(reference.profiles()),
-                              **(_scope_text(profile) if profile else {})})
+        findings = _Findings(_context(profile_id, profile), self.limits.max_findings_per_rule)
         findings.count("profile_unknown", evaluated=1, failed=int(profile is None))
         if profile is None:
             findings.add("profile_unknown")
             return _rejected(findings, report_fields, rows=0)
+        reading = _Reading()
         try:
-            grid = read_grid(path, name=display_name, limits=self.limits)
+            with read_grid(path, name=display_name, limits=self.limits) as grid:
+                reading.grid = grid
+                return self._check_grid(reading, profile, findings, report_fields, history, reference_date)
         except UnreadableFile as exc:
-            findings.count("unreadable", evaluated=1, failed=1)
-            findings.add("unreadable", reason_zh=exc.message_zh, reason_en=exc.message_en)
-            return _rejected(findings, report_fields, rows=0)
-        findings.count("unreadable", evaluated=1)
-        table = find_table(grid)
+            return self._refused(exc, reading, profile_id, profile, report_fields)
+
+    def _digest(self, path: Path) -> str:
+        """The file's sha256 as the landing zone names it; "" for a file the readers will refuse unread."""
+        try:
+            if path.is_file() and path.stat().st_size <= self.limits.max_bytes:
+                return sha256_of(path.read_bytes())
+        except OSError:
+            pass
+        return ""
+
+    def _refused(self, exc: UnreadableFile, reading: _Reading, profile_id: str, profile: reference.Profile,
+                 report_fields: dict) -> CheckedFile:
+        """A file that cannot be read, or is over a limit, has that one finding: no partial verdict."""
+        findings = _Findings(_context(profile_id, profile), self.limits.max_findings_per_rule)
+        findings.count("profile_unknown", evaluated=1)
+        over = isinstance(exc, LimitExceeded)
+        rule_id = "limit_exceeded" if over else "unreadable"
+        findings.count(rule_id, evaluated=1, failed=1)
+        findings.add(rule_id, place=reading.place(exc) if over else None,
+                     reason_zh=exc.message_zh, reason_en=exc.message_en)
+        return _rejected(findings, report_fields, rows=0)
+
+    def _check_grid(self, reading: _Reading, profile: reference.Profile, findings: _Findings,
+                    report_fields: dict, history: pd.DataFrame | None, reference_date: dt.date) -> CheckedFile:
+        grid = reading.grid
+        table = reading.table = find_table(grid)
         findings.count("header_not_found", evaluated=1, failed=int(table is None))
         if table is None:
             findings.add("header_not_found")
+            _check_formulas(grid, None, findings)
             return _rejected(findings, report_fields, rows=0)
-        cells = cells_frame(table)
-        rows = len(table.data_rows)
-        findings.count("no_data_rows", evaluated=1, failed=int(cells.empty))
-        if cells.empty:
-            findings.add("no_data_rows")
-            return _rejected(findings, report_fields, rows=rows)
-
-        failed_cells = self._run_suite(cells, reference_date or today_shanghai(), findings)
-        records = cells.to_dict("records")
-        _check_scope(records, profile, findings)
-        _check_units(records, findings)
-        # Comparisons between values use only the values that passed the checks on their own: a negative
-        # denominator is one finding, not a second one for its numerator.
-        complete = cells[~cells["cell_id"].isin(failed_cells)].dropna(subset=[*CELL_KEY, "value"])
-        _check_duplicates(complete, findings)
-        _check_numerators(complete, findings)
-        _check_history(complete, history_db, findings)
-
-        observations = _observations(complete)
-        report = findings.report(**report_fields, rows=rows, observations=len(observations))
-        if not report.accepted:
-            observations = observations.iloc[0:0]
-        return CheckedFile(report, observations)
-
-    def _run_suite(self, cells: pd.DataFrame, reference_date: dt.date, findings: _Findings) -> set[int]:
-        """Runs the GX suite; returns the ids of the cells that failed an expectation."""
+        findings.header_row = table.header_row
         parameters = {
             "province_codes": [reference.PROVINCE_CODE],
             "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
             "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
             "latest_period": dt.datetime.combine(reference_date, dt.time()),
         }
+        kept = _Kept((reference.calendar().earliest_valid_period, reference_date))
+        values = 0
+        for batch in cell_batches(table, self.limits.batch_cells):
+            values += len(batch)
+            failed_cells = self._run_suite(batch, parameters, findings)
+            _check_scope(batch, profile, findings)
+            _check_units(batch, findings)
+            # Comparisons between values use only the values that passed the checks on their own: a
+            # negative denominator is one finding, not a second one for its numerator.
+            complete = batch[~batch["cell_id"].isin(failed_cells)].dropna(subset=[*CELL_KEY, "value"])
+            kept.unique.append(_check_duplicates(complete, kept.firsts, findings))
+            kept.carry(batch)
+        findings.count("unreadable", evaluated=1)
+        findings.count("limit_exceeded", evaluated=1)
+        _check_formulas(grid, table, findings)
+        rows = table.rows_read
+        findings.count("no_data_rows", evaluated=1, failed=int(values == 0))
+        if values == 0:
+            findings.add("no_data_rows")
+            return _rejected(findings, report_fields, rows=rows)
+        # Rules across values see each distinct cell once, as it would load: a repeat is a finding of its own.
+        unique = kept.unique_frame()
+        _check_numerators(unique, findings)
+        _check_history(unique, history, findings)
+
+        observations = _observations(unique)
+        report = findings.report(**report_fields, rows=rows, observations=len(observations))
+        if not report.accepted:
+            observations = observations.iloc[0:0]
+        return CheckedFile(report, observations, kept.carried_frame())
+
+    def _run_suite(self, cells: pd.DataFrame, parameters: dict, findings: _Findings) -> set[int]:
+        """Runs the GX suite on a batch; returns the ids of the cells that failed an expectation."""
         result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_row", "cell_id"]}
         with self._lock:
             outcome = self._validation.run(batch_parameters={"dataframe": cells},
                                            expectation_parameters=parameters, result_format=result_format)
-        records = cells.to_dict("records")  # cell_id is the position
-        failed: set[int] = set()
+        failing: dict[str, list[int]] = {}
         for expectation in outcome.results:
             rule_id = expectation.expectation_config.meta["rule_id"]
             result = expectation.result
@@ -332,27 +483,19 @@ class Validator:
             unexpected = result.get("unexpected_count") or 0
             findings.count(rule_id, evaluated=result["element_count"] - missing, failed=unexpected,
                            not_evaluable=missing)
-            for index in result.get("unexpected_index_list") or []:
-                cell_id = int(index["cell_id"])
-                failed.add(cell_id)
+            failing[rule_id] = sorted(int(index["cell_id"]) for index in result.get("unexpected_index_list") or [])
+        failed = set().union(*failing.values())
+        records = {cell["cell_id"]: cell for cell in cells[cells["cell_id"].isin(failed)].to_dict("records")}
+        for rule_id, cell_ids in failing.items():
+            for cell_id in cell_ids:
                 findings.add(rule_id, records[cell_id])
         return failed
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def _rejected(findings: _Findings, report_fields: dict, *, rows: int) -> CheckedFile:
+def _rejected(findings: _Findings, report_fields: dict, *, rows: int, carried: pd.DataFrame | None = None) -> CheckedFile:
     return CheckedFile(findings.report(**report_fields, rows=rows, observations=0),
-                       pd.DataFrame(columns=OBSERVATION_COLUMNS))
+                       pd.DataFrame(columns=OBSERVATION_COLUMNS),
+                       pd.DataFrame(columns=CARRIED_COLUMNS) if carried is None else carried)
 
 
 def _scope_text(profile: reference.Profile) -> dict:
@@ -363,56 +506,68 @@ def _scope_text(profile: reference.Profile) -> dict:
             "scope_en": ", ".join(f"{c.code} {c.name_en}" for c in chosen)}
 
 
-def _check_scope(records: list[dict], profile: reference.Profile, findings: _Findings) -> None:
+def _check_formulas(grid: Grid, table: Table | None, findings: _Findings) -> None:
+    """Formula cells without a calculated value, in the rows read: each is an error where it is."""
+    formulas = grid.formulas
+    findings.count("formula_not_calculated", evaluated=formulas.total, failed=formulas.uncalculated)
+    for row, index, formula in formulas.listed:
+        column = column_label(table.headers if table else [], index)
+        findings.add("formula_not_calculated", place=(grid.sheet, row, column, formula), formula=formula)
+    findings.not_listed("formula_not_calculated", formulas.uncalculated - len(formulas.listed))
+
+
+def _check_each(cells: pd.DataFrame, findings: _Findings, rule_id: str, applies: pd.Series, fails: pd.Series,
+                **extra) -> None:
+    """A rule on each value it applies to: counted for all, a finding (in file order) for each failure.
+    `extra` maps a message field to a function of the failing cell."""
+    failing = applies & fails
+    findings.count(rule_id, evaluated=int(applies.sum()), failed=int(failing.sum()))
+    for cell in cells[failing].to_dict("records"):
+        findings.add(rule_id, cell, **{key: give(cell) for key, give in extra.items()})
+
+
+def _check_scope(cells: pd.DataFrame, profile: reference.Profile, findings: _Findings) -> None:
     """A pilot team submits for its own city only; each profile submits its own indicators only."""
     catalogue = reference.catalogue()
-    for cell in records:
-        city = cell["city_code"]
-        if city is not None and city != reference.PROVINCE_CODE:
-            outside = not profile.covers_city(city)
-            findings.count("city_out_of_scope", evaluated=1, failed=int(outside))
-            if outside:
-                findings.add("city_out_of_scope", cell)
-        indicator = catalogue.get(cell["indicator_code"])
-        if indicator is not None and not indicator.is_derived:
-            refused = not profile.may_submit(indicator.code)
-            findings.count("indicator_not_allowed", evaluated=1, failed=int(refused))
-            if refused:
-                findings.add("indicator_not_allowed", cell, submitter=indicator.submitter)
+    city = cells["city_code"]
+    _check_each(cells, findings, "city_out_of_scope", city.notna() & (city != reference.PROVINCE_CODE),
+                ~city.isin(profile.cities))
+    base = {i.code for i in reference.base_indicators()}
+    _check_each(cells, findings, "indicator_not_allowed", cells["indicator_code"].isin(base),
+                ~cells["indicator_code"].isin(profile.indicators),
+                submitter=lambda cell: catalogue[cell["indicator_code"]].submitter)
 
 
-def _check_units(records: list[dict], findings: _Findings) -> None:
+def _check_units(cells: pd.DataFrame, findings: _Findings) -> None:
     """Values given in 万 of a count unit are converted; one that already looks like a plain count
     (10,000 万 or more, i.e. ≥ 10⁸) is flagged for the submitter to confirm."""
-    for cell in records:
-        factor = cell["unit_factor"]
-        if pd.isna(factor):
-            continue
-        converted = factor == TEN_THOUSAND
-        findings.count("unit_converted", evaluated=1, failed=int(converted))
-        if not converted:
-            continue
-        findings.add("unit_converted", cell)
-        if pd.isna(cell["value_in_file"]):
-            continue
-        unclear = cell["value_in_file"] >= TEN_THOUSAND
-        findings.count("unit_unclear", evaluated=1, failed=int(unclear))
-        if unclear:
-            findings.add("unit_unclear", cell)
+    converted = cells["unit_factor"] == TEN_THOUSAND
+    _check_each(cells, findings, "unit_converted", cells["unit_factor"].notna(), converted)
+    _check_each(cells, findings, "unit_unclear", converted & cells["value_in_file"].notna(),
+                cells["value_in_file"] >= TEN_THOUSAND)
 
 
-def _check_duplicates(complete: pd.DataFrame, findings: _Findings) -> None:
-    """The same city, period and indicator twice: an error if the values differ, else a warning."""
-    first_of = complete.drop_duplicates(CELL_KEY).set_index(CELL_KEY)
-    repeats = complete[complete.duplicated(CELL_KEY)]
+def _check_duplicates(complete: pd.DataFrame, firsts: dict[tuple, tuple[int, float]], findings: _Findings) -> pd.DataFrame:
+    """The same city, period and indicator twice, in this batch or an earlier one: an error if the values
+    differ, else a warning. Returns the batch's cells seen for the first time."""
+    new, repeats = [], []
+    keys = zip(*(complete[k] for k in CELL_KEY), strict=True)
+    for position, (key, row, value) in enumerate(zip(keys, complete["source_row"], complete["value"], strict=True)):
+        first = firsts.get(key)
+        if first is None:
+            firsts[key] = (row, value)
+            new.append(position)
+        else:
+            repeats.append((position, first))
     conflicts = 0
-    for cell in repeats.to_dict("records"):
-        first = first_of.loc[tuple(cell[k] for k in CELL_KEY)]
-        rule_id = "duplicate_identical" if first["value"] == cell["value"] else "duplicate_conflict"
+    cells = complete.iloc[[position for position, _ in repeats]].to_dict("records")
+    for cell, (_, (first_row, first_value)) in zip(cells, repeats, strict=True):
+        rule_id = "duplicate_identical" if first_value == cell["value"] else "duplicate_conflict"
         conflicts += rule_id == "duplicate_conflict"
-        findings.add(rule_id, cell, other_row=int(first["source_row"]), other_value=first["value"])
+        findings.add(rule_id, cell, other_row=int(first_row), other_value=first_value)
     findings.count("duplicate_conflict", evaluated=len(complete), failed=conflicts)
     findings.count("duplicate_identical", evaluated=len(complete), failed=len(repeats) - conflicts)
+    return complete.iloc[new]
 
 
 def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
@@ -441,46 +596,33 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
                          other_value=cell["value_denominator"], other_row=int(cell["source_row_denominator"]))
 
 
-HISTORY_SQL = """
-SELECT area_code AS city_code, indicator_code, freq, period, value, source_profile
-FROM mart.observations
-WHERE area_level = 'city' AND list_contains(?, area_code) AND list_contains(?, indicator_code)
-ORDER BY period
-"""
-
-
-def _served_history(history_db: Path | None, complete: pd.DataFrame) -> dict[tuple, list] | None:
-    """Served values per (city, indicator, freq), as sorted [(period start, value, source)]; None if there is
-    no serving DB to read (the history rules are then not evaluable)."""
-    if history_db is None or not Path(history_db).is_file():
-        return None
-    try:
-        with duckdb.connect(str(history_db), read_only=True) as connection:
-            served = connection.execute(HISTORY_SQL, [sorted(complete["city_code"].unique()),
-                                                      sorted(complete["indicator_code"].unique())]).fetchall()
-    except duckdb.Error:
-        return None
+def _served_series(history: pd.DataFrame) -> dict[tuple, list]:
+    """Served values per (city, indicator, freq), as sorted [(period start, value, source)]."""
+    served = history.dropna(subset=["served_value"]).sort_values("period")
     series: dict[tuple, list] = {}
-    for city, indicator, freq, period, value, source in served:
-        if value is not None:
-            series.setdefault((city, indicator, freq), []).append((period, value, source))
+    for city, indicator, freq, period, value, source in zip(
+            served["city_code"], served["indicator_code"], served["freq"], served["period"],
+            served["served_value"], served["served_source"], strict=True):
+        series.setdefault((city, indicator, freq), []).append((period, value, source))
     return series
 
 
-def _check_history(complete: pd.DataFrame, history_db: Path | None, findings: _Findings) -> None:
-    """Against the serving DB: a monotone series falling below its latest served value, and a value
+def _check_history(complete: pd.DataFrame, history: pd.DataFrame | None, findings: _Findings) -> None:
+    """Against the served values: a monotone series falling below its latest served value, and a value
     about 10⁴ times the previous period's."""
     catalogue = reference.catalogue()
+    if complete.empty:
+        return
     checked = complete[complete["period_freq"] == complete["indicator_freq"]]
     monotone = checked[checked["indicator_code"].map(lambda code: catalogue[code].monotone).astype(bool)]
-    history = _served_history(history_db, checked) if not checked.empty else None
     if history is None:
         findings.count("monotone_fall", not_evaluable=len(monotone))
         findings.count("jump_10000x", not_evaluable=len(checked))
         return
+    series = _served_series(history)
     for cell in checked.to_dict("records"):
         start, freq = cell["period_start"].date(), cell["period_freq"]
-        served = history.get((cell["city_code"], cell["indicator_code"], freq), [])
+        served = series.get((cell["city_code"], cell["indicator_code"], freq), [])
         earlier = served[:bisect.bisect_left(served, (start,))]
         if catalogue[cell["indicator_code"]].monotone:
             if not earlier:
@@ -517,4 +659,4 @@ def _observations(complete: pd.DataFrame) -> pd.DataFrame:
         "note": unique["note"].astype(object).where(unique["note"].notna(), None),
         "source_row": unique["source_row"].astype(int),
         "sheet": unique["sheet"],
-    }).reset_index(drop=True)
+    }, columns=OBSERVATION_COLUMNS).reset_index(drop=True)

@@ -12,10 +12,10 @@ import difflib
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from indicators import reference
+from indicators.reference import fold
 
 # What people write for "not reported": no observation, never zero.
 NOT_REPORTED = frozenset({"", "-", "—", "——", "–", "/"})
@@ -23,11 +23,6 @@ NOT_REPORTED = frozenset({"", "-", "—", "——", "–", "/"})
 # A unit prefixed with 万 means tens of thousands of that unit, for counts only (万个, 万户, 万人 …).
 TEN_THOUSAND = 10_000
 COUNT_UNITS = frozenset({"个", "户", "人", "家", "架", "次"})
-
-
-def fold(value: object) -> str:
-    """Full-width to half-width, surrounding spaces removed."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def cell_text(value: object) -> str:
@@ -88,6 +83,12 @@ class Period:
         return coarse if coarse.end == self.end else None
 
 
+def _cached(parse):
+    """A parser called once per distinct cell text: a file writes the same few cities, periods and
+    indicators on every row. Cell values (text, numbers, dates) are hashable."""
+    return functools.lru_cache(maxsize=4096, typed=True)(parse)
+
+
 _CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIOD_PATTERNS = [  # (pattern, frequency); groups: year, then month or quarter
     (re.compile(r"(\d{4})(?:年度?)?"), "A"),
@@ -98,11 +99,13 @@ _PERIOD_PATTERNS = [  # (pattern, frequency); groups: year, then month or quarte
 ]
 
 
+@_cached
 def parse_period(value: object) -> Period | None:
-    """Monthly 2023-06, 2023/6, 202306, 2023年6月(份), 2023M06; quarterly 2023Q2, 2023-Q2, 2023年第二季度,
-    2023年二季度; annual 2023, 2023年(度). A date (an Excel date cell, 2023-06-30) is the month it falls in."""
+    """Monthly 2023-06, 2023/6, 202306, 2023年6月(份), 2023M06; quarterly 2023-Q2 (SDMX, as messages show
+    it), 2023Q2, 2023年第二季度, 2023年二季度; annual 2023, 2023年(度). A date (an Excel date cell,
+    2023-06-30) is the month it falls in."""
     if isinstance(value, (dt.date, dt.datetime)):
-        return Period(dt.date(value.year, value.month, 1), "M")
+        return _period(value.year, value.month, "M")
     text = fold(cell_text(value)).upper().replace(" ", "")
     for pattern, freq in _PERIOD_PATTERNS:
         match = pattern.fullmatch(text)
@@ -110,15 +113,22 @@ def parse_period(value: object) -> Period | None:
             continue
         year = int(match.group(1))
         if freq == "A":
-            return Period(dt.date(year, 1, 1), "A")
+            return _period(year, 1, "A")
         if freq == "Q":
-            quarter = _CHINESE_QUARTER[match.group(2)]
-            return Period(dt.date(year, quarter * 3 - 2, 1), "Q")
+            return _period(year, _CHINESE_QUARTER[match.group(2)] * 3 - 2, "Q")
         month = int(match.group(2))
         if len(match.group(2)) == 1 and text.isdigit():  # 20236 is not a month
             return None
-        return Period(dt.date(year, month, 1), "M") if 1 <= month <= 12 else None
+        return _period(year, month, "M") if 1 <= month <= 12 else None
     return None
+
+
+def _period(year: int, month: int, freq: str) -> Period | None:
+    """The period, if the calendar holds its year and the year's end (year 0 and 9999 it does not): a
+    month is also read as the quarter and the year it closes."""
+    if not dt.MINYEAR <= year < dt.MAXYEAR:
+        return None
+    return Period(dt.date(year, month, 1), freq)
 
 
 _PROVINCE_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never submitted
@@ -127,6 +137,7 @@ _PROVINCE_ALIASES = frozenset(  # a totals row is an aggregate too: computed, ne
 )
 
 
+@_cached
 def resolve_area(value: object) -> str | None:
     """A city code, the province code 440000 for the province or a totals row (never submitted, but
     recognised to say so), or None."""
@@ -154,6 +165,7 @@ _TRAILING_BRACKET = re.compile(r"(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _UNIT_LABEL = re.compile(r"^\s*(?:单位|unit)\s*:\s*", re.IGNORECASE)  # 5G基站数（单位：个）
 
 
+@_cached
 def resolve_indicator(value: object) -> tuple[str | None, str | None]:
     """(indicator code, unit written in brackets) for `5G基站数（个）`, `fiveg_base_stations`,
     `5G base stations (万个)`. Names that themselves end in brackets (`镇(街)数`) are tried whole first."""
@@ -170,6 +182,7 @@ def resolve_indicator(value: object) -> tuple[str | None, str | None]:
     return None, None
 
 
+@functools.lru_cache(maxsize=1024)  # the same unknown header behind every row of a wide file
 def suggest_indicator(value: object) -> str | None:
     """The indicator whose code or name is closest to one not in the catalogue (`5G基站` → fiveg_base_stations)."""
     text = fold(cell_text(value))

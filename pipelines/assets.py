@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
+from indicators import reference
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
+from indicators.served import read_served
 from pipelines.build import (
-    cells_carried,
     refresh_reference,
     build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
 )
@@ -137,14 +138,14 @@ def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResou
     # then, so a rebuild reproduces them exactly.
     result = shared_validator().check(
         landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
-        history_db=None if kept_report else paths.serving_db, reference_date=receipt.received_local.date(),
+        history=None if kept_report else read_served(paths.serving_db, reference.profiles()[receipt.profile]),
+        reference_date=receipt.received_local.date(),
     )
     report = result.report if kept_report is None else Report.from_dict(kept_report)
     if report.accepted != result.report.accepted:
         raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
                            " its kept report; review the rule change before rebuilding")
-    cells = result.observations if report.accepted else \
-        cells_carried(landing.path_of(receipt), receipt.original_filename)
+    cells = result.cells
     if kept_report is None:
         landing.keep_report(receipt, report.to_dict())
     landing.keep_checked(receipt, cells)

@@ -320,25 +320,6 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     return len(rows)
 
 
-def cells_carried(path: Path, name: str) -> pd.DataFrame:
-    """The cells (city, period, indicator) a file carries, as far as they parse; none if it cannot be read."""
-    from indicators.readers import CELL_KEY, UnreadableFile, cells_frame, find_table, read_grid
-
-    columns = ["city_code", "period", "freq", "indicator_code"]
-    try:
-        table = find_table(read_grid(Path(path), name=name))
-    except UnreadableFile:
-        return pd.DataFrame(columns=columns)
-    cells = cells_frame(table) if table is not None else pd.DataFrame(columns=CELL_KEY)
-    cells = cells.dropna(subset=CELL_KEY)
-    return pd.DataFrame({
-        "city_code": cells["city_code"].astype(str),
-        "period": [p.date() for p in cells["period_start"]],
-        "freq": cells["period_freq"].astype(str),
-        "indicator_code": cells["indicator_code"].astype(str),
-    }, columns=columns)
-
-
 def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> dict[str, int]:
     """Copy the withdrawals and releases recorded in the landing zone that the build DB lacks yet."""
     acts = {

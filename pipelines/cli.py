@@ -34,6 +34,7 @@ from pipelines.paths import resolve_reference_date
 COMMAND_MODULES = [
     "pipelines.run_commands",  # run, rebuild, dev
     "pipelines.validate_command",  # validate
+    "pipelines.rules_command",  # rules
     "pipelines.release_command",  # release
     "pipelines.service_commands",  # serve, token, template
     "pipelines.ops_commands",  # submit, backup, restore, instance

@@ -57,6 +57,7 @@ from indicators import reference
 from indicators.clock import now_shanghai
 from indicators.landing import Receipt, Withdrawal, display_filename, sha256_of
 from indicators.readers import ReadLimits
+from indicators.served import previous_values, read_served
 from indicators.template import build_template, template_file_name
 from indicators.tokens import RefusalTally, Token, TokenStore
 from pipelines.paths import Paths, sql_text
@@ -139,22 +140,6 @@ class UploadRate:
                 return sent[0] + self.WINDOW_SECONDS - now
             sent.append(now)
             return None
-
-
-# The submitter's own latest value of each cell on the serving DB: the previous vintage the report compares
-# against, as the warehouse's ops.vintage_changes does. A pilot's cell that the agency of record also
-# reports is served from the agency; mart.discrepancies still carries the pilot's own value.
-PREVIOUS_VINTAGE_SQL = """
-SELECT area_code, period, indicator_code, value, submission_id
-FROM mart.observations
-WHERE area_level = 'city' AND source_profile = $profile
-  AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
-UNION ALL
-SELECT area_code, period, indicator_code, pilot_value, pilot_submission_id
-FROM mart.discrepancies
-WHERE pilot = $profile
-  AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
-"""
 
 
 def read_serving(serving_db: Path, script: str, parameters: dict | None = None) -> list[tuple] | None:
@@ -260,7 +245,8 @@ class Intake:
             report["changes"] = self._changes(submitter.profile, checked.observations) if checked.report.accepted else []
             receipt, is_new = self.landing.receive(
                 upload.data, upload.filename, submitter.profile, submitter.name, received_at,
-                intake_status="accepted" if checked.report.accepted else "rejected", report=report)
+                intake_status="accepted" if checked.report.accepted else "rejected", report=report,
+                checked=checked.cells)
             if is_new:
                 status = 201 if checked.report.accepted else 422
                 self._audit_upload(submitter, receipt, receipt.intake_status, status, report)
@@ -310,29 +296,21 @@ class Intake:
             action="upload", sha256=report["sha256"], file=upload.filename))
 
     def _check(self, upload: Upload, profile: str, reference_date: dt.date):
+        known = reference.profiles().get(profile)
+        history = read_served(self.paths.serving_db, known) if known else None
         with tempfile.TemporaryDirectory(prefix="upload-", dir=self.scratch_dir()) as folder:
             path = Path(folder) / f"upload{Path(upload.filename).suffix.lower()}"  # openpyxl goes by extension
             path.write_bytes(upload.data)
             return self.validator.check(path, profile, display_name=upload.filename,
-                                        history_db=self.paths.serving_db, reference_date=reference_date)
+                                        history=history, reference_date=reference_date)
 
     def _changes(self, profile: str, observations) -> list[dict] | None:
-        """Cells whose value differs from the profile's previous vintage as loaded: cell, old value, new
-        value. None when there is no serving DB to compare with."""
-        if not self.paths.serving_db.is_file():
+        """Cells whose value differs from the profile's previous vintage as loaded (served.read_served):
+        cell, old value, new value. None when there is no serving DB to compare with."""
+        served = read_served(self.paths.serving_db, reference.profiles()[profile])
+        if served is None:
             return None
-        if observations.empty:
-            return []
-        try:
-            with duckdb.connect(str(self.paths.serving_db), read_only=True) as con:
-                served = con.execute(PREVIOUS_VINTAGE_SQL, {
-                    "profile": profile, "cities": sorted(observations["city_code"].unique()),
-                    "indicators": sorted(observations["indicator_code"].unique())}).fetchall()
-        except duckdb.Error:
-            log.exception("serving DB unreadable; the report lists no changes")
-            return None
-        previous = {(area, period, indicator): (value, submission_id)
-                    for area, period, indicator, value, submission_id in served}
+        previous = previous_values(served)
         cities, catalogue = reference.city_by_code(), reference.catalogue()
         changes = []
         for cell in observations.itertuples(index=False):
@@ -733,7 +711,7 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
 
         log.info("starting", extra={"fields": {"event": "start", "versions": versions(), "digecon_home": str(paths.home),
                                                "limits": dataclasses.asdict(limits)}})
-        service = Intake(paths, await run_in_threadpool(Validator, ReadLimits(max_bytes=limits.max_upload_bytes)),
+        service = Intake(paths, await run_in_threadpool(Validator, ReadLimits.from_env(max_bytes=limits.max_upload_bytes)),
                          limits)
         removed = service.clear_leftovers()
         log.info("removed the leftovers of interrupted checks" if removed else "no leftovers of interrupted checks",

@@ -94,14 +94,28 @@ def validator():
     return Validator()
 
 
-def served_history(path: Path, rows: list[tuple[str, dt.date, str, str, float]], source: str = "gdca") -> Path:
-    """A serving DB holding mart.observations for (city, period, freq, indicator, value) rows from one source."""
+def served_history(path: Path, rows: list[tuple[str, dt.date, str, str, float]], source: str = "gdca",
+                   submission_id: int = 1) -> Path:
+    """A serving DB holding mart.observations for (city, period, freq, indicator, value) rows from one source
+    and submission, and an empty mart.discrepancies: the columns indicators/served.py reads."""
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE SCHEMA mart")
         connection.execute("""
             CREATE TABLE mart.observations (area_code VARCHAR, area_level VARCHAR, period DATE, freq VARCHAR,
-                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR, source_profile VARCHAR)""")
+                                            indicator_code VARCHAR, value DOUBLE, unit VARCHAR, source_profile VARCHAR,
+                                            submission_id INTEGER)""")
+        connection.execute("""
+            CREATE TABLE mart.discrepancies (area_code VARCHAR, period DATE, freq VARCHAR, indicator_code VARCHAR,
+                                             pilot VARCHAR, pilot_value DOUBLE, pilot_submission_id INTEGER)""")
         connection.executemany(
-            "INSERT INTO mart.observations VALUES (?, 'city', ?, ?, ?, ?, NULL, ?)",
-            [[*row, source] for row in rows])
+            "INSERT INTO mart.observations VALUES (?, 'city', ?, ?, ?, ?, NULL, ?, ?)",
+            [[*row, source, submission_id] for row in rows])
     return path
+
+
+def history_of(path: Path | None, profile: str = "pilot-440300"):
+    """What the validator is handed: the serving DB's values in the profile's scope (None: not at hand)."""
+    from indicators.reference import profiles
+    from indicators.served import read_served
+
+    return None if path is None else read_served(path, profiles()[profile])

@@ -22,6 +22,7 @@ def test_wheel_carries_sql_expectations_and_reference_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("sql/schema/00_schemas.sql", "sql/core/10_vintages.sql", "sql/marts/observations.sql",
                      "indicators/data/catalogue.yaml", "indicators/data/cities.csv",
-                     "indicators/data/targets.yaml", "indicators/data/profiles.yaml", "pipelines/dagster.yaml"):
+                     "indicators/data/targets.yaml", "indicators/data/profiles.yaml", "pipelines/dagster.yaml",
+                     "expectations/rules.yaml", "sql/serving_reads/served_cells.sql"):
         assert required in names, required
     assert any(n.startswith("expectations/") and n.endswith(".json") for n in names)

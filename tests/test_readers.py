@@ -8,7 +8,15 @@ import pytest
 from corpus import LONG_HEADER, csv_bytes, shenzhen_june, write_csv, write_xlsx
 
 from indicators import reference
-from indicators.readers import ReadLimits, UnreadableFile, cells_frame, find_table, read_grid
+from indicators.readers import (
+    BadLimitSetting,
+    LimitExceeded,
+    ReadLimits,
+    UnreadableFile,
+    cells_frame,
+    find_table,
+    read_grid,
+)
 from indicators.values import (
     Period,
     format_number,
@@ -143,7 +151,8 @@ def test_every_base_indicator_has_lower_bound_zero():
 # ------------------------------------------------------------------------------------------------ grids
 
 def grid_rows(path, **kwargs):
-    return read_grid(path, **kwargs).rows
+    with read_grid(path, **kwargs) as grid:
+        return list(grid.rows)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
@@ -170,18 +179,17 @@ def test_csv_rows_are_numbered_by_the_line_they_start_on(tmp_path):
 
 def test_xlsx_title_rows_merged_cells_and_numbers_as_text(tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), title="2023年6月 通信业数据报送表")
-    grid = read_grid(path)
-    assert grid.sheet == "Sheet1"
-    assert grid.rows[0] == (1, ["2023年6月 通信业数据报送表"])
-    assert grid.rows[1] == (3, LONG_HEADER)
-    assert grid.rows[2][1][3] == "52,310"
+    assert read_grid(path).sheet == "Sheet1"
+    rows = grid_rows(path)
+    assert rows[0] == (1, ["2023年6月 通信业数据报送表"])
+    assert rows[1] == (3, LONG_HEADER)
+    assert rows[2][1][3] == "52,310"
 
 
 def test_the_sheet_named_data_wins_over_the_first(tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), sheet="Data", sheets_before=("说明",))
-    grid = read_grid(path)
-    assert grid.sheet == "Data"
-    assert grid.rows[0] == (1, LONG_HEADER)
+    assert read_grid(path).sheet == "Data"
+    assert grid_rows(path)[0] == (1, LONG_HEADER)
 
 
 def test_the_first_sheet_when_none_is_named_data(tmp_path):
@@ -262,8 +270,9 @@ def test_a_column_with_values_but_no_header_is_named_by_its_letter(tmp_path):
 # ------------------------------------------------------------------------------------------- unreadable
 
 def unreadable(path, **kwargs) -> UnreadableFile:
+    """Refused when the file is opened, or while its rows are read."""
     with pytest.raises(UnreadableFile) as caught:
-        read_grid(path, **kwargs)
+        grid_rows(path, **kwargs)
     assert caught.value.message_zh and caught.value.message_en
     return caught.value
 
@@ -365,7 +374,7 @@ def test_a_workbook_that_unpacks_to_too_much(tmp_path):
 def test_a_long_table_below_a_title(tmp_path):
     table = find_table(read_grid(write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), title="报送表")))
     assert (table.layout, table.header_row, table.header("value")) == ("long", 3, "数值")
-    assert len(table.data_rows) == 8
+    assert len(list(table.data_rows)) == 8
 
 
 @pytest.mark.parametrize("header", [
@@ -437,3 +446,143 @@ def test_not_reported_values_make_no_cells(tmp_path):
 def test_no_header_in_the_first_rows(tmp_path):
     path = write_csv(tmp_path / "f.csv", [["名称", "数量"], ["深圳", "1"]])
     assert find_table(read_grid(path)) is None
+
+
+# ------------------------------------------------------------------------ limits, formulas, odd periods
+
+@pytest.mark.parametrize("text, start", [("2999-12", dt.date(2999, 12, 1)), ("0001-01", dt.date(1, 1, 1))])
+def test_a_period_beyond_pandas_dates_is_still_a_period(text, start):
+    """Judged by the rules (too early, future), not crashed on: pandas holds 1677 to 2262 only."""
+    assert parse_period(text) == Period(start, M)
+
+
+@pytest.mark.parametrize("text", ["0000-06", "0000", "9999-11", "9999-Q4", "9999", dt.datetime(9999, 11, 30)])
+def test_a_period_the_calendar_cannot_hold_is_no_period(text):
+    """Year 0 does not exist; in 9999 a month's quarter or year would end past the calendar's last day."""
+    assert parse_period(text) is None
+
+
+def test_beyond_pandas_dates_a_period_is_held_at_the_nearest_bound(tmp_path):
+    rows = [LONG_HEADER[:4], ["深圳", "2999-12", "5G基站数", "1"], ["深圳", "0001-01", "5G基站数", "2"]]
+    cells = cells_frame(find_table(read_grid(write_csv(tmp_path / "f.csv", rows))))
+    assert cells["period_start"].dt.date.tolist() == [dt.date(2262, 1, 1), dt.date(1678, 1, 1)]
+    assert cells["period_text"].tolist() == ["2999-12", "0001-01"]
+
+
+def limit_exceeded(path, **limits) -> LimitExceeded:
+    with pytest.raises(LimitExceeded) as caught:
+        grid_rows(path, limits=ReadLimits(**limits))
+    return caught.value
+
+
+def test_a_csv_cell_over_128_kib_is_over_the_cell_limit_not_a_csv_error(tmp_path):
+    """Python's csv module stops at 131,072 characters with a bare _csv.Error."""
+    rows = shenzhen_june()
+    rows[3][5] = "备" * 200_000
+    caught = limit_exceeded(write_csv(tmp_path / "f.csv", rows))
+    assert (caught.limit, caught.row, caught.column) == ("max_cell_chars", 4, 5)
+    assert caught.value == "备" * 32 + "…"
+    assert caught.message_en == "the cell holds 200,000 characters, over the limit of 32,767 (max_cell_chars)"
+    assert caught.message_zh == "单元格有 200,000 个字符，超过 32,767 个字符的上限"
+
+
+def test_a_long_cell_within_a_raised_limit_is_read_whole(tmp_path):
+    rows = shenzhen_june()
+    rows[3][5] = "x" * 200_000
+    read = grid_rows(write_csv(tmp_path / "f.csv", rows), limits=ReadLimits(max_cell_chars=300_000))
+    assert read[3][1][5] == "x" * 200_000
+
+
+def test_rows_past_the_row_limit(tmp_path):
+    """Blank rows do not count; the title and header do: 10 rows that are not blank, the 10th (row 11) is over 9."""
+    path = write_xlsx(tmp_path / "f.xlsx", shenzhen_june(), title="报送表")  # title, blank, header, 8 rows
+    caught = limit_exceeded(path, max_rows=9)
+    assert (caught.limit, caught.row) == ("max_rows", 11)
+    assert "more than 9 rows" in caught.message_en
+    assert len(grid_rows(path, limits=ReadLimits(max_rows=10))) == 10
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_row_past_the_column_limit(tmp_path, fmt):
+    rows = shenzhen_june()
+    rows[2] = rows[2] + [""] * 10 + ["stray"]  # column 17
+    path = write_csv(tmp_path / "f.csv", rows) if fmt == "csv" else write_xlsx(tmp_path / "f.xlsx", rows)
+    caught = limit_exceeded(path, max_columns=16)
+    assert (caught.limit, caught.row, caught.column) == ("max_columns", 3, 16)
+    assert caught.message_en == "the row has 17 columns, over the limit of 16 (max_columns)"
+    assert len(grid_rows(path, limits=ReadLimits(max_columns=17))) == 9
+
+
+def test_blank_cells_past_the_column_limit_do_not_count(tmp_path):
+    rows = shenzhen_june()
+    rows[2] = rows[2] + [""] * 30
+    assert len(grid_rows(write_csv(tmp_path / "f.csv", rows), limits=ReadLimits(max_columns=6))) == 9
+
+
+def test_limits_from_the_environment():
+    limits = ReadLimits.from_env({"DIGECON_MAX_ROWS": "5000", "DIGECON_MAX_FINDINGS_PER_RULE": "10"})
+    assert (limits.max_rows, limits.max_findings_per_rule, limits.max_cell_chars) == (5000, 10, 32_767)
+    assert ReadLimits.from_env({"DIGECON_MAX_ROWS": "5000"}, max_rows=7).max_rows == 7  # the caller's own wins
+    assert ReadLimits.from_env({}) == ReadLimits()
+    for bad in ("0", "-1", "1e6", "many"):
+        with pytest.raises(BadLimitSetting) as caught:
+            ReadLimits.from_env({"DIGECON_MAX_CELL_CHARS": bad})
+        assert "DIGECON_MAX_CELL_CHARS" in caught.value.message_zh and "positive whole number" in caught.value.message_en
+
+
+def set_cached_values(path, cached: dict[str, str]) -> None:
+    """Give formula cells the calculated value Excel would have saved: {cell: '<v>…</v>' with attributes}."""
+    import re
+
+    with zipfile.ZipFile(path) as source:
+        parts = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w") as target:
+        for item, data in parts.items():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for cell, (attributes, value) in cached.items():
+                    data = re.sub(rf'<c r="{cell}"([^>]*)><f>([^<]*)</f><v ?/>'.encode(),
+                                  rf'<c r="{cell}"\1{attributes}><f>\2</f><v>{value}</v>'.encode(), data)
+            target.writestr(item, data)
+
+
+def test_a_formula_without_a_calculated_value_is_listed_and_reads_blank(tmp_path):
+    """openpyxl (and other programs) write formulas without results: Excel calculates them when it saves."""
+    rows = shenzhen_june()
+    rows[1][3] = "=52000+310"  # D2
+    rows[2][3] = "=812000"  # D3: saved by Excel, with its value
+    rows[4][5] = '=IF(1>2,"x","")'  # F5: a formula whose result is the empty text
+    path = write_xlsx(tmp_path / "f.xlsx", rows)
+    set_cached_values(path, {"D3": ("", "812000"), "F5": (' t="str"', "")})
+    with read_grid(path) as grid:
+        rows_read = list(grid.rows)
+        assert (grid.formulas.total, grid.formulas.uncalculated) == (3, 1)
+        assert grid.formulas.listed == [(2, 3, "=52000+310")]
+    assert rows_read[1][1][3] is None and rows_read[2][1][3] == 812000
+
+
+def test_formulas_listed_stop_at_the_findings_limit_and_count_on(tmp_path):
+    rows = [LONG_HEADER[:4]] + [["深圳", "2023-06", "5G基站数", f"={n}"] for n in range(1, 8)]
+    with read_grid(write_xlsx(tmp_path / "f.xlsx", rows), limits=ReadLimits(max_findings_per_rule=3)) as grid:
+        list(grid.rows)
+        assert (grid.formulas.uncalculated, [r for r, _, _ in grid.formulas.listed]) == (7, [2, 3, 4])
+
+
+def test_rows_are_read_as_they_are_consumed(tmp_path):
+    """A table's data rows are not read before they are asked for: the header search stops at the header."""
+    rows = shenzhen_june() + [["深圳", "2023-06", "5G基站数", "x" * 40_000, "个", ""]]  # row 10: over the cell limit
+    table = find_table(read_grid(write_csv(tmp_path / "f.csv", rows)))
+    assert table.header_row == 1
+    data = iter(table.data_rows)
+    assert [next(data)[0] for _ in range(8)] == list(range(2, 10))
+    with pytest.raises(LimitExceeded):
+        next(data)
+
+
+def test_a_second_header_row_leaves_the_city_and_period_columns_as_they_are(tmp_path):
+    """Found by Hypothesis: words under the city column in the second header row took its role away
+    (KeyError: 'city')."""
+    path = write_csv(tmp_path / "f.csv", [["城市", "期间", "网络"], ["名称", "年月", "5G基站数"], ["深圳", "2023-06", "1"]])
+    table = find_table(read_grid(path))
+    assert (table.header_row, table.headers, table.roles) == (2, ["城市", "期间", "5G基站数"], {"city": 0, "period": 1})
+    assert cells_frame(table)[["city_code", "indicator_code", "value"]].values.tolist() == [
+        ["440300", "fiveg_base_stations", 1.0]]
