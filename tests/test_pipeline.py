@@ -64,6 +64,32 @@ def _land_csv(paths, name, profile, text, received):
                            dt.datetime.fromisoformat(received).replace(tzinfo=SHANGHAI))
 
 
+def test_an_ingest_run_opens_the_build_db_for_writing_once_per_asset_and_checks_only_read(
+        isolated_home, monkeypatch):
+    paths = isolated_home
+    _land_csv(paths, "gdca_2023-12.csv", "gdca", "城市代码,期间,指标代码,数值,单位\n440300,2023-12,fiveg_base_stations,1000,个\n",
+              "2024-01-05T10:00:00")
+    opens = []
+    real_connect = duckdb.connect
+
+    def counting(database=":memory:", *args, **kwargs):
+        if str(database) == str(paths.build_db):
+            opens.append("read" if kwargs.get("read_only") else "write")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", counting)
+    job = defs.resolve_job_def("ingest_job")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        run_config={"resources": {"warehouse": {"config": {"home": str(paths.home), "reference_date": "2024-01-10"}}}})
+    assert result.success
+    assets = len(job.asset_layer.executable_asset_keys)
+    checks = len(result.get_asset_check_evaluations())
+    # One open for the run's schema, then at most one per asset; every check and preview reads.
+    assert 1 < opens.count("write") <= assets + 1
+    assert opens.count("read") >= checks >= 8
+
+
 def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
     paths = isolated_home
     census = "城市代码,期间,指标代码,数值,单位\n" + "".join(
