@@ -136,3 +136,23 @@ class Loader:
         row = self.row(f"SELECT {column} FROM mart.observations WHERE area_code = ? AND indicator_code = ?"
                        " AND period = ?", [area, indicator, dt.date.fromisoformat(period)])
         return None if row is None else row[0]
+
+
+def publish_shenzhen_june(paths: Paths, *, release_june: bool = False) -> int:
+    """A build DB with a little data, rebuilt and published (the BI tests' warehouse): Shenzhen's June
+    5G stations at 50,000, Dongguan's at 9,000, both cities' 2022 population; June released if asked.
+    Returns the next submission id, for a later revision."""
+    from pipelines.publish import publish
+
+    with prepared_build_db(paths) as con:
+        loader = Loader(con, paths)
+        loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
+                                  (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
+                      "2023-03-20 10:00")
+        loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
+                               (DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-05 10:00")
+        if release_june:
+            loader.release("2023-06", "2023-07-20 09:00")
+        loader.rebuild()
+        publish(con, paths.serving_db)
+        return loader.next_id

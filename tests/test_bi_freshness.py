@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from mart_support import DONGGUAN, SHENZHEN, Loader
+from mart_support import SHENZHEN, Loader, prepared_build_db, publish_shenzhen_june
 from sqlalchemy.engine import make_url
 
-from pipelines.build import open_build_db
 from pipelines.paths import Paths
 from pipelines.publish import publish
 
@@ -32,20 +31,11 @@ class Warehouse:
 
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
-        with open_build_db(paths) as con:
-            loader = Loader(con, paths)
-            loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
-                                      (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
-                          "2023-03-20 10:00")
-            loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
-                                   (DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-05 10:00")
-            loader.rebuild()
-            publish(con, paths.serving_db)
-            self.next_id = loader.next_id
+        self.next_id = publish_shenzhen_june(paths)
 
     def revise(self, value: int) -> None:
         """A corrected file, rebuilt and published by os.replace of the serving file (pipelines/publish.py)."""
-        with open_build_db(self.paths) as con:
+        with prepared_build_db(self.paths) as con:
             loader = Loader(con, self.paths)
             loader.next_id = self.next_id
             loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", value)], "2023-07-25 10:00")

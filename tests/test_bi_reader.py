@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from mart_support import DONGGUAN, SHENZHEN, Loader, prepared_build_db
+from mart_support import SHENZHEN, Loader, prepared_build_db, publish_shenzhen_june
 
 from pipelines.paths import Paths
 from pipelines.publish import publish
@@ -27,18 +27,8 @@ def paths(tmp_path, monkeypatch):
 
 
 def published(paths):
-    """A build DB with a little data, rebuilt and published; Shenzhen's June value is 50,000."""
-    with prepared_build_db(paths) as con:
-        loader = Loader(con, paths)
-        loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
-                                  (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)],
-                      "2023-03-20 10:00")
-        loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
-                               (DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-05 10:00")
-        loader.release("2023-06", "2023-07-20 09:00")
-        loader.rebuild()
-        publish(con, paths.serving_db)
-        return loader.next_id
+    """A build DB with a little data, rebuilt and published, June released; Shenzhen's June value is 50,000."""
+    return publish_shenzhen_june(paths, release_june=True)
 
 
 SHENZHEN_JUNE = ("SELECT value FROM mart.observations WHERE area_code = '440300'"
@@ -186,6 +176,7 @@ SERVING_KEYS = {
     "mart.revisions": ["change_type", "submission_id", "area_code", "period", "indicator_code"],
     "mart.discrepancies": ["area_code", "period", "indicator_code", "pilot"],
     "mart.data_quality": ["submission_id", "rule"],
+    "mart.publication": ["build_generation"],
 }
 
 
