@@ -23,23 +23,28 @@ SERVED_COLUMNS = ["city_code", "indicator_code", "freq", "period", "served_value
                   "previous_value", "previous_submission_id"]
 
 
-def _sql(name: str) -> str:
-    return resources.files("sql").joinpath("serving_reads", name).read_text(encoding="utf-8")
+def read_serving(serving_db: Path, script: str, parameters: dict | None = None) -> pd.DataFrame | None:
+    """The rows of sql/serving_reads/<script> on the serving DB, opened read-only; None when there is no
+    serving DB yet (nothing published) or it cannot be read (logged as an error: a reader whose SQL no
+    longer matches the marts must not pass for "no history")."""
+    if not Path(serving_db).is_file():
+        return None
+    sql = resources.files("sql").joinpath("serving_reads", script).read_text(encoding="utf-8")
+    try:
+        with duckdb.connect(str(serving_db), read_only=True) as con:
+            return con.execute(sql, parameters or {}).df()
+    except duckdb.Error:
+        log.exception("serving DB %s unreadable by sql/serving_reads/%s", serving_db, script)
+        return None
 
 
 def read_served(serving_db: Path, profile: Profile) -> pd.DataFrame | None:
     """The served city values in the profile's scope (its cities and indicators), SERVED_COLUMNS, one
     row per cell; `period` is a date. None when there is no serving DB to read (nothing published yet,
     or a file without the marts): the history rules are then not evaluable, never passed."""
-    if not Path(serving_db).is_file():
-        return None
-    try:
-        with duckdb.connect(str(serving_db), read_only=True) as con:
-            frame = con.execute(_sql("served_cells.sql"), {
-                "profile": profile.profile_id, "cities": sorted(profile.cities),
-                "indicators": sorted(profile.indicators)}).df()
-    except duckdb.Error as exc:
-        log.warning("serving DB %s unreadable (%s): history not evaluable", serving_db, exc)
+    frame = read_serving(serving_db, "served_cells.sql", {
+        "profile": profile.profile_id, "cities": sorted(profile.cities), "indicators": sorted(profile.indicators)})
+    if frame is None:
         return None
     frame["period"] = [p.date() for p in pd.to_datetime(frame["period"])]
     return frame[SERVED_COLUMNS]

@@ -281,10 +281,12 @@ def _names(fields: Mapping) -> dict:
     denominator = catalogue.get(fields.get("denominator"))
     if denominator is not None:
         names.update(denominator_zh=denominator.name_zh, denominator_en=denominator.name_en)
-    for key in ("submitter", "history_source"):  # profile ids, named for people who do not know them
+    # Profile ids named for people who do not know them: the Chinese text shows only the name (a clerk
+    # reads no codes); the English keeps the id beside it for the analyst who looks it up.
+    for key in ("submitter", "history_source", "profile_id"):
         if key in fields:
             profile = profiles.get(fields[key])
-            names[f"{key}_zh"] = f"{profile.name_zh}（{profile.profile_id}）" if profile else fields[key]
+            names[f"{key}_zh"] = profile.name_zh if profile else fields[key]
             names[f"{key}_en"] = f"{profile.name_en} ({profile.profile_id})" if profile else fields[key]
     return names
 
@@ -502,7 +504,7 @@ def _scope_text(profile: reference.Profile) -> dict:
     if profile.cities == {c.code for c in reference.cities()}:
         return {"scope_zh": "全省各市", "scope_en": "every city"}
     chosen = [reference.city_by_code()[code] for code in sorted(profile.cities)]
-    return {"scope_zh": "、".join(f"{c.code} {c.name_zh}" for c in chosen),
+    return {"scope_zh": "、".join(c.name_zh for c in chosen),
             "scope_en": ", ".join(f"{c.code} {c.name_en}" for c in chosen)}
 
 

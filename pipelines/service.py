@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-import duckdb
+import pandas as pd
 from fastapi import Depends, FastAPI, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
@@ -57,10 +57,10 @@ from indicators import reference
 from indicators.clock import now_shanghai
 from indicators.landing import Receipt, Withdrawal, display_filename, sha256_of
 from indicators.readers import ReadLimits
-from indicators.served import previous_values, read_served
+from indicators.served import previous_values, read_served, read_serving
 from indicators.template import build_template, template_file_name
 from indicators.tokens import RefusalTally, Token, TokenStore
-from pipelines.paths import Paths, sql_text
+from pipelines.paths import Paths
 from pipelines.service_commands import Limits
 
 log = logging.getLogger("digecon.service")
@@ -140,19 +140,6 @@ class UploadRate:
                 return sent[0] + self.WINDOW_SECONDS - now
             sent.append(now)
             return None
-
-
-def read_serving(serving_db: Path, script: str, parameters: dict | None = None) -> list[tuple] | None:
-    """Rows of sql/serving_reads/<script> on the serving DB, opened read-only; None when there is no
-    serving DB yet (nothing processed) or it cannot be read (logged)."""
-    if not serving_db.is_file():
-        return None
-    try:
-        with duckdb.connect(str(serving_db), read_only=True) as con:
-            return con.execute(sql_text(f"serving_reads/{script}"), parameters or {}).fetchall()
-    except duckdb.Error:
-        log.exception("serving DB unreadable", extra={"fields": {"event": "serving_db_unreadable", "script": script}})
-        return None
 
 
 class Intake:
@@ -341,7 +328,7 @@ class Intake:
         it) or published (every value it supplies is released), as the serving DB shows it."""
         rows = read_serving(self.paths.serving_db, "submission_progress.sql", {"submission_ids": submission_ids})
         steps = {submission_id: "received" for submission_id in submission_ids}
-        for submission_id, loaded, published in rows or []:
+        for submission_id, loaded, published in [] if rows is None else rows.itertuples(index=False):
             steps[submission_id] = "published" if published else "loaded" if loaded else "received"
         return steps
 
@@ -397,7 +384,8 @@ class Intake:
         writable = self.landing_writable()
         landed = [r.submission_id for r in self.landing.receipts()]
         processed = read_serving(self.paths.serving_db, "processed_up_to.sql")
-        processed_up_to = processed[0][0] if processed else None
+        processed_up_to = None if processed is None or processed.empty or pd.isna(processed.iat[0, 0]) \
+            else int(processed.iat[0, 0])
         body = {"status": "ok" if writable else "unavailable", "landing_writable": writable,
                 "landed_up_to": max(landed, default=None), "processed_up_to": processed_up_to,
                 "waiting": sum(1 for i in landed if processed_up_to is None or i > processed_up_to)}

@@ -258,3 +258,15 @@ def test_status_labels_cover_the_completeness_vocabulary(paths):
             "SELECT code FROM ref.status_labels WHERE code_list = 'completeness_status'").fetchall()}
     assert set(re.findall(r"'(\w+)'", check)) == labelled == {
         "received", "received_late", "rejected", "missing", "not_yet_due"}
+
+
+def test_the_intakes_reads_of_the_serving_db_match_the_published_marts(paths):
+    """sql/serving_reads/ run against a real published file, not a hand-made one: a renamed mart column
+    must fail here rather than quietly leave the history rules "not evaluable"."""
+    from indicators.reference import profiles
+    from indicators.served import read_served
+
+    publish_shenzhen_june(paths)
+    served = read_served(paths.serving_db, profiles()["gdca"])
+    june = served[(served.city_code == SHENZHEN) & (served.indicator_code == "fiveg_base_stations")]
+    assert june[["served_value", "served_source", "previous_value"]].values.tolist() == [[50000, "gdca", 50000]]

@@ -123,7 +123,7 @@ BAD_ARGUMENTS = [  # argv, exit code, part of the English half
     (["release", "2023-12", "--reference-date", "10/01/2024"], 1, "is not a date"),
     (["release"], 2, "the following arguments are required: PERIOD"),
     (["serve", "--port", "eighty"], 2, "invalid int value: 'eighty'"),
-    (["serve", "--max-upload-mb", "lots"], 2, "invalid float value: 'lots'"),
+    (["serve", "--max-upload-mb", "lots"], 2, "invalid positive float value: 'lots'"),
     (["token", "create", "--profile", "nobody", "--name", "张三"], 1, "there is no submitter profile nobody"),
     (["token", "create", "--profile", "gdca", "--name", "  "], 1, "give the name of the person"),
     (["token", "create", "--profile", "gdca"], 2, "the following arguments are required: --name"),

@@ -163,9 +163,9 @@ def test_cross_city_attempt_is_rejected_with_the_report(base_url, home, tokens):
     assert not report["accepted"] and report["observations"] == 0
     [error] = report["errors"]
     assert (error["rule"], error["row"], error["column"], error["value"]) == ("city_out_of_scope", 3, "城市", "东莞市")
-    assert "440300" in error["message_zh"] and error["message_en"]
+    assert "深圳市" in error["message_zh"] and "pilot-" not in error["message_zh"] and error["message_en"]
     receipt = LandingZone(home / "landing").receipt(response.json()["submission_id"])
-    assert receipt.intake_status == "rejected"  # archived and quarantined: the sensor starts no run for it
+    assert receipt.intake_status == "rejected"  # archived and quarantined: its run records it with its findings
     # Dongguan's own team does not see Shenzhen's submission at all.
     other = httpx.get(f"{base_url}/api/v1/submissions/{receipt.submission_id}", headers=auth(tokens["王五"]))
     assert_bilingual_error(other, 404)

@@ -78,7 +78,7 @@ def test_readers_take_the_chinese_header_and_skip_the_english_row_form_block_and
     assert (table.header_row, table.layout, table.sheet) == (HEADER_ROW, "wide", DATA_SHEET)
     assert table.headers[:3] == ["城市", "期间", "5G基站数（个）"]
     assert [c.code for c in table.indicator_columns] == [i.code for i in template_indicators(reference.profiles()["gdca"])]
-    assert table.data_rows == []  # blank rows are no rows; the footer is not data
+    assert list(table.data_rows) == []  # blank rows are no rows; the footer is not data
 
 
 def test_the_form_block_comes_from_form_yaml():

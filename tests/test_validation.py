@@ -168,7 +168,9 @@ def test_findings_explain_themselves(validator, tmp_path):
     assert error.message_en == ("10G-PON ports (812,001) is above PON ports (812,000, row 3) for the same period: "
                                 "a part cannot exceed its whole")
     report = check(validator, write_file(tmp_path, "utf8.csv", rows_with(3, "城市", "东莞"))).report
-    assert report.errors[0].message_zh == "pilot-440300 只能报送 440300 深圳市 的数据，不能报送“东莞”"
+    # A clerk reads names, never profile ids or rule ids (issue 8): the team's name, the city's name.
+    assert report.errors[0].message_zh == "深圳市数字经济统计监测试点工作组只能报送深圳市的数据，不能报送“东莞”"
+    assert report.errors[0].message_en.startswith("Shenzhen")
 
 
 @pytest.mark.parametrize("rule_id, profile, rows, index, column, value", REJECTED, ids=[c[0] for c in REJECTED])
@@ -336,7 +338,7 @@ def test_history_warnings_against_the_serving_db(validator, tmp_path, serving_db
     assert [(w.rule, w.row, w.value) for w in report.warnings] == [
         ("monotone_fall", 2, "52,310"), ("jump_10000x", 3, "812000")]
     assert report.warnings[0].message_zh == ("“5G基站数”只增不减，但 52,310 低于已发布的 2023-05 数值 52,400"
-                                             "（来源：广东省通信管理局（gdca））：请核实")
+                                             "（来源：广东省通信管理局）：请核实")
     assert report.warnings[1].message_zh.startswith("812000 与已发布的上期（2023-05）数值 81.2（来源：广东省通信管理局")
     fall = result_of(report, "monotone_fall")  # monotone in the file: 5G stations, identifier registrations
     assert (fall.evaluated, fall.passed, fall.failed, fall.not_evaluable) == (2, 1, 1, 0)
