@@ -90,7 +90,9 @@ def test_another_profiles_bytes_are_refused_and_explained(paths):
 
     assert landed.status == 409 and place.parent.name == "rejected"
     reason = json.loads(place.with_name(place.name + ".report.json").read_text(encoding="utf-8"))
-    assert "already sent by another submitter" in reason["error"]["message_en"]
+    # Refused without saying who sent the bytes first (issue 9).
+    assert "byte for byte one received before" in reason["error"]["message_en"]
+    assert "pilot-441900" not in json.dumps(reason, ensure_ascii=False)
 
 
 def test_an_empty_inbox_never_builds_the_validator_and_a_busy_one_stops_in_time(paths):

@@ -201,7 +201,7 @@ def test_runs_events_and_a_schedule_tick_are_kept_in_postgres(pg_home, postgres_
     assert not (Path(os.environ["DAGSTER_HOME"]) / "history" / "runs.db").exists()
     with duckdb.connect(str(pg_home.serving_db), read_only=True) as serving:
         received = serving.execute("SELECT count(*) FROM mart.completeness WHERE period_month = DATE '2023-12-01'"
-                                   " AND indicator_code = 'fiveg_base_stations' AND status = 'received'").fetchone()
+                                   " AND indicator_code = 'fiveg_base_stations' AND completeness_status = 'received'").fetchone()
     assert received == (21,)
 
 

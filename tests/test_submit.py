@@ -84,7 +84,7 @@ def test_refusals_are_audited_and_land_nothing(home, tmp_path, capsys):
 
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert "already sent by another submitter" in err and "larger than the 20 MB limit" in err
+    assert "byte for byte one received before" in err and "larger than the 20 MB limit" in err
     assert len(LandingZone(home.landing).receipts()) == 1
     refused = [(e["actor"], e["profile"], e["outcome"], e["http_status"]) for e in audit(home)[1:]]
     assert refused == [("王五", "gdca", "refused", 409), ("王五", "gdca", "refused", 413)]
