@@ -16,13 +16,13 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import openpyxl
 from openpyxl.writer.excel import ExcelWriter
 
 from indicators import reference as ref
+from indicators.clock import SHANGHAI
 from indicators.reference import Indicator, add_months
 from indicators.values import Period
 
@@ -35,7 +35,7 @@ PILOT_START = dt.date(2023, 1, 1)
 PILOT_INDICATORS = ("fiveg_base_stations", "iiot_identifier_registrations", "enterprises_transformed",
                     "smes_on_cloud")
 
-TZ = ZoneInfo(ref.calendar().timezone)
+TZ = SHANGHAI  # the calendar's zone (indicators.clock)
 LATEST_RECEIPT = dt.datetime.combine(SAMPLE_REFERENCE_DATE, dt.time(18, 0), TZ)
 FIXED_FILE_TIME = dt.datetime(2024, 1, 1)  # workbook properties and zip entries: no wall-clock time in files
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
