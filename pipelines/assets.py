@@ -1,6 +1,7 @@
 """The monitoring pipeline as Dagster assets: intake → validate → load → derive → marts → publish."""
 
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -186,16 +187,28 @@ def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 
 def _table_metadata(con, table: str, rows: int) -> dict:
-    """What Dagster's UI shows for a table asset: its name, row count and columns (with their comments)."""
+    """What Dagster's UI shows for a table asset: its name, row count and columns, each with the Chinese
+    and English comment BI reads on the serving file (written once, in sql/serving/mart/<table>.sql)."""
     schema_name, name = table.split(".")
-    columns = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ?"
+    columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ?"
                           " AND table_name = ? ORDER BY column_index", [schema_name, name]).fetchall()
+    comments = _column_comments(table)
     return {
         "dagster/table_name": table,
         "dagster/row_count": rows,
         "dagster/column_schema": dg.TableSchema(columns=[
-            dg.TableColumn(column, data_type, description=comment) for column, data_type, comment in columns]),
+            dg.TableColumn(column, data_type, description=comments.get(column)) for column, data_type in columns]),
     }
+
+
+def _column_comments(table: str) -> dict[str, str]:
+    """The COMMENT ON COLUMN texts of a published table, from its serving file script (none for core)."""
+    schema_name, name = table.split(".")
+    script = f"serving/{schema_name}/{name}.sql"
+    if not sql_exists(script):
+        return {}
+    pattern = re.compile(rf"COMMENT ON COLUMN {re.escape(table)}\.(\w+) IS '((?:[^']|'')*)';")
+    return {column: text.replace("''", "'") for column, text in pattern.findall(sql_text(script))}
 
 
 def _mart_asset(table: str, doc: str, deps: list):

@@ -324,5 +324,7 @@ def register(commands) -> None:
     restore_parser.set_defaults(handler=restore)
 
     instance_parser = commands.add_parser(
-        "instance", help="write Dagster's dagster.yaml (PostgreSQL if DIGECON_DAGSTER_POSTGRES_URL) and check it")
+        "instance",
+        help="写出并检查 Dagster 实例配置 / write Dagster's dagster.yaml (PostgreSQL if DIGECON_DAGSTER_POSTGRES_URL)"
+             " and check it")
     instance_parser.set_defaults(handler=instance)

@@ -221,21 +221,26 @@ def print_summary(paths: Paths) -> None:
         say("Target progress / 目标进度")
         for row in con.execute(
             """SELECT target_id, area_code, comparison, target_value, actual_time_period, actual,
-                      completion_pct, time_elapsed_pct, target_status
+                      completion_pct, time_elapsed_pct, projected_completion_pct, target_status
                FROM mart.target_progress WHERE basis = 'latest' ORDER BY year, target_id"""
         ).fetchall():
-            target_id, area, comparison, target, period, actual, done, elapsed, status = row
+            target_id, area, comparison, target, period, actual, done, elapsed, projected, status = row
             if actual is None:
                 say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  no data yet / 暂无数据")
                 continue
             # Two decimals: a coverage of 99.97 % must not read as a met 100.0 %.
             say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {round_half_away(actual, 2):>12,.2f}"
-                f" ({period})  {round_half_away(done, 2):>6.2f}% done, {round_half_away(elapsed, 1):>5.1f}% of time"
-                f"  {status}")
+                f" ({period})  {round_half_away(done, 2):>6.2f}% done, {round_half_away(elapsed, 1):>5.1f}% of time,"
+                f" projected {projected_text(projected)}  {status}")
     finally:
         con.close()
     say("")
     say(f"Serving DB (open read-only): {paths.serving_db}")
+
+
+def projected_text(projected: float | None) -> str:
+    """The run-rate projection the status is judged on (blank when it cannot be projected)."""
+    return "   —   " if projected is None else f"{round_half_away(projected, 1):>6.1f}%"
 
 
 def pad(text: str, width: int) -> str:

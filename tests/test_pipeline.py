@@ -105,6 +105,14 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
         instance=dg.DagsterInstance.get(),
     )
     assert result.success
+    # What the UI shows for a table asset: its name, row count, and every column with its zh/en comment.
+    [materialized] = result.asset_materializations_for_node("mart_observations")
+    metadata = materialized.metadata
+    assert metadata["dagster/table_name"].value == "mart.observations"
+    assert metadata["dagster/row_count"].value > 0
+    columns = metadata["dagster/column_schema"].value.columns
+    assert [c.name for c in columns if not c.description or " / " not in c.description] == []
+    assert metadata["preview"].records  # a table preview, not a markdown string
     con = duckdb.connect(str(paths.serving_db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM mart.observations WHERE indicator_code ="
