@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -30,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from indicators import reference
 from indicators.clock import now_shanghai
+from indicators.landing import sha256_of
 from pipelines.paths import Paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -103,7 +103,7 @@ class Member:
     data: bytes
 
     def entry(self) -> dict:
-        return {"path": self.name, "size": len(self.data), "sha256": hashlib.sha256(self.data).hexdigest()}
+        return {"path": self.name, "size": len(self.data), "sha256": sha256_of(self.data)}
 
 
 def snapshot_sqlite(path: Path) -> bytes:
@@ -230,7 +230,7 @@ def read_backup(archive_path: Path) -> tuple[dict, dict[str, bytes]]:
         if PurePosixPath(name).is_absolute() or ".." in parts or parts[0] not in BACKED_UP:
             raise BadBackup(f"unsafe path {name!r}")
         entry = listed[name]
-        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        if len(data) != entry["size"] or sha256_of(data) != entry["sha256"]:
             raise BadBackup(f"{name} is damaged (size or sha256 differs from the manifest)")
     return manifest, contents
 

@@ -55,7 +55,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from indicators import reference
 from indicators.clock import now_shanghai
-from indicators.landing import Receipt, Withdrawal, display_filename, sha256_of
+from indicators.landing import Receipt, Withdrawal, display_filename, pid_alive, sha256_of
 from indicators.readers import ReadLimits
 from indicators.served import previous_values, read_served, read_serving
 from indicators.template import build_template, template_file_name
@@ -172,7 +172,7 @@ class Intake:
         running); returns what was removed. A running service's or `digecon submit`'s copies stay."""
         removed = []
         for entry in sorted(self.scratch.iterdir()) if self.scratch.is_dir() else []:
-            if entry.name.isdigit() and entry.is_dir() and _running(int(entry.name)):
+            if entry.name.isdigit() and entry.is_dir() and pid_alive(int(entry.name)):
                 continue
             removed += [entry.name, *(p.relative_to(self.scratch).as_posix() for p in sorted(entry.rglob("*")))]
             if entry.is_dir() and not entry.is_symlink():
@@ -401,16 +401,6 @@ class Intake:
 
     def _withdrawal(self, submission_id: int) -> Withdrawal | None:
         return next((w for w in self.landing.withdrawals() if w.submission_id == submission_id), None)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # no signal: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
 
 
 def over_limit(report: dict) -> ServiceError | None:
