@@ -22,7 +22,7 @@ def serving_db(path):
             ('440300', 'city', DATE '2023-06-01', 'M', 'fiveg_per_10k_people', 29.8, 'derived', NULL),
             ('440100', 'city', DATE '2023-06-01', 'M', 'fiveg_base_stations', 60120.0, 'gdca', 3),
             ('GD-PRD', 'region', DATE '2023-06-01', 'M', 'fiveg_base_stations', 300000.0, 'aggregate', NULL)
-        ) AS t(area_code, area_level, period, freq, indicator_code, value, source, submission_id)""")
+        ) AS t(area_code, area_level, period, freq, indicator_code, value, source_profile, submission_id)""")
         con.execute("""CREATE TABLE mart.discrepancies AS SELECT * FROM (VALUES
             ('440300', DATE '2023-06-01', 'M', 'fiveg_base_stations', 'pilot-440300', 52310.0, 5)
         ) AS t(area_code, period, freq, indicator_code, pilot, pilot_value, pilot_submission_id)""")
