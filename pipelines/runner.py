@@ -127,8 +127,11 @@ def _raise_if_failed(result) -> None:
     step = failure.step_key if failure else "?"
     error = failure.event_specific_data.error if failure else None
     cause = (error.cause or error) if error else None
-    # DuckDB puts the error first and the offending SQL with a caret pointer below it.
+    # DuckDB puts the error first and the offending SQL with a caret pointer below it; Dagster puts the
+    # exception's module path before its message, which tells a person nothing.
     detail = cause.message.strip().splitlines()[0] if cause else "unknown error"
+    if cause is not None and detail.startswith(f"{cause.cls_name}:") or ".errors." in detail.split(":")[0]:
+        detail = detail.split(":", 1)[1].strip()
     raise RunFailed(f"运行在步骤 {step} 失败：{detail}（Dagster 运行 {result.run_id}，`make dev` 可查看完整日志）",
                     f"the run failed at step {step}: {detail} (Dagster run {result.run_id}; `make dev` shows its full log)")
 

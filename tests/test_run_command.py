@@ -62,3 +62,23 @@ def test_a_fresh_home_whose_first_file_is_one_agencys_single_row(home, capsys):
     with duckdb.connect(str(home.serving_db), read_only=True) as con:
         assert con.execute("SELECT value FROM mart.observations WHERE area_code = '440300'"
                            " AND indicator_code = 'fiveg_base_stations'").fetchone()[0] == 52000
+
+
+@pytest.mark.slow
+def test_a_failing_error_check_blocks_the_publish(home, capsys):
+    """ERROR checks are blocking: a build DB that breaks an invariant is never published."""
+    landing = home.landing_zone()
+    row = "城市代码,期间,指标代码,数值,单位\n440300,2023-{month},fiveg_base_stations,{value},个\n"
+    landing.receive(row.format(month="11", value=51000).encode(), "gdca-11.csv", "gdca", "test")
+    assert cli.main(["run", "--reference-date", "2024-01-10"]) == 0
+    published = home.serving_db.stat().st_mtime_ns
+    with duckdb.connect(str(home.build_db)) as con:  # an observation of a city that does not exist
+        con.execute("INSERT INTO core.observations SELECT submission_id, source, received_at, '449999', period,"
+                    " freq, indicator_code, value, note, source_row FROM core.observations")
+    landing.receive(row.format(month="12", value=52000).encode(), "gdca-12.csv", "gdca", "test")
+    capsys.readouterr()
+
+    assert cli.main(["run", "--reference-date", "2024-01-10"]) == 1
+    out = capsys.readouterr().out
+    assert "referential_integrity" in out
+    assert home.serving_db.stat().st_mtime_ns == published  # the serving file was not replaced
