@@ -100,6 +100,10 @@ class Profile:
         return city_code in self.cities
 
 
+TARGET_MEASURES = ("latest", "annual_ratio_of_sums")
+TARGET_SCOPES = ("area", "national_applied_to_province")
+
+
 @dataclass(frozen=True)
 class Target:
     target_id: str
@@ -112,6 +116,16 @@ class Target:
     illustrative: bool
     source: str
     start_year: int | None = None  # a multi-year target's first year (14th five-year plan: 2021)
+    measure: str = "latest"  # latest, or annual_ratio_of_sums (a rate of flows over a complete year)
+    scope: str = "area"  # area, or national_applied_to_province
+
+    def __post_init__(self):
+        choices = {"measure": TARGET_MEASURES, "scope": TARGET_SCOPES}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"targets.yaml 目标 {self.target_id}: {name} 须为 {' | '.join(allowed)} / "
+                                 f"target {self.target_id}: {name} must be one of {', '.join(allowed)},"
+                                 f" not {getattr(self, name)!r}")
 
     @property
     def first_year(self) -> int:
@@ -281,7 +295,13 @@ def profiles() -> dict[str, Profile]:
 
 @functools.cache
 def targets() -> tuple[Target, ...]:
-    return tuple(Target(**t) for t in _yaml("targets.yaml")["targets"])
+    result = tuple(Target(**t) for t in _yaml("targets.yaml")["targets"])
+    for t in result:
+        indicator = catalogue()[t.indicator_code]
+        if t.measure == "annual_ratio_of_sums" and indicator.numerator is None:
+            raise ValueError(f"targets.yaml 目标 {t.target_id}: annual_ratio_of_sums 须用于比率指标 / target"
+                             f" {t.target_id}: annual_ratio_of_sums needs a rate, {t.indicator_code} is not one")
+    return result
 
 
 @functools.cache

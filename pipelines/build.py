@@ -222,7 +222,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     targets = pd.DataFrame([
         dict(target_id=t.target_id, indicator_code=t.indicator_code, area_code=t.area_code, year=t.year,
              start_year=t.first_year, target_value=t.value, comparison=t.comparison, target_kind=t.kind,
-             illustrative=t.illustrative, source_citation=t.source)
+             measure=t.measure, target_scope=t.scope, illustrative=t.illustrative, source_citation=t.source)
         for t in reference.targets()
     ])
     profiles = pd.DataFrame([

@@ -209,7 +209,7 @@ def test_a_duplicate_key_fails_the_publish_and_keeps_the_old_file(paths):
 # Label columns each released view adds right after the code they name.
 LABELS = {"area_code": ["area_name_zh", "area_name_en"], "indicator_code": ["indicator_name_zh", "indicator_name_en"],
           "obs_status": ["obs_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
-          "target_status": ["target_status_zh"]}
+          "target_status": ["target_status_zh"], "target_scope": ["target_scope_zh"]}
 
 
 def test_released_views_carry_names_and_status_labels_beside_the_codes(paths):

@@ -177,11 +177,12 @@ def test_a_year_to_date_series_restarts_in_january(loader):
                             (DONGGUAN, "2023-01-01", "M", "enterprises_transformed", 50),
                             (DONGGUAN, "2023-02-01", "M", "enterprises_transformed", 120)], "2023-03-05 10:00")
     loader.rebuild()
-    # January has no 环比 (against December's 800 it would say −94 %); February's 环比 is the month's 70.
-    assert growth(loader, DONGGUAN, "enterprises_transformed", "2023-01-01", "pop_change") == (None,)
-    feb = growth(loader, DONGGUAN, "enterprises_transformed", "2023-02-01", "pop_change", "pop_growth",
+    # January's own value is its 50; no 环比: December's own value needs November (against December's 800
+    # it would say −94 %). February's own value is 120 − 50 = 70, its 环比 on January's 50: +20, +40 %.
+    assert growth(loader, DONGGUAN, "enterprises_transformed", "2023-01-01", "own_value", "pop_change") == (50, None)
+    feb = growth(loader, DONGGUAN, "enterprises_transformed", "2023-02-01", "own_value", "pop_change", "pop_growth",
                  "ytd_value", "ytd_base_value", "ytd_growth")
-    assert feb == (70, pytest.approx(140.0), 120, 100, pytest.approx(20.0))  # 120 against February 2022's 100
+    assert feb == (70, 20, pytest.approx(40.0), 120, 100, pytest.approx(20.0))  # 120 against February 2022's 100
 
 
 def test_a_rate_over_a_year_to_date_count_restarts_in_january_too(loader):
@@ -194,9 +195,11 @@ def test_a_rate_over_a_year_to_date_count_restarts_in_january_too(loader):
     # January has no 环比: against December's 8 % it would say −7.5 points though nothing was undone.
     assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-01-01", "pop_change", "ytd_value") == (
         None, pytest.approx(0.5))
-    # February: 1.2 − 0.5 = 0.7 points, the month's own share; the year to date is the share as reported.
-    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-02-01", "pop_base_time_period", "pop_growth",
-                  "ytd_value", "growth_unit") == ("2023-01", pytest.approx(0.7), pytest.approx(1.2), "pp")
+    # February's own share: (12 − 5) / 1,000 = 0.7 %, against January's 0.5 %: +0.2 points; the year to
+    # date is the share as reported.
+    assert growth(loader, DONGGUAN, "transformed_share_pct", "2023-02-01", "pop_base_time_period", "own_value",
+                  "pop_growth", "ytd_value", "growth_unit") == (
+        "2023-01", pytest.approx(0.7), pytest.approx(0.2), pytest.approx(1.2), "pp")
     assert growth(loader, DONGGUAN, "transformed_share_pct", "2022-12-01", "annual_value") == (pytest.approx(8.0),)
 
 
@@ -364,13 +367,13 @@ def test_status_thresholds_at_their_edges(loader, june, expected):
 
 
 @pytest.mark.parametrize("pue, expected", [
-    (1.2, "on_track"),   # below the ceiling: 1.3 / 1.2 = 108 %
-    (1.3, "on_track"),   # at the ceiling: 100 %
-    (1.44, "at_risk"),   # 1.3 / 1.44 = 90.3 %
-    (1.45, "off_track"),  # 1.3 / 1.45 = 89.7 %
+    (1.2, "achieved"),   # below the ceiling
+    (1.3, "achieved"),   # at the ceiling
+    (1.31, "not_achieved"),  # above it: 1.3 / 1.31 = 99.2 % is not a projection any more
+    (1.45, "not_achieved"),
 ])
 def test_status_of_an_at_most_target_after_its_deadline(loader, pue, expected):
-    # The year is over and its last quarter is in: the projection is the final value.
+    # The year is over and its last quarter is in: the outcome, on the final value (its projection too).
     loader.target("pue", "dc_pue", SHENZHEN, 2023, 1.3, comparison="<=", kind="level")
     loader.submit("gdiit", [(SHENZHEN, "2022-10-01", "Q", "dc_total_energy_mwh", 150),
                             (SHENZHEN, "2022-10-01", "Q", "dc_it_energy_mwh", 100),
@@ -385,7 +388,7 @@ def test_not_met_without_a_year_earlier_value_is_at_risk(loader):
     loader.target("t", "villages20_fibre_pct", SHENZHEN, 2023, 100, kind="level")
     loader.submit("gdca", [(SHENZHEN, "2022-01-01", "A", "villages20_total", 100),
                            (SHENZHEN, "2023-04-01", "Q", "villages20_fibre", 99)], "2023-07-15 10:00")
-    loader.rebuild()
+    loader.rebuild(reference_date="2023-07-20")  # before the deadline
     assert progress(loader, "t")[4:7] == (None, None, "at_risk")
 
 

@@ -1,7 +1,10 @@
 -- mart.growth: one row per row of mart.observations with its growth.
+--   当期值 (own_value): a year-to-date series' own period: its year to date less the previous period's
+--     within the same year (January's own value is its year to date; blank when the previous period is
+--     missing). A rate over a year-to-date count: the own period's count over the period's denominator.
 --   环比 (pop_*): on the previous period of the same frequency (an annual series' previous period is the
---     previous year, so its 环比 and 同比 coincide); a year-to-date series restarts in January, so its
---     January has no 环比.
+--     previous year, so its 环比 and 同比 coincide). A year-to-date series compares own values (January's
+--     against December's), never year-to-date totals of different lengths; blank without both.
 --   A rate runs through the year like its numerator: PUE sums like its flows, the share of enterprises
 --   transformed restarts in January like its year-to-date count.
 --   同比 (yoy_*): on the same period a year earlier.
@@ -47,6 +50,30 @@ with_annual AS (
            CASE WHEN runs_like IN ('ytd', 'flow') THEN ytd_all_released ELSE released END AS annual_released
     FROM with_ytd
 ),
+-- The period's own value of a year-to-date series (当期值), and the value its 环比 compares.
+with_own AS (
+    SELECT o.*,
+           CASE WHEN o.runs_like <> 'ytd' THEN NULL
+                WHEN o.period_in_year = 1 THEN o.value
+                WHEN o.numerator_value IS NULL THEN o.value - m.value
+                ELSE (o.numerator_value - m.numerator_value) / o.denominator_value * o.multiplier
+           END AS own_value,
+           CASE WHEN o.runs_like <> 'ytd' THEN NULL
+                WHEN o.period_in_year = 1 THEN o.complete
+                ELSE o.complete AND m.complete END AS own_complete,
+           o.released AND coalesce(m.released, TRUE) AS own_released
+    FROM with_annual o
+    LEFT JOIN with_annual m
+      ON m.area_code = o.area_code AND m.indicator_code = o.indicator_code AND m.year = o.year
+     AND m.period = (o.period - to_months(12 // o.periods_per_year))::DATE
+),
+compared AS (
+    SELECT *,
+           CASE WHEN runs_like = 'ytd' THEN own_value ELSE value END AS pop_value,
+           CASE WHEN runs_like = 'ytd' THEN own_complete ELSE complete END AS pop_value_complete,
+           CASE WHEN runs_like = 'ytd' THEN own_released ELSE released END AS pop_value_released
+    FROM with_own
+),
 -- The first complete year of each series: the base of its CAGR.
 cagr_base AS (
     SELECT area_code, indicator_code,
@@ -59,7 +86,7 @@ cagr_base AS (
 with_cagr AS (
     SELECT o.*, b.base_year, b.base_value, b.base_released,
            coalesce(o.annual_value IS NOT NULL AND o.annual_complete AND o.year > b.base_year, FALSE) AS has_cagr
-    FROM with_annual o
+    FROM compared o
     LEFT JOIN cagr_base b USING (area_code, indicator_code)
 )
 SELECT o.area_code,
@@ -71,6 +98,8 @@ SELECT o.area_code,
        o.series_kind,
        o.unit,
        o.value,
+       o.own_value,
+       o.own_complete,
        o.n_areas,
        o.n_areas_expected,
        o.complete,
@@ -78,10 +107,10 @@ SELECT o.area_code,
        CASE WHEN o.nominal THEN 'nominal' END AS price_basis,
        p.period AS pop_base_period,
        p.time_period AS pop_base_time_period,
-       p.value AS pop_base_value,
-       o.value - p.value AS pop_change,
-       mart.growth_rate(o.value, p.value, o.unit) AS pop_growth,
-       o.complete AND p.complete AS pop_complete,
+       p.pop_value AS pop_base_value,
+       o.pop_value - p.pop_value AS pop_change,
+       mart.growth_rate(o.pop_value, p.pop_value, o.unit) AS pop_growth,
+       o.pop_value_complete AND p.pop_value_complete AS pop_complete,
        y.value AS yoy_base_value,
        o.value - y.value AS yoy_change,
        mart.growth_rate(o.value, y.value, o.unit) AS yoy_growth,
@@ -102,16 +131,16 @@ SELECT o.area_code,
        END AS cagr,
        -- released when every value the row's figures use is released
        o.released
-           AND coalesce(p.released, TRUE)
+           AND (o.own_value IS NULL OR o.own_released)
+           AND (p.pop_value IS NULL OR p.pop_value_released)
            AND coalesce(y.released, TRUE)
            AND (o.ytd_value IS NULL OR o.ytd_all_released)
            AND (y.ytd_value IS NULL OR o.ytd_value IS NULL OR y.ytd_all_released)
            AND (NOT o.has_cagr OR o.base_released) AS released
 FROM with_cagr o
-LEFT JOIN with_annual p
+LEFT JOIN compared p
   ON p.area_code = o.area_code AND p.indicator_code = o.indicator_code
  AND p.period = (o.period - to_months(12 // o.periods_per_year))::DATE
- AND (o.runs_like <> 'ytd' OR p.year = o.year)
 LEFT JOIN with_annual y
   ON y.area_code = o.area_code AND y.indicator_code = o.indicator_code
  AND y.period = (o.period - to_months(12))::DATE

@@ -1,9 +1,15 @@
 -- mart.target_progress: every configured target, twice: on released values only (basis 'released',
 -- what BI shows by default) and on the latest values including provisional ones (basis 'latest').
--- actual: the latest value whose period ends by the reference date and by the deadline (31 December of
---   the target year); a year-to-date series, or a rate over one, counts only within the target year (it
---   restarts in January); an "increase" target counts the rise since the end of the year before (a
---   stock's additions this year).
+-- actual: on the target's measure (ref.targets.measure, from targets.yaml), the latest value whose period
+--   ends by the reference date and by the deadline (31 December of the target year):
+--   latest: each period's value; a year-to-date series, or a rate over one, counts only within the target
+--     year (it restarts in January); an "increase" target counts the rise since the end of the year
+--     before (a stock's additions this year);
+--   annual_ratio_of_sums: each complete year's Σ numerator / Σ denominator over all its periods (PUE: the
+--     year's total energy over its IT energy, not one seasonal quarter), period the year (time_period 2023).
+--   After the deadline the actual is the final value, from actual_time_period.
+-- target_scope: area (set for the area) or national_applied_to_province (a national target the province
+--   is measured against).
 --   A region's or the province's total counts only when it covers every city: a total with cities
 --   missing is short, not progress (no such total yet: no_data).
 -- completion_pct: actual / target; a "<=" target (PUE) counts in reverse: target / actual.
@@ -13,11 +19,14 @@
 --   year (actual / months × 12), an increase likewise; any other series at its change over the last
 --   12 months, carried on linearly; kept within the indicator's bounds (a coverage cannot pass 100 %).
 -- target_status (thresholds below, documented in docs/marts.md):
---   no_data    no actual value yet (none covering every city);
---   on_track   the target is met already, or the projection meets it (projected completion >= 100 %);
---   at_risk    projected completion >= 90 %, or not met and no run-rate (no value a year earlier);
---   off_track  projected completion < 90 %.
--- After the deadline the projection is the final value, so the status is the outcome.
+--   no_data       no actual value yet (none covering every city);
+--   after the deadline (reference date past 31 December of the target year), the outcome on the final value:
+--   achieved      the final value meets the target (>= or <= the target value);
+--   not_achieved  it does not (99.97 % against 100 % is not achieved);
+--   before it:
+--   on_track      the target is met already, or the projection meets it (projected completion >= 100 %);
+--   at_risk       projected completion >= 90 %, or not met and no run-rate (no value a year earlier);
+--   off_track     projected completion < 90 %.
 -- *_period columns are the period's first day (DATE); *_time_period its SDMX label (2023-06, 2023-Q2, 2023).
 CREATE OR REPLACE TABLE mart.target_progress AS
 WITH status_thresholds AS (
@@ -36,6 +45,7 @@ targets AS (
     JOIN ref.areas a USING (area_code)
 ),
 candidates AS (
+    -- measure latest: each period's value
     SELECT t.target_id, t.basis, o.period, o.time_period,
            o.value - coalesce(y.value, 0) AS value, o.obs_status,
            core.period_end(o.period, o.freq) AS period_end
@@ -51,6 +61,25 @@ candidates AS (
       AND core.period_end(o.period, o.freq) <= least($reference_date::DATE, t.deadline)
       AND (NOT t.counts_within_year OR year(o.period) = t.year)
       AND (t.target_kind <> 'increase' OR y.value IS NOT NULL)
+      AND t.measure = 'latest'
+    UNION ALL
+    -- measure annual_ratio_of_sums: each complete year, Σ numerator / Σ denominator over its periods;
+    -- its status is A when every period's is, else the first other status among them
+    SELECT t.target_id, t.basis, make_date(year(o.period), 1, 1) AS period,
+           mart.time_period(make_date(year(o.period), 1, 1), 'A') AS time_period,
+           mart.exact_sum(o.numerator_value) / mart.exact_sum(o.denominator_value) * any_value(i.multiplier)
+               AS value,
+           coalesce(arg_min(o.obs_status, o.period) FILTER (WHERE o.obs_status <> 'A'), 'A') AS obs_status,
+           make_date(year(o.period), 12, 31) AS period_end
+    FROM targets t
+    JOIN ref.indicators i USING (indicator_code)
+    JOIN mart.observations o ON o.indicator_code = t.indicator_code AND o.area_code = t.area_code
+    WHERE t.measure = 'annual_ratio_of_sums'
+      AND (t.basis = 'latest' OR o.released)
+      AND o.complete
+    GROUP BY t.target_id, t.basis, year(o.period), t.deadline
+    HAVING count(*) = mart.periods_per_year(any_value(o.freq))
+       AND make_date(year(o.period), 12, 31) <= least($reference_date::DATE, t.deadline)
 ),
 actuals AS (
     SELECT * FROM candidates
@@ -100,6 +129,8 @@ SELECT c.target_id,
        c.deadline,
        c.comparison,
        c.target_kind,
+       c.measure,
+       c.target_scope,
        c.target_value,
        c.unit,
        c.actual_period,
@@ -120,6 +151,10 @@ SELECT c.target_id,
        c.projection,
        c.projected_completion_pct,
        CASE WHEN c.actual IS NULL THEN 'no_data'
+            WHEN $reference_date::DATE > c.deadline
+                THEN CASE WHEN CASE WHEN c.comparison = '>=' THEN c.actual >= c.target_value
+                                    ELSE c.actual <= c.target_value END
+                          THEN 'achieved' ELSE 'not_achieved' END
             WHEN c.completion_pct >= s.on_track_from
               OR c.projected_completion_pct >= s.on_track_from THEN 'on_track'
             WHEN c.projected_completion_pct >= s.at_risk_from OR c.projection IS NULL THEN 'at_risk'

@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS ref.targets (
     target_value DOUBLE NOT NULL,
     comparison VARCHAR NOT NULL CHECK (comparison IN ('>=', '<=')),
     target_kind VARCHAR NOT NULL,      -- count, level, or increase (added within the year)
+    -- what the actual is: latest (the latest period's value) or annual_ratio_of_sums (a rate of flows over
+    -- a complete year: Σ numerator / Σ denominator of its periods, PUE's annual Σ total / Σ IT energy)
+    measure VARCHAR NOT NULL DEFAULT 'latest' CHECK (measure IN ('latest', 'annual_ratio_of_sums')),
+    -- whom the target binds: area (set for this area) or national_applied_to_province (a national target
+    -- the province is measured against)
+    target_scope VARCHAR NOT NULL DEFAULT 'area' CHECK (target_scope IN ('area', 'national_applied_to_province')),
     illustrative BOOLEAN NOT NULL,
     source_citation VARCHAR NOT NULL   -- where the target is published
 );

@@ -23,16 +23,21 @@ INSERT INTO ref.status_labels VALUES
     ('completeness_status', 'missing', '缺报', 'Missing'),
     ('completeness_status', 'not_yet_due', '未到期', 'Not yet due'),
     -- mart.target_progress.target_status (sql/marts/target_progress.sql)
+    ('target_status', 'achieved', '已完成', 'Achieved'),
+    ('target_status', 'not_achieved', '未完成', 'Not achieved'),
     ('target_status', 'on_track', '可完成', 'On track'),
     ('target_status', 'at_risk', '有风险', 'At risk'),
     ('target_status', 'off_track', '难完成', 'Off track'),
     ('target_status', 'no_data', '暂无数据', 'No data yet'),
+    -- mart.target_progress.target_scope (ref.targets, from targets.yaml)
+    ('target_scope', 'area', '本地区目标', 'Target set for the area'),
+    ('target_scope', 'national_applied_to_province', '全国目标（用于全省）', 'National target applied to the province'),
     -- mart.data_quality.submission_status
     ('submission_status', 'accepted', '已接收', 'Accepted'),
     ('submission_status', 'rejected', '已退回', 'Rejected');
 
 COMMENT ON TABLE ref.status_labels IS '状态代码表：各状态列的代码及中英文标签 / Status code lists: each status column''s codes with labels in Chinese and English';
-COMMENT ON COLUMN ref.status_labels.code_list IS '代码表（即状态列名：obs_status、completeness_status、target_status、submission_status） / Code list: the status column it labels (obs_status, completeness_status, target_status, submission_status)';
+COMMENT ON COLUMN ref.status_labels.code_list IS '代码表（即状态列名：obs_status、completeness_status、target_status、target_scope、submission_status） / Code list: the status column it labels (obs_status, completeness_status, target_status, target_scope, submission_status)';
 COMMENT ON COLUMN ref.status_labels.code IS '状态代码 / Status code';
 COMMENT ON COLUMN ref.status_labels.label_zh IS '中文标签 / Label in Chinese';
 COMMENT ON COLUMN ref.status_labels.label_en IS '英文标签 / Label in English';

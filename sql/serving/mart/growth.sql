@@ -3,7 +3,7 @@
 
 ALTER TABLE mart.growth ADD PRIMARY KEY (area_code, period, indicator_code);
 
-COMMENT ON TABLE mart.growth IS '增长：环比、同比、年初至今累计及同比、复合年均增长率；比率以百分点计，现价指标为名义增长 / Growth: period-on-period, year-on-year, year to date, CAGR; rates in percentage points, current-price series nominal';
+COMMENT ON TABLE mart.growth IS '增长：当期值、环比、同比、年初至今累计及同比、复合年均增长率；比率以百分点计，现价指标为名义增长 / Growth: own value of a year-to-date series, period-on-period, year-on-year, year to date, CAGR; rates in percentage points, current-price series nominal';
 COMMENT ON COLUMN mart.growth.area_code IS '地区代码 / Area code';
 COMMENT ON COLUMN mart.growth.area_level IS '地区层级 / Area level';
 COMMENT ON COLUMN mart.growth.period IS '报告期首日 / First day of the period';
@@ -13,6 +13,8 @@ COMMENT ON COLUMN mart.growth.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.growth.series_kind IS '序列类型：stock 期末存量、flow 期内流量、ytd 年初至今累计、rate 派生比率 / Series kind: stock, flow, ytd (year to date) or rate';
 COMMENT ON COLUMN mart.growth.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN mart.growth.value IS '本期数值 / Value of the period';
+COMMENT ON COLUMN mart.growth.own_value IS '当期值（年初至今累计指标）：本期累计减同年上期累计，1月即累计；上期缺报为空；其比率为当期分子/本期分母 / Own value of the period (year-to-date series): this period''s year to date less the previous period''s within the year, January''s is its year to date; blank if the previous period is missing; for a rate over one, the own period''s numerator over this period''s denominator';
+COMMENT ON COLUMN mart.growth.own_complete IS '当期值所用两期是否均覆盖全部城市 / Both periods the own value uses cover every city';
 COMMENT ON COLUMN mart.growth.n_areas IS '本期覆盖城市数 / Cities the value covers';
 COMMENT ON COLUMN mart.growth.n_areas_expected IS '应有城市数 / Cities the area has';
 COMMENT ON COLUMN mart.growth.complete IS '本期是否覆盖全部城市 / The value covers every city';
@@ -20,10 +22,10 @@ COMMENT ON COLUMN mart.growth.growth_unit IS '增长单位：% 百分比，pp �
 COMMENT ON COLUMN mart.growth.price_basis IS '价格口径：nominal 名义（现价），空为不适用 / Price basis: nominal (current prices); blank where not applicable';
 COMMENT ON COLUMN mart.growth.pop_base_period IS '环比基期首日 / First day of the base period of the period-on-period change';
 COMMENT ON COLUMN mart.growth.pop_base_time_period IS '环比基期（SDMX格式） / Base period of the period-on-period change (SDMX form)';
-COMMENT ON COLUMN mart.growth.pop_base_value IS '环比基期数值 / Value of the previous period';
-COMMENT ON COLUMN mart.growth.pop_change IS '环比增减量 / Period-on-period change (absolute)';
-COMMENT ON COLUMN mart.growth.pop_growth IS '环比增长（%，比率为百分点） / Period-on-period growth (%, percentage points for rates)';
-COMMENT ON COLUMN mart.growth.pop_complete IS '环比两期是否均覆盖全部城市 / Both periods cover every city';
+COMMENT ON COLUMN mart.growth.pop_base_value IS '环比基期数值（年初至今累计指标为上期当期值） / Value of the previous period (a year-to-date series: its own value)';
+COMMENT ON COLUMN mart.growth.pop_change IS '环比增减量（年初至今累计指标按当期值） / Period-on-period change (absolute; a year-to-date series on own values)';
+COMMENT ON COLUMN mart.growth.pop_growth IS '环比增长（%，比率为百分点；年初至今累计指标按当期值，不比较不同长度的累计） / Period-on-period growth (%, percentage points for rates; a year-to-date series on own values, never year-to-date totals of different lengths)';
+COMMENT ON COLUMN mart.growth.pop_complete IS '环比所用各期是否均覆盖全部城市 / Every period the period-on-period figures use covers every city';
 COMMENT ON COLUMN mart.growth.yoy_base_value IS '上年同期数值 / Value of the same period a year earlier';
 COMMENT ON COLUMN mart.growth.yoy_change IS '同比增减量 / Year-on-year change (absolute)';
 COMMENT ON COLUMN mart.growth.yoy_growth IS '同比增长（%，比率为百分点） / Year-on-year growth (%, percentage points for rates)';
