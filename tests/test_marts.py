@@ -564,3 +564,118 @@ def test_every_city_present_flags_a_city_missing_from_an_earlier_period(loader):
         ("iiot_identifier_resolutions", day("2023-11-01"), yunfu)]
     # November's data is due on 10 December: before then, a city yet to report owes nothing.
     assert failing_rows(loader.con, "every_city_present", day("2023-12-10")).empty
+
+
+# ------------------------------------------- year-to-date own values, target outcomes, measures and scope
+
+def test_a_year_to_date_series_compares_own_values_across_the_year_and_its_january_restart(loader):
+    ytd = {"2022-03-01": 150, "2022-11-01": 700, "2022-12-01": 800,
+           "2023-01-01": 50, "2023-02-01": 120, "2023-03-01": 200,  # April missing
+           "2023-05-01": 300, "2023-06-01": 360}
+    loader.submit("gdiit", [(DONGGUAN, p, "M", "enterprises_transformed", v) for p, v in ytd.items()],
+                  "2023-07-05 10:00")
+    loader.rebuild()
+    columns = ("own_value", "pop_base_time_period", "pop_base_value", "pop_change", "pop_growth")
+
+    def month(period):
+        return growth(loader, DONGGUAN, "enterprises_transformed", period, *columns)
+
+    assert month("2022-12-01")[0] == 800 - 700
+    # January restarts: its own value is its 50, against December's own 100: −50, −50 %.
+    assert month("2023-01-01") == (50, "2022-12", 100, -50, pytest.approx(-50.0))
+    # February: 120 − 50 = 70 against 50: +20, +40 % (never 120 against 50, +140 %).
+    assert month("2023-02-01") == (70, "2023-01", 50, 20, pytest.approx(40.0))
+    # March: 200 − 120 = 80 against 70: +10, 10 / 70 = 14.29 %.
+    assert month("2023-03-01") == (80, "2023-02", 70, 10, pytest.approx(100 * 10 / 70))
+    # May's own value needs April's year to date: blank, and so is its 环比; June's own 360 − 300 = 60
+    # has no own value in May to compare with.
+    assert month("2023-05-01") == (None, None, None, None, None)  # no April row at all
+    assert month("2023-06-01") == (60, "2023-05", None, None, None)
+    # 同比 compares the same month's year to date, like with like: 200 against 150, +33.33 %.
+    assert growth(loader, DONGGUAN, "enterprises_transformed", "2023-03-01", "value", "yoy_base_value",
+                  "yoy_growth", "own_complete") == (200, 150, pytest.approx(100 * 50 / 150), True)
+    # The province is Dongguan alone: its own value is flagged as not covering every city.
+    assert growth(loader, "440000", "enterprises_transformed", "2023-03-01", "own_value", "own_complete",
+                  "pop_complete") == (80, False, False)
+    # Other series have no own value.
+    assert loader.row("SELECT count(*) FROM mart.growth WHERE own_value IS NOT NULL"
+                      " AND series_kind <> 'ytd'") == (0,)
+
+
+def outcome(loader, target_id, basis="latest"):
+    return loader.row("SELECT actual, actual_time_period, completion_pct, target_status FROM mart.target_progress"
+                      " WHERE target_id = ? AND basis = ?", [target_id, basis])
+
+
+def test_a_target_past_its_deadline_is_achieved_or_not_on_its_final_value(loader):
+    loader.target("dg", "yzz_village_coverage_pct", DONGGUAN, 2022, 100, kind="level")
+    loader.target("sz", "yzz_village_coverage_pct", SHENZHEN, 2022, 100, kind="level")
+    loader.submit("gdgsa", [(c, y, "A", "admin_villages_total", 10000)
+                            for c in (DONGGUAN, SHENZHEN) for y in ("2021-01-01", "2022-01-01")]
+                  + [(DONGGUAN, "2022-11-01", "M", "admin_villages_yzz", 9990),
+                     (DONGGUAN, "2022-12-01", "M", "admin_villages_yzz", 9997),   # 99.97 %
+                     (DONGGUAN, "2023-06-01", "M", "admin_villages_yzz", 10000),  # after the deadline
+                     (SHENZHEN, "2022-12-01", "M", "admin_villages_yzz", 10000)],  # 100 %
+                  "2023-07-05 10:00")
+    loader.rebuild(reference_date="2024-01-10")  # a year after the end of 2022
+    # 9,997 / 10,000 = 99.97 % in December 2022, the final value: not achieved (not "at risk"); June 2023's
+    # 100 % came after the deadline and does not count.
+    assert outcome(loader, "dg") == (pytest.approx(99.97), "2022-12", pytest.approx(99.97), "not_achieved")
+    assert outcome(loader, "sz") == (pytest.approx(100.0), "2022-12", pytest.approx(100.0), "achieved")
+    assert outcome(loader, "dg", basis="released")[3] == "no_data"  # nothing released
+    # Before the deadline the same value is still a matter of projection.
+    loader.rebuild(reference_date="2022-12-20")
+    assert outcome(loader, "dg")[:2] == (pytest.approx(99.9), "2022-11")
+    assert outcome(loader, "dg")[3] in {"on_track", "at_risk", "off_track"}
+
+
+def test_pue_target_measures_the_annual_ratio_of_sums_not_one_quarter(loader):
+    loader.target("pue23", "dc_pue", SHENZHEN, 2023, 1.3, comparison="<=", kind="level")
+    loader.target("pue25", "dc_pue", SHENZHEN, 2025, 1.3, comparison="<=", kind="level", start_year=2021)
+    loader.target("pue23_quarter", "dc_pue", SHENZHEN, 2023, 1.3, comparison="<=", kind="level")
+    loader.con.execute("UPDATE ref.targets SET measure = 'annual_ratio_of_sums' WHERE target_id IN ('pue23', 'pue25')")
+    energy = {  # quarter: (total, IT) MWh
+        "2022-01-01": (140, 100), "2022-04-01": (140, 100), "2022-07-01": (140, 100), "2022-10-01": (140, 100),
+        "2023-01-01": (132, 110), "2023-04-01": (143, 110), "2023-07-01": (180, 120), "2023-10-01": (130, 100),
+        "2024-01-01": (100, 100)}  # an incomplete year
+    loader.submit("gdiit", [(SHENZHEN, q, "Q", code, v) for q, (total, it) in energy.items()
+                            for code, v in (("dc_total_energy_mwh", total), ("dc_it_energy_mwh", it))],
+                  "2024-04-15 10:00")
+    loader.rebuild(reference_date="2024-05-01")
+    # 2023: (132 + 143 + 180 + 130) / (110 + 110 + 120 + 100) = 585 / 440 = 1.3295: above 1.3, not achieved,
+    # though the last quarter alone (130 / 100 = 1.3) would meet it.
+    annual_2023 = 585 / 440
+    assert outcome(loader, "pue23") == (pytest.approx(annual_2023), "2023", pytest.approx(100 * 1.3 / annual_2023),
+                                        "not_achieved")
+    assert outcome(loader, "pue23_quarter")[1:] == ("2023-Q4", pytest.approx(100.0), "achieved")
+    # 2025's target: 2024 has one quarter only, so 2023 is the latest complete year; against 2022's
+    # 560 / 400 = 1.4 it fell (1.3295 − 1.4) / 12 a month; 24 months to 2025-12-31:
+    # 1.3295 + (1.3295 − 1.4) × 2 = 1.1886 → 1.3 / 1.1886 = 109.4 %, on track.
+    actual, period, _, status = outcome(loader, "pue25")
+    assert (actual, period, status) == (pytest.approx(annual_2023), "2023", "on_track")
+    assert loader.row("SELECT run_rate_base_time_period, run_rate_base_value, projection FROM mart.target_progress"
+                      " WHERE target_id = 'pue25' AND basis = 'latest'") == (
+        "2022", pytest.approx(1.4), pytest.approx(annual_2023 + (annual_2023 - 1.4) * 2))
+
+
+def test_targets_yaml_states_each_targets_measure_and_scope():
+    from indicators import reference
+
+    by_id = {t.target_id: t for t in reference.targets()}
+    assert (by_id["dc_pue_2025"].measure, by_id["dc_pue_2025"].scope) == (
+        "annual_ratio_of_sums", "national_applied_to_province")
+    assert by_id["dc_rack_utilisation_2023"].scope == "national_applied_to_province"
+    # Every other target is the province's (or a city's) own, on its latest value.
+    assert {(t.measure, t.scope) for i, t in by_id.items() if i not in {"dc_pue_2025", "dc_rack_utilisation_2023"}} == {
+        ("latest", "area")}
+    with pytest.raises(ValueError, match="targets.yaml.*measure must be one of latest, annual_ratio_of_sums"):
+        reference.Target(target_id="x", indicator_code="dc_pue", area_code="440000", year=2025, value=1.3,
+                         comparison="<=", kind="level", illustrative=False, source="s", measure="mean")
+
+
+def test_the_target_scope_reaches_ref_targets_and_its_label(loader):
+    assert loader.row("SELECT measure, target_scope FROM ref.targets WHERE target_id = 'dc_pue_2025'") == (
+        "annual_ratio_of_sums", "national_applied_to_province")
+    loader.rebuild()
+    assert loader.row("SELECT target_scope FROM mart.target_progress WHERE target_id = 'dc_rack_utilisation_2023'"
+                      " AND basis = 'released'") == ("national_applied_to_province",)
