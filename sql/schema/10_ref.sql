@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS ref.targets (
     illustrative BOOLEAN NOT NULL,
     source_citation VARCHAR NOT NULL   -- where the target is published
 );
+-- A build DB made before targets had a measure and a scope (its rows are refilled from targets.yaml).
+ALTER TABLE ref.targets ADD COLUMN IF NOT EXISTS measure VARCHAR DEFAULT 'latest';
+ALTER TABLE ref.targets ADD COLUMN IF NOT EXISTS target_scope VARCHAR DEFAULT 'area';
 CREATE TABLE IF NOT EXISTS ref.profiles (
     profile VARCHAR NOT NULL,
     profile_kind VARCHAR NOT NULL,     -- agency or pilot

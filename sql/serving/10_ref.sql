@@ -47,6 +47,8 @@ COMMENT ON COLUMN ref.targets.start_year IS '目标期起始年（多年目标�
 COMMENT ON COLUMN ref.targets.target_value IS '目标值 / Target value';
 COMMENT ON COLUMN ref.targets.comparison IS '比较方向：>= 不低于、<= 不高于（如PUE，反向计算进度） / Comparison: >= at least, <= at most (PUE: progress counts in reverse)';
 COMMENT ON COLUMN ref.targets.target_kind IS '目标类型：count 数量、level 水平、increase 年内新增 / Target kind: count (a figure to reach), level (a rate to hold) or increase (a number to add within the year)';
+COMMENT ON COLUMN ref.targets.measure IS '实际值口径：latest 最新一期数值、annual_ratio_of_sums 完整年度各期分子之和/分母之和（如PUE） / Measure of the actual: latest (the latest period''s value) or annual_ratio_of_sums (a complete year''s Σ numerator / Σ denominator, e.g. PUE)';
+COMMENT ON COLUMN ref.targets.target_scope IS '目标适用范围：area 本地区目标、national_applied_to_province 全国目标用于衡量全省 / Scope: area (set for the area) or national_applied_to_province (a national target the province is measured against)';
 COMMENT ON COLUMN ref.targets.illustrative IS '是否示意性目标（无公开来源的城市分解） / Illustrative target (no public source, e.g. a city breakdown)';
 COMMENT ON COLUMN ref.targets.source_citation IS '目标出处（引文） / Source of the target (citation)';
 
