@@ -231,10 +231,13 @@ def print_summary(paths: Paths) -> None:
             if actual is None:
                 say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  no data yet / 暂无数据")
                 continue
-            # Two decimals: a coverage of 99.97 % must not read as a met 100.0 %.
+            # Two decimals: a coverage of 99.97 % must not read as a met 100.0 %. After the deadline the
+            # actual is the final value and the status the outcome: no projection.
+            judged = ("final / 最终值" if status in ("achieved", "not_achieved")
+                      else f"projected {projected_text(projected)}")
             say(f"  {target_id:<26} {area}  {comparison} {target:>9,g}  actual {round_half_away(actual, 2):>12,.2f}"
                 f" ({period})  {round_half_away(done, 2):>6.2f}% done, {round_half_away(elapsed, 1):>5.1f}% of time,"
-                f" projected {projected_text(projected)}  {status}")
+                f" {pad(judged, 17)}  {status}")
     finally:
         con.close()
     say("")
