@@ -235,3 +235,16 @@ def assert_one_bilingual_line(err: str, english: str) -> None:
     assert len(lines) == 1, err
     assert lines[0].startswith("digecon") and " / " in lines[0] and CHINESE.search(lines[0]), err
     assert english in lines[0] and "Traceback" not in err
+
+
+def test_the_dagster_asset_fills_the_home_s_exports_folder(paths):
+    import dagster as dg
+
+    from pipelines.assets import exports
+    from pipelines.resources import WarehouseResource
+
+    result = dg.materialize([exports], resources={"warehouse": WarehouseResource(home=str(paths.home))})
+
+    assert result.success
+    assert sorted(p.name for p in paths.exports.iterdir()) == [
+        "DF_DIGECON_sdmx-csv-1.0.csv", "DF_DIGECON_sdmx-csv-2.0.csv", DSD_FILE, "digecon_2023-06.xlsx", "parquet"]
