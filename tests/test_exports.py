@@ -248,3 +248,15 @@ def test_the_dagster_asset_fills_the_home_s_exports_folder(paths):
     assert result.success
     assert sorted(p.name for p in paths.exports.iterdir()) == [
         "DF_DIGECON_sdmx-csv-1.0.csv", "DF_DIGECON_sdmx-csv-2.0.csv", DSD_FILE, "digecon_2023-06.xlsx", "parquet"]
+
+
+def test_the_documented_sdmx1_recipe_reads_the_export(paths, tmp_path, monkeypatch):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "marts.md").read_text(encoding="utf-8")
+    recipe = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "sdmx.read_sdmx" in b)
+    export(paths, "sdmx-csv-2", tmp_path / "exports")
+    monkeypatch.chdir(tmp_path)
+
+    namespace: dict = {}
+    exec(recipe, namespace)  # the documentation's own code, run in the folder holding exports/
+
+    assert sum(len(data_set.obs) for data_set in namespace["data"].data) == 8
