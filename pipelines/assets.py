@@ -303,7 +303,7 @@ def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     })
 
 
-@dg.asset(owners=OWNERS, group_name="publish", kinds={"parquet", "excel"}, deps=[serving_db])
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"parquet", "excel"}, deps=[serving_db])
 def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """What leaves the warehouse, from the serving DB only: SDMX-CSV 1.0/2.0 with the DSD, Parquet per mart,
     an Excel workbook per released period, in DIGECON_HOME/exports (pipelines/exports.py)."""
