@@ -18,6 +18,7 @@ from pipelines.build import (
     build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
 )
 from pipelines.paths import sql_exists, sql_text
+from pipelines.exports import export_all
 from pipelines.publish import publish
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
@@ -302,7 +303,21 @@ def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     })
 
 
+@dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"parquet", "excel"}, deps=[serving_db])
+def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """What leaves the warehouse, from the serving DB only: SDMX-CSV 1.0/2.0 with the DSD, Parquet per mart,
+    an Excel workbook per released period, in DIGECON_HOME/exports (pipelines/exports.py)."""
+    paths = warehouse.paths
+    context.log.info("exporting SDMX-CSV, Parquet and Excel …")
+    written = export_all(paths, paths.exports)
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(paths.exports)),
+        "files": dg.MetadataValue.md("\n".join(f"- {fmt}: {', '.join(p.name for p in files) or 'none'}"
+                                               for fmt, files in written.items())),
+    })
+
+
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
                mart_discrepancies, mart_data_quality]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
-                   *mart_assets, period_completeness, serving_db]
+                   *mart_assets, period_completeness, serving_db, exports]

@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "pipelines.release_command",  # release
     "pipelines.service_commands",  # serve, token, template
     "pipelines.ops_commands",  # submit, backup, restore, instance
+    "pipelines.export_command",  # export
 ]
 USAGE_ERROR = 2
 

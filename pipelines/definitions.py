@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import period_completeness, pipeline_assets, serving_db
+from pipelines.assets import exports, period_completeness, pipeline_assets, serving_db
 from pipelines.checks import pipeline_checks
 from pipelines.inbox import inbox_sensor
 from pipelines.progress import progress_console
@@ -19,7 +19,7 @@ ingest_job = dg.define_asset_job(
 
 period_job = dg.define_asset_job(
     "period_job",
-    selection=dg.AssetSelection.assets(period_completeness, serving_db),
+    selection=dg.AssetSelection.assets(period_completeness, serving_db, exports),
     description="Rebuild one month's completeness board (backfill a period from the UI).",
 )
 

@@ -87,7 +87,7 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
 def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, command: str, rejudge: bool) -> None:
     import dagster as dg
 
-    from pipelines.assets import serving_db
+    from pipelines.assets import exports, serving_db
     from pipelines.definitions import defs
     from pipelines.partitions import monthly_partitions, partition_key
 
@@ -101,7 +101,7 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
         ingest = defs.resolve_job_def("ingest_job")
         # One publish, at the very end: a kill anywhere before it leaves the build DB's generation ahead of
         # the serving file's, and the next run publishes (build.serving_behind).
-        without_publish = [key for key in ingest.asset_layer.executable_asset_keys if key != serving_db.key]
+        without_publish = [key for key in ingest.asset_layer.executable_asset_keys if key not in (serving_db.key, exports.key)]
         _raise_if_failed(ingest.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags, asset_selection=without_publish,
             run_config={"resources": resources_config, "loggers": loggers,
