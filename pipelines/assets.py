@@ -87,7 +87,7 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
     context.add_output_metadata({
         "submissions": len(pending),
         "files": dg.MetadataValue.md("\n".join(
-            f"- #{r.submission_id} `{r.original_filename}` from {r.profile}, {r.received_local:%Y-%m-%d %H:%M}"
+            f"- #{r.submission_id} `{r.original_filename}` from {r.profile}, {r.received_at:%Y-%m-%d %H:%M}"
             for r in pending[:50]) or "(none)"),
     })
     return pending
@@ -140,7 +140,7 @@ def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResou
     result = shared_validator().check(
         landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
         history=None if kept_report else read_served(paths.serving_db, reference.profiles()[receipt.profile]),
-        reference_date=receipt.received_local.date(),
+        reference_date=receipt.received_at.date(),
     )
     report = result.report if kept_report is None else Report.from_dict(kept_report)
     if report.accepted != result.report.accepted:
