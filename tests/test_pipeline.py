@@ -184,6 +184,36 @@ def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):
     assert statuses["accepted"] + statuses["rejected"] == landed
 
 
+def test_sample_run_plays_the_release_history_up_to_november_2023(sample_run):
+    """`make run` releases every month up to 2023-11 as the sample's analyst did; 2023-12 stays provisional."""
+    released_months = [f"{year}-{month:02d}" for year in (2021, 2022, 2023) for month in range(1, 13)][:-1]
+    with open_build_db(sample_run, read_only=True) as con:
+        releases = con.execute("SELECT strftime(period, '%Y-%m'), released_by, released_at FROM ops.releases"
+                               " ORDER BY period").fetchall()
+    assert [month for month, _, _ in releases] == released_months
+    assert {by for _, by, _ in releases} == {"周敏"}
+    # November: due 2023-12-10, released ten days later at 10:00 Shanghai time (02:00 UTC).
+    assert releases[-1][2] == dt.datetime(2023, 12, 20, 2, 0, tzinfo=dt.timezone.utc)
+    assert [(r.period, r.released_at) for r in sample_run.landing_zone().releases()] == [
+        (dt.date.fromisoformat(month + "-01"), at) for month, _, at in releases]  # a rebuild replays them
+    con = serving(sample_run)
+    try:
+        monthly = [r[0] for r in con.execute("SELECT DISTINCT time_period FROM mart.v_released_observations"
+                                             " WHERE freq = 'M' ORDER BY 1").fetchall()]
+        other = {r[0] for r in con.execute("SELECT DISTINCT time_period FROM mart.v_released_observations"
+                                           " WHERE freq <> 'M'").fetchall()}
+        december = con.execute("SELECT DISTINCT obs_status, released FROM mart.observations"
+                               " WHERE time_period IN ('2023-12', '2023-Q4', '2023')").fetchall()
+        november = con.execute("SELECT DISTINCT obs_status FROM mart.v_released_observations"
+                                " WHERE time_period = '2023-11' AND from_source_of_record").fetchall()
+    finally:
+        con.close()
+    assert monthly == released_months
+    assert other == {f"{year}-Q{q}" for year in (2021, 2022, 2023) for q in (1, 2, 3, 4)} - {"2023-Q4"} | {
+        "2021", "2022"}
+    assert december == [("P", False)]
+    assert november == [("A",)]
+
 def test_second_run_with_no_new_files_changes_nothing(sample_run, capsys):
     before = sample_run.serving_db.stat().st_mtime_ns
     runner.run(sample_run, REFERENCE_DATE, with_sample=True)

@@ -236,12 +236,14 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
     assert rows("SELECT source_profile, value, obs_status FROM mart.observations WHERE area_code = ?"
                 " AND indicator_code = 'enterprises_transformed' AND time_period = '2023-12'", [DONGGUAN]) == [
         ("pilot-441900", truth[("enterprises_transformed", DONGGUAN, dt.date(2023, 12, 1))], "P")]
-    assert rows("SELECT count(*) FROM mart.v_released_observations") == [(0,)]
+    # The sample's analyst released every month up to 2023-11 (tests/test_pipeline.py); December is not.
+    late_2023 = ("SELECT DISTINCT time_period FROM mart.v_released_observations"
+                 " WHERE time_period IN ('2023-11', '2023-12', '2023-Q4', '2023') ORDER BY 1")
+    assert rows(late_2023) == [("2023-11",)]
 
     capsys.readouterr()
     assert main(["release", "2023-12", "--by", "审计"]) == 0
-    assert rows("SELECT DISTINCT time_period FROM mart.v_released_observations ORDER BY 1") == [
-        ("2023",), ("2023-12",), ("2023-Q4",)]  # December, the quarter and the year ending with it
+    assert rows(late_2023) == [("2023",), ("2023-11",), ("2023-12",), ("2023-Q4",)]  # with the quarter and year
     # Released before all is in: gdiit's 3 monthly and 6 quarterly indicators and gdstats' 4 annual ones,
     # for 21 cities each, are still to come: (3 + 6 + 4) × 21 = 273; the analyst is told.
     assert "still owed for periods ending 2023-12: 273 not_yet_due" in capsys.readouterr().out
@@ -255,4 +257,5 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
                 " FROM mart.v_released_revisions") == [
         (SHENZHEN, "2023-12", "new_vintage", december, december + 120, "补报室内站点")]
     assert rows("SELECT value, obs_status FROM mart.v_released_observations WHERE area_code = ?"
-                " AND indicator_code = 'fiveg_base_stations'", [SHENZHEN]) == [(december + 120, "A")]
+                " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-12'", [SHENZHEN]) == [
+        (december + 120, "A")]
