@@ -1,6 +1,7 @@
 """The monitoring pipeline as Dagster assets: intake → validate → load → derive → marts → publish."""
 
 
+import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from indicators import reference
+from indicators.clock import SHANGHAI
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
@@ -60,6 +62,8 @@ def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
 def _shown(value):
     if isinstance(value, float):
         return None if value != value else round_half_away(value, 2)
+    if isinstance(value, dt.datetime) and value.tzinfo:  # a stored instant, shown in the calendar's zone
+        return str(value.astimezone(SHANGHAI))
     return value if value is None or isinstance(value, str | int | bool) else str(value)
 
 

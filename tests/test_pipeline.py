@@ -11,7 +11,7 @@ from indicators.clock import SHANGHAI
 from pipelines import runner
 from pipelines.build import open_build_db
 from pipelines.paths import Paths
-from pipelines.assets import pipeline_assets
+from pipelines.assets import _shown, pipeline_assets
 from pipelines.definitions import defs
 from pipelines.partitions import monthly_partitions_until, partition_period
 from pipelines.resources import WarehouseResource
@@ -130,6 +130,10 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
     finally:
         con.close()
 
+
+def test_previews_show_stored_instants_in_shanghai_time():
+    """The build DB stores instants; a preview read over a UTC connection shows them in the calendar's zone."""
+    assert _shown(dt.datetime(2023, 12, 5, 2, 26, 14, tzinfo=dt.timezone.utc)) == "2023-12-05 10:26:14+08:00"
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
