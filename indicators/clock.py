@@ -17,8 +17,3 @@ def now_shanghai() -> dt.datetime:
 def today_shanghai() -> dt.date:
     """The real date in Asia/Shanghai, the reporting calendar's zone (a reference date overrides it)."""
     return now_shanghai().date()
-
-
-def shanghai_wall_clock(moment: dt.datetime) -> dt.datetime:
-    """Naive Asia/Shanghai wall-clock time, as the warehouse stores every time."""
-    return moment.astimezone(SHANGHAI).replace(tzinfo=None)

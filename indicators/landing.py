@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.clock import SHANGHAI, now_shanghai, shanghai_wall_clock
+from indicators.clock import SHANGHAI, now_shanghai
 
 
 _SCHEMA = """
@@ -60,10 +60,6 @@ class Receipt:
     stored_name: str
     received_at: dt.datetime  # tz-aware, Asia/Shanghai
     intake_status: str
-
-    @property
-    def received_local(self) -> dt.datetime:
-        return shanghai_wall_clock(self.received_at)
 
 
 @dataclass(frozen=True)

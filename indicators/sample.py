@@ -87,6 +87,10 @@ MISSING_CITY = "445300"  # Yunfu's row left out
 NOT_YET_SENT = {("gdiit", dt.date(2023, 12, 1)), ("pilot-440300", dt.date(2023, 12, 1))}
 CENSUS_RECEIVED = dt.datetime(2021, 5, 11, 10, 0, 0, tzinfo=TZ)  # the 7th census communiqués
 CENSUS_NOTE = "第七次全国人口普查"
+# The release history (release_history below): who released the months, how long after the last due date.
+RELEASED_BY = "周敏"  # the analyst (illustrative)
+RELEASE_DAYS_AFTER_DUE = 10
+RELEASE_TIME = dt.time(10, 0)
 
 # ------------------------------------------------------------------------------------------------ levels
 # Illustrative city traits (approximate, not official figures): large industrial enterprises and GDP
@@ -584,6 +588,34 @@ def _file_bytes(p: _Planned, values: dict[Key, int | float]) -> bytes:
         return _csv_bytes(header, rows, style.encoding)
     title = f"{p.month.year}年{p.month.month}月 数字经济监测数据报送表" if style.title else None
     return _xlsx_bytes(header, rows, title)
+
+
+@dataclass(frozen=True)
+class SampleRelease:
+    month: dt.date
+    released_by: str
+    released_at: dt.datetime  # tz-aware, Asia/Shanghai
+
+
+def release_history() -> list[SampleRelease]:
+    """The months the analyst had released by the sample's reference date, as `digecon release` records them.
+
+    A month is released at 10:00, RELEASE_DAYS_AFTER_DUE days after the last due date of the periods its
+    release covers (the month; a quarter ending with it, due the 20th; in December the year, due 31 March),
+    on the next working day: so every planted file is in before its release (the pilot's revision of
+    2023-10 comes after it). 2023-12 carries the year 2023, due 2024-03-31: it stays provisional.
+    """
+    releases = []
+    for month in MONTHS:
+        last_due = max(ref.calendar().due_date(period, freq) for freq in ref.calendar().due
+                       if (period := _period_closing_with(month, freq)) is not None)
+        day = last_due + dt.timedelta(days=RELEASE_DAYS_AFTER_DUE)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        released_at = dt.datetime.combine(day, RELEASE_TIME, TZ)
+        if released_at <= LATEST_RECEIPT:
+            releases.append(SampleRelease(month, RELEASED_BY, released_at))
+    return releases
 
 
 def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:

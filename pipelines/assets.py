@@ -1,6 +1,7 @@
 """The monitoring pipeline as Dagster assets: intake → validate → load → derive → marts → publish."""
 
 
+import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from indicators import reference
+from indicators.clock import SHANGHAI
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
@@ -61,6 +63,8 @@ def _preview(con, sql: str, params: dict | None = None) -> dg.MetadataValue:
 def _shown(value):
     if isinstance(value, float):
         return None if value != value else round_half_away(value, 2)
+    if isinstance(value, dt.datetime) and value.tzinfo:  # a stored instant, shown in the calendar's zone
+        return str(value.astimezone(SHANGHAI))
     return value if value is None or isinstance(value, str | int | bool) else str(value)
 
 
@@ -88,7 +92,7 @@ def landed_submissions(context: dg.AssetExecutionContext, config: IntakeConfig,
     context.add_output_metadata({
         "submissions": len(pending),
         "files": dg.MetadataValue.md("\n".join(
-            f"- #{r.submission_id} `{r.original_filename}` from {r.profile}, {r.received_local:%Y-%m-%d %H:%M}"
+            f"- #{r.submission_id} `{r.original_filename}` from {r.profile}, {r.received_at:%Y-%m-%d %H:%M}"
             for r in pending[:50]) or "(none)"),
     })
     return pending
@@ -141,7 +145,7 @@ def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResou
     result = shared_validator().check(
         landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
         history=None if kept_report else read_served(paths.serving_db, reference.profiles()[receipt.profile]),
-        reference_date=receipt.received_local.date(),
+        reference_date=receipt.received_at.date(),
     )
     report = result.report if kept_report is None else Report.from_dict(kept_report)
     if report.accepted != result.report.accepted:

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from indicators import reference
-from indicators.clock import now_shanghai, shanghai_wall_clock
+from indicators.clock import now_shanghai
 from indicators.errors import BilingualError
 from indicators.landing import LandingZone, Receipt, pid_alive
 from indicators.report import Report
@@ -271,7 +271,7 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     loaded = cells if report.accepted else cells.iloc[0:0]
     rows = loaded.assign(
         submission_id=receipt.submission_id, source=receipt.profile,
-        received_at=receipt.received_local,
+        received_at=receipt.received_at,
     ).rename(columns={"city_code": "area_code"}).reindex(columns=[
         "submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
         "value", "note", "source_row"])
@@ -299,17 +299,17 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
             " $status, $rows, $obs, $errors, $warnings, $report, $processed)",
             dict(id=receipt.submission_id, sha=receipt.sha256, profile=receipt.profile,
                  by=receipt.submitted_by, name=receipt.original_filename, path=str(archived_path),
-                 received=receipt.received_local, status="accepted" if report.accepted else "rejected",
+                 received=receipt.received_at, status="accepted" if report.accepted else "rejected",
                  rows=report.rows, obs=len(rows), errors=len(report.errors), warnings=len(report.warnings),
                  report=json.dumps(report.to_dict(), ensure_ascii=False),
-                 processed=shanghai_wall_clock(now_shanghai())),
+                 processed=now_shanghai()),
         )
         insert_frame(con, "ops.rule_results", rule_rows)
         insert_frame(con, "ops.findings", finding_rows)
         insert_frame(con, "ops.rejected_cells", carried.assign(submission_id=receipt.submission_id))
         # Revisions against the source's previous vintage, before this one joins core.observations.
         con.register("incoming_rows", rows)
-        con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_local))
+        con.execute(sql_text("core/30_vintage_changes.sql"), dict(received_at=receipt.received_at))
         con.unregister("incoming_rows")
         insert_frame(con, "core.observations", rows)
         bump_generation(con)
@@ -323,9 +323,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
 def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> dict[str, int]:
     """Copy the withdrawals and releases recorded in the landing zone that the build DB lacks yet."""
     acts = {
-        "ops.withdrawals": [(w.submission_id, shanghai_wall_clock(w.withdrawn_at), w.withdrawn_by, w.reason)
-                            for w in landing.withdrawals()],
-        "ops.releases": [(r.period, shanghai_wall_clock(r.released_at), r.released_by) for r in landing.releases()],
+        "ops.withdrawals": [(w.submission_id, w.withdrawn_at, w.withdrawn_by, w.reason) for w in landing.withdrawals()],
+        "ops.releases": [(r.period, r.released_at, r.released_by) for r in landing.releases()],
     }
     added = {}
     for table, rows in acts.items():
@@ -359,7 +358,8 @@ def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.d
         con.execute("DELETE FROM mart.completeness WHERE period_month = $period_month",
                     dict(period_month=period_month))
         con.execute(sql_text("marts/completeness_period.sql"),
-                    dict(period_month=period_month, reference_date=reference_date))
+                    dict(period_month=period_month, reference_date=reference_date,
+                         timezone=reference.calendar().timezone))
         bump_generation(con)
         con.execute("COMMIT")
     except BaseException:

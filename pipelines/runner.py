@@ -47,9 +47,10 @@ def prepare_dagster_home(paths: Paths) -> Path:
     return home
 
 
-def land_sample(paths: Paths) -> int:
-    """Write the bundled sample submissions and land them as their manifest says; returns new receipts."""
-    from indicators.sample import write_sample
+def land_sample(paths: Paths) -> tuple[int, int]:
+    """Write the bundled sample submissions and land them as their manifest says, then record the sample's
+    release history as `digecon release` does (so a rebuild replays it); returns (new receipts, new releases)."""
+    from indicators.sample import release_history, write_sample
 
     inbox = paths.home / "inbox" / "sample"
     entries = write_sample(inbox)
@@ -59,7 +60,8 @@ def land_sample(paths: Paths) -> int:
         _, is_new = landing.receive((inbox / entry.file).read_bytes(), entry.file, entry.profile,
                                     entry.submitted_by, entry.received_at)
         new += is_new
-    return new
+    released = sum(landing.release(r.month, r.released_by, r.released_at)[1] for r in release_history())
+    return new, released
 
 
 def pending_submissions(paths: Paths) -> int:
@@ -140,12 +142,15 @@ def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
     say(f"digecon: warehouse at {paths.home}")
     try:
         with writer_lock(paths, purpose="digecon run", on_wait=say):  # the whole command: one writer
+            released = 0
             if with_sample:
-                new = land_sample(paths)
-                say(f"  sample submissions landed: {new} new")
+                new, released = land_sample(paths)
+                say(f"  sample submissions landed: {new} new; months released by the sample's analyst: {released} new")
             pending = pending_submissions(paths)
             if pending:
                 say(f"  {pending} submission(s) to process")
+            elif released:
+                say("  no new submissions, but new releases: publishing the released views")
             elif serving_behind(paths):
                 say("  no new submissions, but the serving DB is behind the warehouse (an interrupted run):"
                     " publishing again")

@@ -101,7 +101,7 @@ class Loader:
 
     def withdraw(self, submission_id: int, at: str, reason: str) -> None:
         self.con.execute("INSERT INTO ops.withdrawals VALUES (?, ?, 'analyst', ?)",
-                         [submission_id, dt.datetime.fromisoformat(at), reason])
+                         [submission_id, shanghai(at), reason])
 
     def release(self, month: str, at: str, by: str = "analyst") -> None:
         """Record the release in the landing zone, as `digecon release` does, and sync it as a run does."""

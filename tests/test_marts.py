@@ -6,7 +6,7 @@ Every expected number is written as the arithmetic that gives it, never copied f
 import datetime as dt
 
 import pytest
-from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN
+from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, shanghai
 
 from indicators.report import RuleResult
 from pipelines.paths import sql_text
@@ -457,10 +457,10 @@ def test_completeness_on_time_late_rejected_missing_and_pilot(loader):
     loader.rebuild(months=["2023-11"])
 
     due = day("2023-12-10")
-    assert board(loader, SHENZHEN, "fiveg_base_stations")[:4] == ("received", due, dt.datetime(2023, 12, 10, 23, 59), 0)
-    assert board(loader, DONGGUAN, "fiveg_base_stations")[:4] == ("received_late", due, dt.datetime(2023, 12, 11), 1)
+    assert board(loader, SHENZHEN, "fiveg_base_stations")[:4] == ("received", due, shanghai("2023-12-10 23:59"), 0)
+    assert board(loader, DONGGUAN, "fiveg_base_stations")[:4] == ("received_late", due, shanghai("2023-12-11 00:00"), 1)
     assert board(loader, GUANGZHOU, "fiveg_base_stations")[:5] == ("rejected", due, None, 31, rejected)
-    assert board(loader, SHANTOU, "fiveg_base_stations")[:5] == ("received_late", due, dt.datetime(2023, 12, 12, 9),
+    assert board(loader, SHANTOU, "fiveg_base_stations")[:5] == ("received_late", due, shanghai("2023-12-12 09:00"),
                                                                  2, rejected)
     assert board(loader, SHANWEI, "fiveg_base_stations")[0] == "missing"  # its only value was withdrawn
     assert board(loader, FOSHAN, "fiveg_base_stations")[:4] == ("missing", due, None, 31)  # 2023-12-10 → 2024-01-10
@@ -472,6 +472,26 @@ def test_completeness_on_time_late_rejected_missing_and_pilot(loader):
     monthly = loader.row("SELECT count(*) FROM ref.indicators WHERE freq = 'M' AND NOT is_derived")[0]
     assert loader.row("SELECT count(*), count(DISTINCT freq) FROM mart.completeness") == (21 * monthly, 1)
 
+
+def test_completeness_judges_shanghai_dates_whatever_the_connection_time_zone(loader):
+    """The calendar's dates are Asia/Shanghai dates. 07:00 in Shanghai is still the day before in UTC: a
+    receipt at 2023-12-11 07:00 is a day late (due 2023-12-10), and one at 2024-01-11 07:00 is after the
+    reference date 2024-01-10 and not counted yet, under a UTC connection as under a Shanghai one."""
+    nov = "2023-11-01"
+    loader.submit("gdca", [(SHENZHEN, nov, "M", "fiveg_base_stations", 100)], "2023-12-11 07:00")
+    loader.submit("gdca", [(DONGGUAN, nov, "M", "fiveg_base_stations", 100)], "2024-01-11 07:00")
+    boards = {}
+    try:
+        for zone in ("UTC", "Asia/Shanghai"):
+            loader.con.execute(f"SET TimeZone = '{zone}'")
+            loader.rebuild(months=["2023-11"])
+            boards[zone] = [board(loader, city, "fiveg_base_stations")[:4] for city in (SHENZHEN, DONGGUAN)]
+    finally:
+        loader.con.execute("RESET TimeZone")
+    due = day("2023-12-10")
+    assert boards["UTC"] == boards["Asia/Shanghai"] == [
+        ("received_late", due, shanghai("2023-12-11 07:00"), 1),
+        ("missing", due, None, 31)]  # 2023-12-10 → 2024-01-10
 
 def test_completeness_not_yet_due_on_the_due_date_and_quarter_end_months(loader):
     loader.rebuild(reference_date="2024-01-10", months=["2023-12"])

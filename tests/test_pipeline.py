@@ -11,7 +11,7 @@ from indicators.clock import SHANGHAI
 from pipelines import runner
 from pipelines.build import open_build_db
 from pipelines.paths import Paths
-from pipelines.assets import pipeline_assets
+from pipelines.assets import _shown, pipeline_assets
 from pipelines.definitions import defs
 from pipelines.partitions import monthly_partitions_until, partition_period
 from pipelines.resources import WarehouseResource
@@ -131,6 +131,10 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
         con.close()
 
 
+def test_previews_show_stored_instants_in_shanghai_time():
+    """The build DB stores instants; a preview read over a UTC connection shows them in the calendar's zone."""
+    assert _shown(dt.datetime(2023, 12, 5, 2, 26, 14, tzinfo=dt.timezone.utc)) == "2023-12-05 10:26:14+08:00"
+
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     """The sample data through `digecon run`, once for the module."""
@@ -183,6 +187,36 @@ def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):
     assert statuses.get("rejected") == 1
     assert statuses["accepted"] + statuses["rejected"] == landed
 
+
+def test_sample_run_plays_the_release_history_up_to_november_2023(sample_run):
+    """`make run` releases every month up to 2023-11 as the sample's analyst did; 2023-12 stays provisional."""
+    released_months = [f"{year}-{month:02d}" for year in (2021, 2022, 2023) for month in range(1, 13)][:-1]
+    with open_build_db(sample_run, read_only=True) as con:
+        releases = con.execute("SELECT strftime(period, '%Y-%m'), released_by, released_at FROM ops.releases"
+                               " ORDER BY period").fetchall()
+    assert [month for month, _, _ in releases] == released_months
+    assert {by for _, by, _ in releases} == {"周敏"}
+    # November: due 2023-12-10, released ten days later at 10:00 Shanghai time (02:00 UTC).
+    assert releases[-1][2] == dt.datetime(2023, 12, 20, 2, 0, tzinfo=dt.timezone.utc)
+    assert [(r.period, r.released_at) for r in sample_run.landing_zone().releases()] == [
+        (dt.date.fromisoformat(month + "-01"), at) for month, _, at in releases]  # a rebuild replays them
+    con = serving(sample_run)
+    try:
+        monthly = [r[0] for r in con.execute("SELECT DISTINCT time_period FROM mart.v_released_observations"
+                                             " WHERE freq = 'M' ORDER BY 1").fetchall()]
+        other = {r[0] for r in con.execute("SELECT DISTINCT time_period FROM mart.v_released_observations"
+                                           " WHERE freq <> 'M'").fetchall()}
+        december = con.execute("SELECT DISTINCT obs_status, released FROM mart.observations"
+                               " WHERE time_period IN ('2023-12', '2023-Q4', '2023')").fetchall()
+        november = con.execute("SELECT DISTINCT obs_status FROM mart.v_released_observations"
+                                " WHERE time_period = '2023-11' AND from_source_of_record").fetchall()
+    finally:
+        con.close()
+    assert monthly == released_months
+    assert other == {f"{year}-Q{q}" for year in (2021, 2022, 2023) for q in (1, 2, 3, 4)} - {"2023-Q4"} | {
+        "2021", "2022"}
+    assert december == [("P", False)]
+    assert november == [("A",)]
 
 def test_second_run_with_no_new_files_changes_nothing(sample_run, capsys):
     before = sample_run.serving_db.stat().st_mtime_ns

@@ -101,7 +101,7 @@ def test_upload_load_correct_load(home, service):
 
     assert served_stations(paths, "440300") == (46800, corrected_id)
     assert served_stations(paths, "441900") == (9100, corrected_id)  # the new vintage carries every cell
-    first_received = LandingZone(paths.landing).receipt(first_id).received_local
+    first_received = LandingZone(paths.landing).receipt(first_id).received_at
     with prepared_build_db(paths) as con:
         as_of_first = con.execute(
             "SELECT value FROM core.observations_as_of($as_of) WHERE area_code = '440300' AND period = $june"

@@ -97,11 +97,41 @@ def test_revision_supersedes_and_history_answers_as_of(loader):
     loader.rebuild()
     assert loader.mart(SHENZHEN, "fiveg_base_stations", "2021-01-01") == 31000
     before = loader.con.execute(
-        "SELECT value FROM core.observations_as_of(TIMESTAMP '2021-02-20 00:00') WHERE area_code = ?",
+        "SELECT value FROM core.observations_as_of(TIMESTAMPTZ '2021-02-20 00:00+08:00') WHERE area_code = ?",
         [SHENZHEN]).fetchone()[0]
     assert before == 30591
     assert loader.con.execute("SELECT count(*) FROM core.observations").fetchone()[0] == 2  # nothing overwritten
 
+
+def test_as_of_answers_the_same_whatever_the_connection_time_zone(loader):
+    """Times are instants (TIMESTAMPTZ): an as-of at a given instant gives the same rows under UTC and
+    Asia/Shanghai, and a vintage counts from the very instant it was received."""
+    loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
+    # 07:30 in Shanghai is 23:30 the day before in UTC: a naive comparison would shift it by 8 hours.
+    second = loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 31000),
+                                    (DONGGUAN, "2021-01-01", "M", "fiveg_base_stations", 9000)], "2021-03-01 07:30")
+    loader.withdraw(second, "2021-03-01 15:00", "sent twice")
+
+    def as_of(zone, moment):
+        loader.con.execute(f"SET TimeZone = '{zone}'")
+        return loader.con.execute(
+            "SELECT area_code, value, submission_id, received_at FROM core.observations_as_of(?::TIMESTAMPTZ)"
+            " ORDER BY area_code", [moment]).fetchall()
+
+    moments = {"2021-03-01 07:29:59.999999+08:00": [(SHENZHEN, 30591)],  # just before the second vintage
+               "2021-03-01 07:30:00+08:00": [(SHENZHEN, 31000), (DONGGUAN, 9000)],  # at its exact instant
+               "2021-02-28 23:30:00+00:00": [(SHENZHEN, 31000), (DONGGUAN, 9000)],  # the same instant, in UTC
+               "2021-03-01 14:59:59+08:00": [(SHENZHEN, 31000), (DONGGUAN, 9000)],
+               "2021-03-01 15:00:00+08:00": [(SHENZHEN, 30591)]}  # withdrawn from that instant on
+    try:
+        for moment, expected in moments.items():
+            in_utc, in_shanghai = as_of("UTC", moment), as_of("Asia/Shanghai", moment)
+            assert in_utc == in_shanghai, moment
+            assert sorted((area, value) for area, value, _, _ in in_utc) == sorted(expected), moment
+        received = {area: at for area, _, _, at in as_of("UTC", "2021-03-01 08:00+08:00")}
+        assert received[DONGGUAN] == dt.datetime(2021, 2, 28, 23, 30, tzinfo=dt.timezone.utc)
+    finally:
+        loader.con.execute("RESET TimeZone")
 
 def test_agency_is_source_of_record_and_pilot_fills_gaps(loader):
     loader.submit("pilot-440300", [(SHENZHEN, "2023-11-01", "M", "fiveg_base_stations", 60000),
@@ -120,12 +150,12 @@ def test_agency_is_source_of_record_and_pilot_fills_gaps(loader):
 def test_withdrawal_falls_back_to_previous_vintage(loader, paths):
     loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 30591)], "2021-02-05 10:00")
     second = loader.submit("gdca", [(SHENZHEN, "2021-01-01", "M", "fiveg_base_stations", 99999)], "2021-03-01 10:00")
-    loader.con.execute("INSERT INTO ops.withdrawals VALUES (?, TIMESTAMP '2021-03-02 09:00', 'test', 'typo')",
+    loader.con.execute("INSERT INTO ops.withdrawals VALUES (?, TIMESTAMPTZ '2021-03-02 09:00+08:00', 'test', 'typo')",
                        [second])
     loader.rebuild()
     assert loader.mart(SHENZHEN, "fiveg_base_stations", "2021-01-01") == 30591
     as_of = loader.con.execute(
-        "SELECT value FROM core.observations_as_of(TIMESTAMP '2021-03-01 12:00')").fetchone()[0]
+        "SELECT value FROM core.observations_as_of(TIMESTAMPTZ '2021-03-01 12:00+08:00')").fetchone()[0]
     assert as_of == 99999  # what was known before the withdrawal is still answered
 
 

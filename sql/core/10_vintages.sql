@@ -2,6 +2,8 @@
 -- its latest vintage received by then, unless that submission had been withdrawn by then (the cell then
 -- falls back to the source's previous vintage). Across sources, the agency of record named in the
 -- catalogue wins; a pilot's value fills only cells the agency has not reported.
+-- as_of is an instant: every time is a TIMESTAMPTZ, so a TIMESTAMPTZ argument gets the same answer whatever
+-- the connection's TimeZone (a naive TIMESTAMP argument is read in that TimeZone, as DuckDB casts it).
 CREATE OR REPLACE MACRO core.source_cells_as_of(as_of) AS TABLE
     SELECT o.*
     FROM core.observations o
@@ -22,4 +24,4 @@ CREATE OR REPLACE MACRO core.observations_as_of(as_of) AS TABLE
 
 -- The latest vintage of every cell: what the marts are built from.
 CREATE OR REPLACE VIEW core.v_latest AS
-    SELECT * FROM core.observations_as_of(TIMESTAMP '9999-12-31 23:59:59');
+    SELECT * FROM core.observations_as_of(TIMESTAMPTZ 'infinity');

@@ -2,7 +2,8 @@
 -- that month, owed by the indicator's agency of record, against the reporting calendar at the end of
 -- $reference_date (a file received on the due date is on time). Only the agency's values count: a value
 -- withdrawn by the reference date is no value, a pilot's value stands in (filled_by_pilot) but the
--- agency still owes the cell.
+-- agency still owes the cell. Times are instants (TIMESTAMPTZ); the calendar compares dates in its own
+-- zone, $timezone (calendar.yaml), whatever the connection's TimeZone: received_on is a receipt's date there.
 --   received       the agency's first standing value came by the due date;
 --   received_late  it came after the due date;
 --   rejected       no standing value, and a file of the agency's that carried the cell was rejected;
@@ -35,8 +36,8 @@ standing AS (
     JOIN core.observations o USING (area_code, indicator_code, period)
     JOIN (SELECT DISTINCT profile, profile_kind FROM ref.profiles) p ON p.profile = o.source
     LEFT JOIN ops.withdrawals w ON w.submission_id = o.submission_id
-    WHERE o.received_at < $reference_date::DATE + 1
-      AND (w.withdrawn_at IS NULL OR w.withdrawn_at >= $reference_date::DATE + 1)
+    WHERE (o.received_at AT TIME ZONE $timezone)::DATE <= $reference_date::DATE
+      AND (w.withdrawn_at IS NULL OR (w.withdrawn_at AT TIME ZONE $timezone)::DATE > $reference_date::DATE)
 ),
 agency AS (
     SELECT s.area_code, s.indicator_code, s.period, min(s.received_at) AS received_at
@@ -57,7 +58,7 @@ rejected AS (
     FROM expected e
     JOIN ops.rejected_cells r USING (area_code, indicator_code, period)
     JOIN ops.submissions s ON s.submission_id = r.submission_id AND s.profile = e.expected_from
-    WHERE s.received_at < $reference_date::DATE + 1
+    WHERE (s.received_at AT TIME ZONE $timezone)::DATE <= $reference_date::DATE
     GROUP BY ALL
 ),
 board AS (
@@ -65,6 +66,7 @@ board AS (
            make_date(year(w.due_month_end), month(w.due_month_end), least(w.due_day, day(w.due_month_end)))
                AS due_date,
            a.received_at,
+           (a.received_at AT TIME ZONE $timezone)::DATE AS received_on,
            r.submission_id AS rejected_submission_id,
            r.rejected_at,
            p.source AS pilot_source,
@@ -80,8 +82,8 @@ SELECT $period_month::DATE AS period_month,
        expected_from,
        due_date,
        received_at,
-       greatest(0, date_diff('day', due_date, coalesce(received_at::DATE, $reference_date::DATE))) AS days_late,
-       CASE WHEN received_at IS NOT NULL AND received_at::DATE <= due_date THEN 'received'
+       greatest(0, date_diff('day', due_date, coalesce(received_on, $reference_date::DATE))) AS days_late,
+       CASE WHEN received_on <= due_date THEN 'received'
             WHEN received_at IS NOT NULL THEN 'received_late'
             WHEN rejected_submission_id IS NOT NULL THEN 'rejected'
             WHEN $reference_date::DATE <= due_date THEN 'not_yet_due'

@@ -4,7 +4,7 @@
 -- value; differs is false where the two agree.
 CREATE OR REPLACE TABLE mart.discrepancies AS
 WITH cells AS MATERIALIZED (
-    SELECT * FROM core.source_cells_as_of(TIMESTAMP '9999-12-31 23:59:59')
+    SELECT * FROM core.source_cells_as_of(TIMESTAMPTZ 'infinity')
 ),
 pilots AS (
     SELECT DISTINCT profile FROM ref.profiles WHERE profile_kind = 'pilot'

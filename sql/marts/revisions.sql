@@ -55,7 +55,7 @@ late_values AS (
     SELECT o.area_code, o.period, o.freq, o.indicator_code, o.source,
            o.received_at AS changed_at, 'late_value' AS change_type, o.submission_id,
            NULL::DOUBLE AS old_value, o.value AS new_value,
-           NULL::BIGINT AS old_submission_id, NULL::TIMESTAMP AS old_received_at,
+           NULL::BIGINT AS old_submission_id, NULL::TIMESTAMPTZ AS old_received_at,
            o.submission_id AS new_submission_id, o.received_at AS new_received_at,
            o.note AS reason
     FROM core.observations o

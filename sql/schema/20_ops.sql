@@ -1,5 +1,6 @@
 -- The submissions register: one row per landed file, archived immutably under its sha256.
--- Times are Asia/Shanghai wall-clock time (the reporting calendar's zone).
+-- Times are TIMESTAMPTZ: instants, the same whatever a connection's TimeZone (dates the calendar compares
+-- are taken in the calendar's zone, explicitly).
 CREATE TABLE IF NOT EXISTS ops.submissions (
     submission_id BIGINT PRIMARY KEY,
     sha256 VARCHAR NOT NULL UNIQUE,
@@ -7,14 +8,14 @@ CREATE TABLE IF NOT EXISTS ops.submissions (
     submitted_by VARCHAR,
     original_filename VARCHAR NOT NULL,
     archived_path VARCHAR NOT NULL,
-    received_at TIMESTAMP NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
     status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected')),
     rows_read INTEGER NOT NULL,
     observations INTEGER NOT NULL,
     n_errors INTEGER NOT NULL,
     n_warnings INTEGER NOT NULL,
     report JSON NOT NULL,
-    processed_at TIMESTAMP NOT NULL
+    processed_at TIMESTAMPTZ NOT NULL
 );
 -- Per-rule results of each submission's validation (evaluated / passed / failed / not evaluable).
 CREATE TABLE IF NOT EXISTS ops.rule_results (
@@ -45,14 +46,14 @@ CREATE TABLE IF NOT EXISTS ops.findings (
 -- back to the same source's previous vintage.
 CREATE TABLE IF NOT EXISTS ops.withdrawals (
     submission_id BIGINT PRIMARY KEY,
-    withdrawn_at TIMESTAMP NOT NULL,
+    withdrawn_at TIMESTAMPTZ NOT NULL,
     withdrawn_by VARCHAR NOT NULL,
     reason VARCHAR
 );
 -- Releases of a period (who and when); values stay provisional until their period is released.
 CREATE TABLE IF NOT EXISTS ops.releases (
     period DATE PRIMARY KEY,
-    released_at TIMESTAMP NOT NULL,
+    released_at TIMESTAMPTZ NOT NULL,
     released_by VARCHAR NOT NULL
 );
 -- How many changes the build DB has taken (loads, acts, boards). A publish records the generation it

@@ -3,7 +3,7 @@
 CREATE TABLE IF NOT EXISTS core.observations (
     submission_id BIGINT NOT NULL,
     source VARCHAR NOT NULL,            -- the submitting profile (gdca, pilot-440300, ...)
-    received_at TIMESTAMP NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
     area_code VARCHAR NOT NULL,
     period DATE NOT NULL,               -- first day of the period
     freq VARCHAR NOT NULL,

@@ -10,15 +10,15 @@ CREATE TABLE IF NOT EXISTS mart.completeness (
     time_period VARCHAR NOT NULL,
     expected_from VARCHAR NOT NULL,    -- the agency of record: the one who owes the cell
     due_date DATE NOT NULL,
-    received_at TIMESTAMP,             -- first accepted, not withdrawn value from the agency of record
+    received_at TIMESTAMPTZ,           -- first accepted, not withdrawn value from the agency of record
     days_late INTEGER,                 -- received (or, if still owed, the reference date) minus due date
     completeness_status VARCHAR NOT NULL
         CHECK (completeness_status IN ('received', 'received_late', 'rejected', 'missing', 'not_yet_due')),
     rejected_submission_id BIGINT,     -- the agency's latest rejected file that carried the cell
-    rejected_at TIMESTAMP,
+    rejected_at TIMESTAMPTZ,
     filled_by_pilot BOOLEAN NOT NULL,  -- a pilot team's value stands in while the agency still owes it
     pilot_source VARCHAR,
-    pilot_received_at TIMESTAMP,
+    pilot_received_at TIMESTAMPTZ,
     reference_date DATE NOT NULL,
     PRIMARY KEY (area_code, indicator_code, period)
 );

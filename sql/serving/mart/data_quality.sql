@@ -6,7 +6,7 @@ COMMENT ON TABLE mart.data_quality IS '数据质量：每个报送文件每条�
 COMMENT ON COLUMN mart.data_quality.submission_id IS '报送批次 / Submission id';
 COMMENT ON COLUMN mart.data_quality.source_profile IS '报送主体代码（ref.profiles） / Submitting profile (ref.profiles)';
 COMMENT ON COLUMN mart.data_quality.original_filename IS '原始文件名 / File name as sent';
-COMMENT ON COLUMN mart.data_quality.received_at IS '送达时间（北京时间） / Received (Asia/Shanghai)';
+COMMENT ON COLUMN mart.data_quality.received_at IS '送达时间（TIMESTAMPTZ 时刻，按连接时区显示） / Received (TIMESTAMPTZ: an instant, shown in the connection''s TimeZone)';
 COMMENT ON COLUMN mart.data_quality.submission_status IS '文件结果：accepted 接收、rejected 退回 / Outcome: accepted or rejected';
 COMMENT ON COLUMN mart.data_quality.withdrawn IS '该文件是否已撤回 / The submission has been withdrawn';
 COMMENT ON COLUMN mart.data_quality.rule IS '校验规则代码 / Rule id';
