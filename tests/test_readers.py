@@ -540,7 +540,8 @@ def set_cached_values(path, cached: dict[str, str]) -> None:
         for item, data in parts.items():
             if item.filename == "xl/worksheets/sheet1.xml":
                 for cell, (attributes, value) in cached.items():
-                    data = re.sub(rf'<c r="{cell}"([^>]*)><f>([^<]*)</f><v ?/>'.encode(),
+                    # openpyxl writes an empty <v/> (or <v></v> when lxml is installed)
+                    data = re.sub(rf'<c r="{cell}"([^>]*)><f>([^<]*)</f>(?:<v ?/>|<v></v>)'.encode(),
                                   rf'<c r="{cell}"\1{attributes}><f>\2</f><v>{value}</v>'.encode(), data)
             target.writestr(item, data)
 
