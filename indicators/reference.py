@@ -317,3 +317,15 @@ def calendar() -> Calendar:
         first_period=dt.date.fromisoformat(data["first_period"]),
         earliest_valid_period=dt.date.fromisoformat(data["earliest_valid_period"]),
     )
+
+
+@functools.cache
+def aggregation() -> dict:
+    """The rule for totals that miss cities (aggregation.yaml): coverage threshold and imputation method."""
+    data = _yaml("aggregation.yaml")
+    if not 0 < data["min_coverage_pct"] <= 100:
+        raise ValueError("aggregation.yaml: min_coverage_pct 须在 (0, 100] 内 / must be in (0, 100]")
+    if data["imputation_method"] != "ratio_carry_forward":
+        raise ValueError("aggregation.yaml: imputation_method 仅支持 ratio_carry_forward / only"
+                         " ratio_carry_forward is implemented")
+    return data

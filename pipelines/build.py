@@ -237,8 +237,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     gigabit = pd.DataFrame(list(reference.gigabit_city_thresholds()),
                            columns=["indicator_code", "threshold", "comparison", "verified", "source"]
                            ).rename(columns={"source": "source_citation"})
+    aggregation_rules = pd.DataFrame([reference.aggregation()])
     frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
-                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit)
+                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules)
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")

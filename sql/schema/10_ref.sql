@@ -74,3 +74,12 @@ CREATE TABLE IF NOT EXISTS ref.reporting_calendar (
     months_after_period_end INTEGER NOT NULL,
     due_day INTEGER NOT NULL
 );
+-- The rule for region and province totals that miss cities (indicators/data/aggregation.yaml): below
+-- min_coverage_pct of the area's cities (by count) no value is published (M); above it the missing cities
+-- are imputed (E) by imputation_method. One row.
+CREATE TABLE IF NOT EXISTS ref.aggregation_rules (
+    min_coverage_pct DOUBLE NOT NULL CHECK (min_coverage_pct > 0 AND min_coverage_pct <= 100),
+    min_coverage_source VARCHAR NOT NULL,
+    imputation_method VARCHAR NOT NULL CHECK (imputation_method = 'ratio_carry_forward'),
+    imputation_source VARCHAR NOT NULL
+);
