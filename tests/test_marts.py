@@ -13,6 +13,7 @@ from pipelines.paths import sql_text
 
 SHANTOU, SHANWEI, CHAOZHOU, JIEYANG = "440500", "441500", "445100", "445200"  # 粤东, the East region
 SHAOGUAN = "440200"  # 粤北
+WEST = ("440800", "440900", "441700")  # 粤西: Zhanjiang, Maoming, Yangjiang, the whole region
 
 
 def day(text):
@@ -21,20 +22,22 @@ def day(text):
 
 # ------------------------------------------------------------------------------------------ aggregation
 
-def test_counts_sum_over_the_cities_that_reported_and_mark_the_missing_one(loader):
-    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
-                           (SHANWEI, "2023-06-01", "M", "fiveg_base_stations", 1500),
-                           (CHAOZHOU, "2023-06-01", "M", "fiveg_base_stations", 2500)], "2023-07-05 10:00")
+def test_counts_sum_over_the_cities_and_a_total_missing_a_city_is_withheld(loader):
+    east = {SHANTOU: 4000, SHANWEI: 1500, CHAOZHOU: 2500, JIEYANG: 3000}
+    loader.submit("gdca", [(c, "2023-06-01", "M", "fiveg_base_stations", v) for c, v in east.items()]
+                  + [(c, "2023-07-01", "M", "fiveg_base_stations", v) for c, v in east.items() if c != JIEYANG],
+                  "2023-08-05 10:00")
     loader.rebuild()
-    # Jieyang did not report: the East's total is 4,000 + 1,500 + 2,500 over 3 of its 4 cities.
-    row = loader.row("SELECT value, n_areas, n_areas_expected, coverage_pct, complete FROM mart.observations"
-                     " WHERE area_code = 'GD-E' AND indicator_code = 'fiveg_base_stations'")
-    assert row == (8000, 3, 4, 75.0, False)
-    province = loader.row("SELECT value, n_areas, n_areas_expected, coverage_pct FROM mart.observations"
-                          " WHERE area_code = '440000' AND indicator_code = 'fiveg_base_stations'")
-    assert province[:3] == (8000, 3, 21) and province[3] == pytest.approx(100 * 3 / 21)
-    # Blank means not reported: no row for Jieyang, never a zero; no row for a region nobody reported.
-    assert loader.mart(JIEYANG, "fiveg_base_stations", "2023-06-01") is None
+    columns = ("SELECT value, n_areas, n_areas_expected, coverage_pct, complete, obs_status FROM mart.observations"
+               " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations' AND period = ?")
+    # June: every East city reported, 4,000 + 1,500 + 2,500 + 3,000.
+    assert loader.row(columns, ["GD-E", day("2023-06-01")]) == (11000, 4, 4, 100.0, True, "P")
+    # July: three cities reported. The province has 3 of its 21 cities, below half: withheld, no value.
+    province = loader.row(columns, ["440000", day("2023-07-01")])
+    assert province[:3] == (None, 3, 21) and province[3] == pytest.approx(100 * 3 / 21)
+    assert province[4:] == (False, "M")
+    # Blank means not reported: no row for Jieyang in July, never a zero; no row for a region nobody reported.
+    assert loader.mart(JIEYANG, "fiveg_base_stations", "2023-07-01") is None
     assert loader.mart("GD-N", "fiveg_base_stations", "2023-06-01") is None
 
 
@@ -45,58 +48,62 @@ def test_the_province_is_the_area_ref_areas_lists_at_province_level(loader):
     loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
                            (SHAOGUAN, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
     loader.rebuild()
-    assert loader.row("SELECT value, n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'P-TEST'"
-                      " AND indicator_code = 'fiveg_base_stations'") == (4000 + 1500, 2, 21)
+    # Two of 21 cities: the province's total is withheld (M), under the code ref.areas gives it.
+    assert loader.row("SELECT value, n_areas, n_areas_expected, obs_status FROM mart.observations"
+                      " WHERE area_code = 'P-TEST' AND indicator_code = 'fiveg_base_stations'") == (None, 2, 21, "M")
     assert loader.mart("440000", "fiveg_base_stations", "2023-06-01") is None
     assert loader.rows(sql_text("checks/aggregates_equal_city_sums.sql")) == []
 
-def test_a_region_rate_is_the_ratio_of_summed_parts_over_cities_with_both(loader):
-    loader.submit("gdca", [(SHANTOU, "2023-04-01", "Q", "key_venues_total", 100),
-                           (SHANTOU, "2023-04-01", "Q", "key_venues_5g_covered", 90),
-                           (SHANWEI, "2023-04-01", "Q", "key_venues_total", 60),
-                           (SHANWEI, "2023-04-01", "Q", "key_venues_5g_covered", 30),
-                           (CHAOZHOU, "2023-04-01", "Q", "key_venues_5g_covered", 40)],  # no total: one part only
+def test_a_region_rate_is_the_ratio_of_summed_parts(loader):
+    loader.submit("gdca", [(c, "2023-04-01", "Q", code, v)
+                           for c, total, covered in ((SHANTOU, 100, 90), (SHANWEI, 60, 30), (CHAOZHOU, 80, 40),
+                                                     (JIEYANG, 40, 20))
+                           for code, v in (("key_venues_total", total), ("key_venues_5g_covered", covered))]
+                  + [(SHAOGUAN, "2023-04-01", "Q", "key_venues_5g_covered", 10)],  # no total: one part only
                   "2023-07-15 10:00")
     loader.rebuild()
-    rate = loader.row("SELECT value, numerator_value, denominator_value, n_areas FROM mart.observations"
+    rate = loader.row("SELECT value, numerator_value, denominator_value, n_areas, obs_status FROM mart.observations"
                       " WHERE area_code = 'GD-E' AND indicator_code = 'key_venue_5g_reach_pct'")
-    # (90 + 30) / (100 + 60) × 100 = 75 %; the mean of the city rates, (90 + 50) / 2 = 70, would be wrong.
-    assert rate == (pytest.approx(75.0), 120, 160, 2)
+    # (90 + 30 + 40 + 20) / (100 + 60 + 80 + 40) × 100 = 180 / 280 = 64.29 %; the mean of the city rates,
+    # (90 + 50 + 50 + 50) / 4 = 60, would be wrong.
+    assert rate == (pytest.approx(100 * 180 / 280), 180, 280, 4, "P")
     assert loader.mart(SHANWEI, "key_venue_5g_reach_pct", "2023-04-01") == pytest.approx(50.0)
-    assert loader.mart(CHAOZHOU, "key_venue_5g_reach_pct", "2023-04-01") is None
-    # The count itself still sums every city that reported it: 90 + 30 + 40.
-    assert loader.mart("GD-E", "key_venues_5g_covered", "2023-04-01") == 160
+    # A city with one part has no rate, and a region whose only city has one part has none either.
+    assert loader.mart(SHAOGUAN, "key_venue_5g_reach_pct", "2023-04-01") is None
+    assert loader.mart("GD-N", "key_venue_5g_reach_pct", "2023-04-01") is None
 
 
-def test_pue_of_the_province_is_total_over_it_energy(loader):
-    loader.submit("gdiit", [(GUANGZHOU, "2023-04-01", "Q", "dc_total_energy_mwh", 300),
-                            (GUANGZHOU, "2023-04-01", "Q", "dc_it_energy_mwh", 200),
-                            (SHENZHEN, "2023-04-01", "Q", "dc_total_energy_mwh", 260),
-                            (SHENZHEN, "2023-04-01", "Q", "dc_it_energy_mwh", 200),
-                            (SHAOGUAN, "2023-04-01", "Q", "dc_it_energy_mwh", 100)],  # IT energy only
+def test_pue_of_a_region_is_total_over_it_energy(loader):
+    loader.submit("gdiit", [(c, "2023-04-01", "Q", code, v)
+                            for c, total, it in ((WEST[0], 300, 200), (WEST[1], 260, 200), (WEST[2], 90, 60))
+                            for code, v in (("dc_total_energy_mwh", total), ("dc_it_energy_mwh", it))]
+                   + [(SHAOGUAN, "2023-04-01", "Q", "dc_it_energy_mwh", 100)],  # IT energy only
                    "2023-07-15 10:00")
     loader.rebuild()
-    # Σtotal / ΣIT = (300 + 260) / (200 + 200) = 1.4, not the mean of 1.5 and 1.3; Shaoguan has one part.
-    assert loader.mart("440000", "dc_pue", "2023-04-01") == pytest.approx(1.4)
-    assert loader.mart("440000", "dc_pue", "2023-04-01", "n_areas") == 2
+    # The West's three cities: Σtotal / ΣIT = (300 + 260 + 90) / (200 + 200 + 60) = 650 / 460 = 1.413, not
+    # the mean of 1.5, 1.3 and 1.5 (1.433).
+    assert loader.mart("GD-W", "dc_pue", "2023-04-01") == pytest.approx(650 / 460)
+    assert loader.mart("GD-W", "dc_pue", "2023-04-01", "n_areas") == 3
     assert loader.mart("GD-N", "dc_pue", "2023-04-01") is None  # no city with both parts: blank
-    assert loader.mart("440000", "dc_it_energy_mwh", "2023-04-01") == 500
+    assert loader.mart("GD-W", "dc_it_energy_mwh", "2023-04-01") == 460
 
 
 def test_per_10k_people_of_a_region_uses_summed_population(loader):
-    loader.submit("gdstats", [(SHANTOU, "2022-01-01", "A", "resident_population", 5_000_000),
-                              (SHANWEI, "2022-01-01", "A", "resident_population", 3_000_000)], "2023-03-20 10:00")
-    loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
-                           (SHANWEI, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
+    people = {SHANTOU: 5_000_000, SHANWEI: 3_000_000, CHAOZHOU: 2_500_000, JIEYANG: 5_500_000}
+    stations = {SHANTOU: 4000, SHANWEI: 1500, CHAOZHOU: 2500, JIEYANG: 3300}
+    loader.submit("gdstats", [(c, "2022-01-01", "A", "resident_population", v) for c, v in people.items()],
+                  "2023-03-20 10:00")
+    loader.submit("gdca", [(c, "2023-06-01", "M", "fiveg_base_stations", v) for c, v in stations.items()],
+                  "2023-07-05 10:00")
     loader.rebuild()
-    # Cities: 4,000 / 500 = 8.0 and 1,500 / 300 = 5.0 per 10,000 people (2023 months divide by 2022's
-    # population). The East: 5,500 / 800 = 6.875, not the mean 6.5.
+    # Cities: 4,000 / 500 = 8.0, 1,500 / 300 = 5.0, 2,500 / 250 = 10.0 and 3,300 / 550 = 6.0 per 10,000
+    # people (2023 months divide by 2022's population). The East: 11,300 / 1,600 = 7.0625, not the mean 7.25.
     assert loader.mart(SHANTOU, "fiveg_per_10k_people", "2023-06-01") == pytest.approx(8.0)
-    assert loader.mart("GD-E", "fiveg_per_10k_people", "2023-06-01") == pytest.approx(6.875)
+    assert loader.mart("GD-E", "fiveg_per_10k_people", "2023-06-01") == pytest.approx(11300 / 1600)
     assert loader.mart(SHANTOU, "fiveg_per_10k_people", "2023-06-01", "denominator_period") == day("2022-01-01")
 
 
-def test_values_stay_provisional_until_released_and_pilot_figures_stay_p(loader):
+def test_values_stay_provisional_until_released_and_a_pilot_figure_is_marked_apart(loader):
     loader.submit("gdca", [(SHENZHEN, "2023-06-01", "M", "fiveg_base_stations", 50000),
                            (SHENZHEN, "2023-05-01", "M", "fiveg_base_stations", 49000),
                            (SHENZHEN, "2023-04-01", "Q", "key_venues_total", 100)], "2023-07-05 10:00")
@@ -104,19 +111,23 @@ def test_values_stay_provisional_until_released_and_pilot_figures_stay_p(loader)
     loader.submit("gdstats", [(SHENZHEN, "2022-01-01", "A", "resident_population", 17_000_000),
                               (DONGGUAN, "2022-01-01", "A", "resident_population", 10_000_000)], "2023-03-20 10:00")
     loader.rebuild()
-    status = "SELECT obs_status, released FROM mart.observations WHERE area_code = ? AND indicator_code = ? AND period = ?"
-    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("P", False)
+    status = ("SELECT obs_status, released, from_source_of_record FROM mart.observations"
+              " WHERE area_code = ? AND indicator_code = ? AND period = ?")
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("P", False, True)
+    assert loader.row(status, [DONGGUAN, "fiveg_base_stations", day("2023-06-01")]) == ("P", False, False)
 
     loader.release("2023-06", "2023-07-20 09:00")
     loader.rebuild()
-    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("A", True)
-    assert loader.row(status, [SHENZHEN, "key_venues_total", day("2023-04-01")]) == ("A", True)  # Q2 ends in June
-    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-05-01")]) == ("P", False)
-    # A pilot's figure, and everything resting on it, stays provisional when released.
-    assert loader.row(status, [DONGGUAN, "fiveg_base_stations", day("2023-06-01")]) == ("P", True)
-    assert loader.row(status, [DONGGUAN, "fiveg_per_10k_people", day("2023-06-01")]) == ("P", True)
-    assert loader.row(status, ["GD-PRD", "fiveg_base_stations", day("2023-06-01")]) == ("P", True)
-    assert loader.row(status, [SHENZHEN, "fiveg_per_10k_people", day("2023-06-01")]) == ("A", True)
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-06-01")]) == ("A", True, True)
+    assert loader.row(status, [SHENZHEN, "key_venues_total", day("2023-04-01")]) == ("A", True, True)  # Q2: June
+    assert loader.row(status, [SHENZHEN, "fiveg_base_stations", day("2023-05-01")]) == ("P", False, True)
+    # A pilot's figure is released like any other (A, not P); that it is not from the source of record,
+    # and so is everything resting on it, stays visible in from_source_of_record.
+    assert loader.row(status, [DONGGUAN, "fiveg_base_stations", day("2023-06-01")]) == ("A", True, False)
+    assert loader.row(status, [DONGGUAN, "fiveg_per_10k_people", day("2023-06-01")]) == ("A", True, False)
+    assert loader.row(status, [SHENZHEN, "fiveg_per_10k_people", day("2023-06-01")]) == ("A", True, True)
+    # The Pearl River Delta has 2 of its 9 cities: withheld (M), whatever the release.
+    assert loader.row(status, ["GD-PRD", "fiveg_base_stations", day("2023-06-01")]) == ("M", True, False)
 
 
 # ------------------------------------------------------------------------------------------------ growth
@@ -248,11 +259,12 @@ def test_growth_of_a_region_says_whether_both_periods_cover_every_city(loader):
     loader.submit("gdca", [(c, "2022-06-01", "M", "fiveg_base_stations", 1000) for c in cities]
                   + [(c, "2023-06-01", "M", "fiveg_base_stations", 1100) for c in cities[:3]], "2023-07-05 10:00")
     loader.rebuild()
-    # 3,300 (three cities) against 4,000 (four): −17.5 %, flagged as not like with like.
-    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-06-01", "yoy_growth", "yoy_complete") == (
-        pytest.approx(-17.5), False)
-    assert growth(loader, SHANTOU, "fiveg_base_stations", "2023-06-01", "yoy_growth", "yoy_complete") == (
-        pytest.approx(10.0), True)
+    # Jieyang is imputed: its 1,000 × 3,300 / 3,000 = 1,100, a total of 4,400 (never 3,300 of three cities
+    # against 4,000 of four, −17.5 %). 4,400 against 4,000: +10 %, flagged as resting on an estimate.
+    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-06-01", "value", "yoy_growth", "yoy_complete",
+                  "yoy_flag") == (pytest.approx(4400), pytest.approx(10.0), False, "estimate")
+    assert growth(loader, SHANTOU, "fiveg_base_stations", "2023-06-01", "yoy_growth", "yoy_complete",
+                  "yoy_flag") == (pytest.approx(10.0), True, None)
 
 
 # -------------------------------------------------------------------------------------- target progress
@@ -545,7 +557,7 @@ REF_DAY = dt.date(2024, 1, 10)  # the sample's reference date: every period belo
 def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader):
     from pipelines.checks import failing_rows
 
-    loader.submit("gdca", [(c, "2023-04-01", "Q", code, v) for c in (SHANTOU, SHANWEI)
+    loader.submit("gdca", [(c, "2023-04-01", "Q", code, v) for c in (SHANTOU, SHANWEI, CHAOZHOU, JIEYANG)
                            for code, v in (("key_venues_total", 100), ("key_venues_5g_covered", 90))],
                   "2023-07-15 10:00")
     loader.rebuild()
@@ -566,8 +578,8 @@ def test_mart_checks_pass_on_sound_marts_and_catch_each_broken_invariant(loader)
     for name, sql in breakages.items():
         loader.con.execute(sql, [SHANTOU] if "?" in sql else None)
         assert len(failing_rows(loader.con, name, REF_DAY)) > 0, name
-    # Only two of 21 cities reported: 19 missing for each of the two counts and the rate.
-    assert len(failing_rows(loader.con, "every_city_present", REF_DAY)) == 3 * 19
+    # Only the East's four of 21 cities reported: 17 missing for each of the two counts and the rate.
+    assert len(failing_rows(loader.con, "every_city_present", REF_DAY)) == 3 * 17
 
 
 def test_every_city_present_flags_a_city_missing_from_an_earlier_period(loader):
@@ -614,9 +626,9 @@ def test_a_year_to_date_series_compares_own_values_across_the_year_and_its_janua
     # 同比 compares the same month's year to date, like with like: 200 against 150, +33.33 %.
     assert growth(loader, DONGGUAN, "enterprises_transformed", "2023-03-01", "value", "yoy_base_value",
                   "yoy_growth", "own_complete") == (200, 150, pytest.approx(100 * 50 / 150), True)
-    # The province is Dongguan alone: its own value is flagged as not covering every city.
-    assert growth(loader, "440000", "enterprises_transformed", "2023-03-01", "own_value", "own_complete",
-                  "pop_complete") == (80, False, False)
+    # The province is Dongguan alone, 1 of 21 cities: withheld (M), so it has no own value and no 环比.
+    assert growth(loader, "440000", "enterprises_transformed", "2023-03-01", "value", "own_value", "own_complete",
+                  "pop_growth") == (None, None, False, None)
     # Other series have no own value.
     assert loader.row("SELECT count(*) FROM mart.growth WHERE own_value IS NOT NULL"
                       " AND series_kind <> 'ytd'") == (0,)

@@ -1,6 +1,7 @@
 -- A region's and the province's count is the sum of their cities' values over n_areas cities; a rate's
 -- numerator and denominator are the sums of its cities' parts. Recomputed from the city rows, so an
--- aggregate missing, extra or off by more than rounding fails.
+-- aggregate missing, extra or off by more than rounding fails. An estimated total (n_imputed > 0) also
+-- holds its imputed cities and a withheld one (M) has no value: their n_areas is checked, not their value.
 WITH cities AS (
     SELECT o.*, a.parent_code AS region_code
     FROM mart.observations o JOIN ref.areas a USING (area_code)
@@ -29,9 +30,9 @@ FROM aggregates a
 FULL JOIN expected e USING (area_code, period, indicator_code)
 JOIN ref.indicators i ON i.indicator_code = coalesce(a.indicator_code, e.indicator_code)
 WHERE a.area_code IS NULL OR e.area_code IS NULL
-   OR (NOT i.is_derived AND (a.n_areas <> e.n_areas
-                             OR abs(a.value - e.value) > 1e-9 * greatest(1, abs(e.value))))
-   OR (i.is_derived AND (abs(a.numerator_value - e.numerator_value) > 1e-9 * greatest(1, abs(e.numerator_value))
+   OR (NOT i.is_derived AND a.n_areas <> e.n_areas)
+   OR (NOT i.is_derived AND a.n_imputed = 0 AND abs(a.value - e.value) > 1e-9 * greatest(1, abs(e.value)))
+   OR (i.is_derived AND a.n_imputed = 0 AND (abs(a.numerator_value - e.numerator_value) > 1e-9 * greatest(1, abs(e.numerator_value))
                          OR abs(a.denominator_value - e.denominator_value)
                             > 1e-9 * greatest(1, abs(e.denominator_value))
                          OR abs(a.value - a.numerator_value / a.denominator_value * i.multiplier)

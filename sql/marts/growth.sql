@@ -16,10 +16,21 @@
 -- Rates (unit %) change in percentage points (growth_unit 'pp'); their "CAGR" is the average change in
 -- points a year. gdp and value added are at current prices: their growth is nominal (price_basis).
 -- *_complete: every value the figure uses covers all the area's cities (aggregates compare like with like).
+-- *_flag: a figure that does not compare like with like says why (blank when it does, or has no figure):
+--   'break' a value it uses, or any period between its two ends, is a break in the series (obs_status B:
+--     the city's source switched between the agency of record and a pilot); the 同比 and year-to-date
+--     figures look for a break in the twelve months up to the period;
+--   'estimate' a value it uses is an imputed total (obs_status E; a withheld total, M, has no value).
 CREATE OR REPLACE TABLE mart.growth AS
 WITH obs AS (
     SELECT o.*, i.series_kind, i.nominal, i.multiplier,
            coalesce(n.series_kind, i.series_kind) AS runs_like,  -- a rate runs through the year like its numerator
+           o.obs_status IN ('E', 'M') AS estimated,
+           o.obs_status = 'B' AS is_break,
+           -- a break within the twelve months up to the period (a quarter's window holds four quarters)
+           count(*) FILTER (WHERE o.obs_status = 'B') OVER (
+               PARTITION BY o.area_code, o.indicator_code ORDER BY o.period
+               RANGE BETWEEN INTERVAL 11 MONTHS PRECEDING AND CURRENT ROW) > 0 AS break_within_year,
            year(o.period) AS year,
            mart.period_in_year(o.period, o.freq) AS period_in_year,
            mart.periods_per_year(o.freq) AS periods_per_year
@@ -31,13 +42,14 @@ with_ytd AS (
     SELECT *,
            CASE WHEN runs_like = 'ytd' THEN value
                 WHEN runs_like <> 'flow' THEN NULL
-                WHEN count(*) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
+                WHEN count(value) OVER year_so_far < period_in_year THEN NULL  -- a period missing so far
                 WHEN numerator_value IS NULL THEN mart.exact_sum(value) OVER year_so_far
                 ELSE mart.exact_sum(numerator_value) OVER year_so_far
                      / mart.exact_sum(denominator_value) OVER year_so_far * multiplier
            END AS ytd_value,
            CASE WHEN runs_like = 'ytd' THEN complete ELSE bool_and(complete) OVER year_so_far END AS ytd_all_complete,
-           CASE WHEN runs_like = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released
+           CASE WHEN runs_like = 'ytd' THEN released ELSE bool_and(released) OVER year_so_far END AS ytd_all_released,
+           CASE WHEN runs_like = 'ytd' THEN estimated ELSE bool_or(estimated) OVER year_so_far END AS ytd_estimated
     FROM obs
     WINDOW year_so_far AS (PARTITION BY area_code, indicator_code, year ORDER BY period
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -61,7 +73,9 @@ with_own AS (
            CASE WHEN o.runs_like <> 'ytd' THEN NULL
                 WHEN o.period_in_year = 1 THEN o.complete
                 ELSE o.complete AND m.complete END AS own_complete,
-           o.released AND coalesce(m.released, TRUE) AS own_released
+           o.released AND coalesce(m.released, TRUE) AS own_released,
+           o.estimated OR coalesce(m.estimated, FALSE) AS own_estimated,
+           o.is_break OR coalesce(m.is_break, FALSE) AS own_break
     FROM with_annual o
     LEFT JOIN with_annual m
       ON m.area_code = o.area_code AND m.indicator_code = o.indicator_code AND m.year = o.year
@@ -71,7 +85,10 @@ compared AS (
     SELECT *,
            CASE WHEN runs_like = 'ytd' THEN own_value ELSE value END AS pop_value,
            CASE WHEN runs_like = 'ytd' THEN own_complete ELSE complete END AS pop_value_complete,
-           CASE WHEN runs_like = 'ytd' THEN own_released ELSE released END AS pop_value_released
+           CASE WHEN runs_like = 'ytd' THEN own_released ELSE released END AS pop_value_released,
+           CASE WHEN runs_like = 'ytd' THEN own_estimated ELSE estimated END AS pop_value_estimated,
+           -- the 环比 of a year-to-date series compares own values, which span this period and the previous
+           CASE WHEN runs_like = 'ytd' THEN own_break ELSE is_break END AS pop_value_break
     FROM with_own
 ),
 -- The first complete year of each series: the base of its CAGR.
@@ -111,16 +128,25 @@ SELECT o.area_code,
        o.pop_value - p.pop_value AS pop_change,
        mart.growth_rate(o.pop_value, p.pop_value, o.unit) AS pop_growth,
        o.pop_value_complete AND p.pop_value_complete AS pop_complete,
+       CASE WHEN mart.growth_rate(o.pop_value, p.pop_value, o.unit) IS NULL THEN NULL
+            WHEN o.pop_value_break THEN 'break'
+            WHEN o.pop_value_estimated OR p.pop_value_estimated THEN 'estimate' END AS pop_flag,
        y.value AS yoy_base_value,
        o.value - y.value AS yoy_change,
        mart.growth_rate(o.value, y.value, o.unit) AS yoy_growth,
        o.complete AND y.complete AS yoy_complete,
+       CASE WHEN mart.growth_rate(o.value, y.value, o.unit) IS NULL THEN NULL
+            WHEN o.break_within_year THEN 'break'
+            WHEN o.estimated OR y.estimated THEN 'estimate' END AS yoy_flag,
        o.ytd_value,
        y.ytd_value AS ytd_base_value,
        o.ytd_value - y.ytd_value AS ytd_change,
        mart.growth_rate(o.ytd_value, y.ytd_value, o.unit) AS ytd_growth,
        CASE WHEN o.ytd_value IS NOT NULL THEN o.ytd_all_complete AND coalesce(y.ytd_all_complete, TRUE) END
            AS ytd_complete,
+       CASE WHEN mart.growth_rate(o.ytd_value, y.ytd_value, o.unit) IS NULL THEN NULL
+            WHEN o.break_within_year THEN 'break'
+            WHEN o.ytd_estimated OR y.ytd_estimated THEN 'estimate' END AS ytd_flag,
        CASE WHEN o.annual_complete THEN o.annual_value END AS annual_value,
        CASE WHEN o.has_cagr THEN o.base_year END AS cagr_base_year,
        CASE WHEN o.has_cagr THEN o.base_value END AS cagr_base_value,
