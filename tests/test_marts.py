@@ -711,3 +711,119 @@ def test_the_target_scope_reaches_ref_targets_and_its_label(loader):
     loader.rebuild()
     assert loader.row("SELECT target_scope FROM mart.target_progress WHERE target_id = 'dc_rack_utilisation_2023'"
                       " AND basis = 'released'") == ("national_applied_to_province",)
+
+
+# ------------------------------------------- honest aggregates: imputed (E), withheld (M), breaks (B)
+
+def aggregate(loader, area, indicator, period, *columns):
+    return loader.row(f"SELECT {', '.join(columns)} FROM mart.observations WHERE area_code = ?"
+                      " AND indicator_code = ? AND period = ?", [area, indicator, day(period)])
+
+
+def test_a_total_missing_cities_imputes_each_from_its_last_value_and_the_change_of_the_others(loader):
+    stations = {"2023-04-01": {SHANTOU: 4000, SHANWEI: 1500, CHAOZHOU: 2500, JIEYANG: 3000},
+                "2023-05-01": {SHANTOU: 4200, SHANWEI: 1600, CHAOZHOU: 2600},  # Jieyang missing
+                "2023-06-01": {SHANTOU: 4400, SHANWEI: 1800}}  # Chaozhou and Jieyang missing: 2 of 4, 50 %
+    loader.submit("gdca", [(c, p, "M", "fiveg_base_stations", v) for p, cells in stations.items()
+                           for c, v in cells.items()], "2023-07-05 10:00")
+    loader.release("2023-05", "2023-06-20 09:00")
+    loader.rebuild()
+    columns = ("value", "obs_status", "released", "n_areas", "n_imputed", "complete")
+    assert aggregate(loader, "GD-E", "fiveg_base_stations", "2023-04-01", *columns) == (
+        11000, "P", False, 4, 0, True)
+    # May: Jieyang's April 3,000 × the change of the three others from April, (4,200 + 1,600 + 2,600) /
+    # (4,000 + 1,500 + 2,500) = 8,400 / 8,000: 3,150, a total of 8,400 + 3,150 = 11,550. Released, but an
+    # estimate: E.
+    assert aggregate(loader, "GD-E", "fiveg_base_stations", "2023-05-01", *columns) == (
+        pytest.approx(11550), "E", True, 3, 1, False)
+    # June: Jieyang from April, 3,000 × (4,400 + 1,800) / (4,000 + 1,500); Chaozhou from May,
+    # 2,600 × (4,400 + 1,800) / (4,200 + 1,600); each against the cities that reported in both periods.
+    june = 6200 + 3000 * 6200 / 5500 + 2600 * 6200 / 5800
+    assert aggregate(loader, "GD-E", "fiveg_base_stations", "2023-06-01", *columns) == (
+        pytest.approx(june), "E", False, 2, 2, False)
+    # Growth between two estimates is flagged; so is growth from a complete period to an estimate.
+    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-06-01", "pop_growth", "pop_complete",
+                  "pop_flag") == (pytest.approx(100 * (june - 11550) / 11550), False, "estimate")
+    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-05-01", "pop_base_value", "pop_flag") == (
+        11000, "estimate")
+    assert growth(loader, SHANTOU, "fiveg_base_stations", "2023-06-01", "pop_flag") == (None,)
+    # The check that totals equal their cities' sums still passes: estimated totals are exempt from it.
+    assert loader.rows(sql_text("checks/aggregates_equal_city_sums.sql")) == []
+
+
+def test_a_rate_total_imputes_its_numerator_and_denominator_alike(loader):
+    parts = {"2023-01-01": {SHANTOU: (100, 90), SHANWEI: (60, 30), CHAOZHOU: (80, 40), JIEYANG: (40, 20)},
+             "2023-04-01": {SHANTOU: (110, 99), SHANWEI: (60, 36), JIEYANG: (50, 30)}}
+    loader.submit("gdca", [(c, p, "Q", code, v) for p, cells in parts.items() for c, (total, covered) in cells.items()
+                           for code, v in (("key_venues_total", total), ("key_venues_5g_covered", covered))]
+                  + [(CHAOZHOU, "2023-04-01", "Q", "key_venues_total", 90)],  # Q2: no covered count, no rate
+                  "2023-07-15 10:00")
+    loader.rebuild()
+    # Chaozhou's Q2 rate is missing: its last pair (Q1) is imputed part by part, the numerator
+    # 40 × (99 + 36 + 30) / (90 + 30 + 20) and the denominator 80 × (110 + 60 + 50) / (100 + 60 + 40) = 88.
+    numerator = 165 + 40 * 165 / 140
+    denominator = 220 + 80 * 220 / 200
+    assert aggregate(loader, "GD-E", "key_venue_5g_reach_pct", "2023-04-01", "value", "numerator_value",
+                     "denominator_value", "obs_status", "n_areas", "n_imputed") == (
+        pytest.approx(100 * numerator / denominator), pytest.approx(numerator), pytest.approx(denominator),
+        "E", 3, 1)
+    # The counts: every city reported the venues (110 + 60 + 50 + 90); the covered ones impute Chaozhou.
+    assert aggregate(loader, "GD-E", "key_venues_total", "2023-04-01", "value", "obs_status") == (310, "P")
+    assert aggregate(loader, "GD-E", "key_venues_5g_covered", "2023-04-01", "value", "obs_status") == (
+        pytest.approx(numerator), "E")
+
+
+def test_a_total_below_the_coverage_threshold_or_missing_a_city_without_history_is_withheld(loader):
+    loader.submit("gdca", [(c, "2023-04-01", "M", "fiveg_base_stations", 1000)
+                           for c in (SHANTOU, SHANWEI, CHAOZHOU, JIEYANG)]
+                  + [(SHANTOU, "2023-05-01", "M", "fiveg_base_stations", 1200)]  # 1 of 4 cities: 25 %
+                  + [(c, "2023-06-01", "M", "fiveg_base_stations", 1000) for c in WEST[:2]],  # Yangjiang never
+                  "2023-07-05 10:00")
+    loader.rebuild()
+    columns = ("value", "numerator_value", "obs_status", "n_areas", "n_imputed", "coverage_pct")
+    # The configured threshold is half the cities (aggregation.yaml); 25 % is below it: no value, M.
+    assert aggregate(loader, "GD-E", "fiveg_base_stations", "2023-05-01", *columns) == (
+        None, None, "M", 1, 0, 25.0)
+    # Two of the West's three cities have reported, but Yangjiang never has: nothing to impute it from.
+    assert aggregate(loader, "GD-W", "fiveg_base_stations", "2023-06-01", *columns) == (
+        None, None, "M", 2, 0, pytest.approx(200 / 3))
+    # Withheld totals carry no growth.
+    assert growth(loader, "GD-E", "fiveg_base_stations", "2023-05-01", "pop_growth", "pop_flag") == (None, None)
+    # The threshold is configuration: at 20 % the East's May is imputed, 1,200 + 3 × 1,000 × 1,200 / 1,000.
+    loader.con.execute("UPDATE ref.aggregation_rules SET min_coverage_pct = 20")
+    loader.rebuild()
+    assert aggregate(loader, "GD-E", "fiveg_base_stations", "2023-05-01", "value", "obs_status", "n_imputed") == (
+        pytest.approx(1200 + 3 * 1200), "E", 3)
+
+
+def test_aggregation_yaml_states_threshold_and_method_with_their_source(loader):
+    assert loader.row("SELECT min_coverage_pct, imputation_method, min_coverage_source <> '',"
+                      " imputation_source <> '' FROM ref.aggregation_rules") == (50, "ratio_carry_forward", True, True)
+
+
+def test_a_city_series_that_switches_source_is_a_break_and_growth_across_it_is_flagged(loader):
+    agency = {"2022-08-01": 8000, "2023-04-01": 8800, "2023-05-01": 8900, "2023-07-01": 9100, "2023-08-01": 9200}
+    loader.submit("gdca", [(DONGGUAN, p, "M", "fiveg_base_stations", v) for p, v in agency.items()],
+                  "2023-09-05 10:00")
+    loader.submit("pilot-441900", [(DONGGUAN, "2023-06-01", "M", "fiveg_base_stations", 9000)], "2023-07-06 10:00")
+    loader.release("2023-05", "2023-06-20 09:00")
+    loader.release("2023-06", "2023-07-20 09:00")
+    loader.rebuild()
+
+    def city(period):
+        return aggregate(loader, DONGGUAN, "fiveg_base_stations", period, "obs_status", "from_source_of_record")
+
+    assert city("2023-05-01") == ("A", True)
+    # June: the pilot fills the gap, a switch from the agency: B, and not from the source of record.
+    assert city("2023-06-01") == ("B", False)
+    # July: back to the agency: another break.
+    assert city("2023-07-01") == ("B", True)
+    assert city("2023-08-01") == ("P", True)
+    flags = ("pop_growth", "pop_flag", "yoy_growth", "yoy_flag")
+    # June against May and July against June compare across a break; August against July does not, but
+    # its 同比 reaches back past both breaks to August 2022.
+    assert growth(loader, DONGGUAN, "fiveg_base_stations", "2023-06-01", *flags) == (
+        pytest.approx(100 * 100 / 8900), "break", None, None)
+    assert growth(loader, DONGGUAN, "fiveg_base_stations", "2023-07-01", *flags)[1] == "break"
+    assert growth(loader, DONGGUAN, "fiveg_base_stations", "2023-08-01", *flags) == (
+        pytest.approx(100 * 100 / 9100), None, pytest.approx(100 * 1200 / 8000), "break")
