@@ -168,6 +168,7 @@ SERVING_KEYS = {
     "ref.reporting_calendar": ["freq"],
     "ref.gigabit_city_thresholds": ["indicator_code"],
     "ref.status_labels": ["code_list", "code"],
+    "ref.aggregation_rules": ["imputation_method"],
     "mart.observations": ["area_code", "period", "indicator_code"],
     "mart.growth": ["area_code", "period", "indicator_code"],
     "mart.target_progress": ["target_id", "basis"],
@@ -238,10 +239,11 @@ def test_released_views_carry_names_and_status_labels_beside_the_codes(paths):
             "SELECT area_code, area_name_zh, area_name_en, indicator_name_zh, indicator_name_en, value, obs_status,"
             " obs_status_zh FROM mart.v_released_observations WHERE indicator_code = 'fiveg_base_stations'"
             " ORDER BY area_code").fetchall() == [
-            ("440000", "广东省", "Guangdong", "5G基站数", "5G base stations", 59000, "A", "正常值"),
+            # 2 of the province's 21 cities and of the Pearl River Delta's 9: withheld, no value (M)
+            ("440000", "广东省", "Guangdong", "5G基站数", "5G base stations", None, "M", "缺失值"),
             ("440300", "深圳市", "Shenzhen", "5G基站数", "5G base stations", 50000, "A", "正常值"),
             ("441900", "东莞市", "Dongguan", "5G基站数", "5G base stations", 9000, "A", "正常值"),
-            ("GD-PRD", "珠三角", "Pearl River Delta", "5G基站数", "5G base stations", 59000, "A", "正常值")]
+            ("GD-PRD", "珠三角", "Pearl River Delta", "5G基站数", "5G base stations", None, "M", "缺失值")]
         # Nothing released covers every city yet: no target has data.
         assert serving.execute("SELECT DISTINCT target_status, target_status_zh FROM mart.v_released_target_progress"
                                ).fetchall() == [("no_data", "暂无数据")]

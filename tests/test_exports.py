@@ -77,7 +77,9 @@ def test_sdmx_csv_2_and_the_dsd_read_back_by_sdmx1(paths, tmp_path):
     assert attributes == {"OBS_STATUS": "A", "CONF_STATUS": "F", "UNIT_MEASURE": "UNITS", "UNIT_MULT": "0"}
     # 50,000 stations / 17,000,000 residents × 10,000 = 29.4117647…
     assert float(observations[SHENZHEN, "fiveg_per_10k_people"].value) == pytest.approx(29.41176470588235)
-    assert float(observations["440000", "fiveg_base_stations"].value) == 59000  # 50,000 + 9,000
+    # The province has 2 of its 21 cities, below the coverage threshold: blank, OBS_STATUS M.
+    province = observations["440000", "fiveg_base_stations"]
+    assert province.value == "" and province.attached_attribute["OBS_STATUS"].value == "M"
 
 
 def test_sdmx_csv_1_names_the_dataflow_and_carries_the_same_cells(paths, tmp_path):
@@ -169,7 +171,8 @@ def test_one_workbook_per_released_period_with_chinese_headers_and_city_names(pa
     rows = list(openpyxl.load_workbook(written[0]).active.iter_rows(values_only=True))
     assert rows[1] == ("地区", "地区层级", "指标", "计量单位", "数值", "数据状态", "说明")
     province = next(r for r in rows if r[0] == "广东省" and r[2] == "5G基站数")
-    assert province[4] == 59000 and "仅含 2/21 个地市" in province[6]
+    assert province[4] == "…" and province[5] == "M 缺失值"  # 2 of 21 cities: withheld
+    assert "数值不公布，见注1" in province[6] and "仅含 2/21 个地市" in province[6]
     assert ("深圳市", "地市", "5G基站数", "个", 50000, "A 正常值") == next(r for r in rows if r[0] == "深圳市")[:6]
 
 

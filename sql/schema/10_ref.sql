@@ -80,6 +80,6 @@ CREATE TABLE IF NOT EXISTS ref.reporting_calendar (
 CREATE TABLE IF NOT EXISTS ref.aggregation_rules (
     min_coverage_pct DOUBLE NOT NULL CHECK (min_coverage_pct > 0 AND min_coverage_pct <= 100),
     min_coverage_source VARCHAR NOT NULL,
-    imputation_method VARCHAR NOT NULL CHECK (imputation_method = 'ratio_carry_forward'),
+    imputation_method VARCHAR PRIMARY KEY CHECK (imputation_method = 'ratio_carry_forward'),
     imputation_source VARCHAR NOT NULL
 );

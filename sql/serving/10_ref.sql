@@ -71,3 +71,9 @@ COMMENT ON COLUMN ref.gigabit_city_thresholds.threshold IS '达标门槛；为�
 COMMENT ON COLUMN ref.gigabit_city_thresholds.comparison IS '比较方向：>= 不低于、<= 不高于 / Comparison: >= at least, <= at most';
 COMMENT ON COLUMN ref.gigabit_city_thresholds.verified IS '门槛是否经一手来源核实 / Threshold verified against a primary source';
 COMMENT ON COLUMN ref.gigabit_city_thresholds.source_citation IS '门槛出处（引文） / Source of the threshold (citation)';
+
+COMMENT ON TABLE ref.aggregation_rules IS '区域、全省汇总缺报城市的处理规则（indicators/data/aggregation.yaml） / How a region or province total that misses cities is published (indicators/data/aggregation.yaml)';
+COMMENT ON COLUMN ref.aggregation_rules.min_coverage_pct IS '最低城市覆盖率（%，按城市个数）：低于此值汇总不公布（M） / Lowest share of the area''s cities reporting (%, by count): below it the total is withheld (M)';
+COMMENT ON COLUMN ref.aggregation_rules.min_coverage_source IS '覆盖率阈值的依据 / Source and rationale of the coverage threshold';
+COMMENT ON COLUMN ref.aggregation_rules.imputation_method IS '插补方法：ratio_carry_forward 上次报送值×已报送城市同期变化（E） / Imputation method: ratio_carry_forward, the last reported value × the change of the reporting cities (E)';
+COMMENT ON COLUMN ref.aggregation_rules.imputation_source IS '插补方法的依据 / Source of the imputation method';

@@ -9,7 +9,8 @@ CREATE TABLE ref.status_labels (
     PRIMARY KEY (code_list, code)
 );
 INSERT INTO ref.status_labels VALUES
-    -- SDMX CL_OBS_STATUS: the codes the marts carry (A, P) and those publication adds (E, M, Q, B)
+    -- SDMX CL_OBS_STATUS: mart.observations carries A, P, E (imputed total), B (source switched) and M
+    -- (withheld total); disclosure control adds Q
     ('obs_status', 'A', '正常值', 'Normal value'),
     ('obs_status', 'P', '初步值', 'Provisional value'),
     ('obs_status', 'E', '估计值', 'Estimated value'),
