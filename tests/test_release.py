@@ -87,14 +87,20 @@ def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_n
         province = ("SELECT value, obs_status, n_areas FROM mart.observations WHERE area_code = '440000'"
                     " AND indicator_code = 'fiveg_base_stations'")
         loader.rebuild()
-        assert loader.row(province) == (40000 + 9000, "P", 2)  # released on the pilot's stand-in for Dongguan
+        # 2 of 21 cities: the province's total is withheld (M); Dongguan is released on the pilot's stand-in,
+        # A, and marked as not from the source of record.
+        assert loader.row(province) == (None, "M", 2)
+        dongguan = ("SELECT value, obs_status, from_source_of_record FROM mart.observations WHERE area_code = ?"
+                    " AND indicator_code = 'fiveg_base_stations'")
+        assert loader.row(dongguan, [DONGGUAN]) == (9000, "A", False)
         late = loader.submit("gdca", [(GUANGZHOU, june, "M", "fiveg_base_stations", 30000, "补报"),
                                       (FOSHAN, june, "M", "fiveg_base_stations", 7100),
                                       (DONGGUAN, june, "M", "fiveg_base_stations", 9100)], "2023-08-10 10:00")
         loader.rebuild()
 
-        # The released total changed: 40,000 + 30,000 + 7,100 + 9,100, now all from the agency of record.
-        assert loader.row(province) == (86200, "A", 4)
+        # The released cells changed: 4 of 21 cities now (still withheld), Dongguan from the agency of record.
+        assert loader.row(province) == (None, "M", 4)
+        assert loader.row(dongguan, [DONGGUAN]) == (9100, "A", True)
         # Each cell that changed it is in the notice with a blank old value: Guangzhou never reported,
         # Foshan's first value was withdrawn before the release, Dongguan's was the pilot's, not gdca's.
         # Before the release, first values (Shenzhen's, the pilot's) are no change; the withdrawal is one.
@@ -157,7 +163,8 @@ def test_digecon_release_runs_the_pipeline_and_moves_the_period_into_the_release
     try:
         released = serving.execute("SELECT DISTINCT time_period, obs_status FROM mart.v_released_observations"
                                    " ORDER BY ALL").fetchall()
-        assert released == [("2023-12", "A"), ("2023-Q4", "A")]  # not November
+        # not November; Shenzhen alone leaves its region's and the province's totals withheld (M)
+        assert released == [("2023-12", "A"), ("2023-12", "M"), ("2023-Q4", "A"), ("2023-Q4", "M")]
     finally:
         serving.close()
     with prepared_build_db(paths) as con:
@@ -232,10 +239,12 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
     assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts FROM mart.revisions") == [
         (DONGGUAN, "2023-10", "pilot-441900", truth[(registrations, DONGGUAN, dt.date(2023, 9, 1))],
          truth[(registrations, DONGGUAN, dt.date(2023, 10, 1))], False)]
-    # gdiit's December is not due yet: the Dongguan pilot's figure stands in, provisional.
-    assert rows("SELECT source_profile, value, obs_status FROM mart.observations WHERE area_code = ?"
-                " AND indicator_code = 'enterprises_transformed' AND time_period = '2023-12'", [DONGGUAN]) == [
-        ("pilot-441900", truth[("enterprises_transformed", DONGGUAN, dt.date(2023, 12, 1))], "P")]
+    # gdiit's December is not due yet: the Dongguan pilot's figure stands in, not from the source of record,
+    # a break in the series after gdiit's November (B).
+    assert rows("SELECT source_profile, value, obs_status, from_source_of_record FROM mart.observations"
+                " WHERE area_code = ? AND indicator_code = 'enterprises_transformed' AND time_period = '2023-12'",
+                [DONGGUAN]) == [
+        ("pilot-441900", truth[("enterprises_transformed", DONGGUAN, dt.date(2023, 12, 1))], "B", False)]
     # The sample's analyst released every month up to 2023-11 (tests/test_pipeline.py); December is not.
     late_2023 = ("SELECT DISTINCT time_period FROM mart.v_released_observations"
                  " WHERE time_period IN ('2023-11', '2023-12', '2023-Q4', '2023') ORDER BY 1")
