@@ -42,16 +42,14 @@ def test_region_rate_is_ratio_of_sums_over_cities_with_both_parts(loader):
                            # Guangzhou has stations but no population: it has only one part, so it is left out
                            (GUANGZHOU, "2021-01-01", "M", "fiveg_base_stations", 23555)], "2021-02-05 10:00")
     loader.rebuild()
-    prd = loader.mart("GD-PRD", "fiveg_per_10k_people", "2021-01-01")
-    # (30,591 + 8,305) / (17,560,061 + 10,466,625) × 10,000 = 38,896 / 2,802.6686 = 13.878…
-    assert prd == pytest.approx(38896 / 2802.6686, rel=1e-9)
-    assert round(prd, 2) == 13.88  # the mean of the city rates (17.42 + 7.93) / 2 = 12.68 would be wrong
-    n, expected = loader.con.execute(
-        "SELECT n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'GD-PRD'"
-        " AND indicator_code = 'fiveg_per_10k_people'").fetchone()
-    assert (n, expected) == (2, 9)  # the region is marked as covering 2 of its 9 cities
-    # The count itself sums all three cities that reported it.
-    assert loader.mart("440000", "fiveg_base_stations", "2021-01-01") == 30591 + 8305 + 23555
+    # The region covers 2 of its 9 cities, below the coverage threshold: withheld (M), no value; the
+    # ratio of summed parts over whole regions is tested in tests/test_marts.py.
+    assert loader.con.execute(
+        "SELECT value, obs_status, n_areas, n_areas_expected FROM mart.observations WHERE area_code = 'GD-PRD'"
+        " AND indicator_code = 'fiveg_per_10k_people'").fetchone() == (None, "M", 2, 9)
+    # The count has three cities that reported it, of 21: withheld too.
+    assert loader.mart("440000", "fiveg_base_stations", "2021-01-01", "n_areas") == 3
+    assert loader.mart("440000", "fiveg_base_stations", "2021-01-01", "obs_status") == "M"
 
 
 def test_denominator_is_the_latest_at_or_before_the_period(loader):
@@ -86,8 +84,10 @@ def test_pue_of_a_region_is_total_over_it_energy(loader):
         (DONGGUAN, "2023-01-01", "Q", "dc_it_energy_mwh", 30.0),
     ], "2023-04-15 09:00")
     loader.rebuild()
-    # Σtotal / ΣIT = 210 / 130 = 1.6153…, not the mean of 1.5 and 2.0 (1.75)
-    assert loader.mart("GD-PRD", "dc_pue", "2023-01-01") == pytest.approx(210 / 130)
+    # Two of the region's nine cities: withheld (M); Σtotal / ΣIT over a whole region is tested in
+    # tests/test_marts.py.
+    assert loader.mart("GD-PRD", "dc_pue", "2023-01-01") is None
+    assert loader.mart("GD-PRD", "dc_pue", "2023-01-01", "obs_status") == "M"
     assert loader.mart(DONGGUAN, "dc_pue", "2023-01-01") == pytest.approx(2.0)
 
 
@@ -140,11 +140,13 @@ def test_agency_is_source_of_record_and_pilot_fills_gaps(loader):
     loader.rebuild()
     # gdca reported November: the marts use it even though the pilot's value came first.
     assert loader.mart(SHENZHEN, "fiveg_base_stations", "2023-11-01") == 52000
-    # December: only the pilot reported, so its value fills the cell, provisional.
+    # December: only the pilot reported, so its value fills the cell: not from the source of record, and a
+    # break in the series after gdca's November (B).
     row = loader.con.execute(
-        "SELECT value, source_profile, obs_status FROM mart.observations WHERE area_code = ? AND period = ?"
-        " AND indicator_code = 'fiveg_base_stations'", [SHENZHEN, dt.date(2023, 12, 1)]).fetchone()
-    assert row == (61000, "pilot-440300", "P")
+        "SELECT value, source_profile, obs_status, from_source_of_record FROM mart.observations"
+        " WHERE area_code = ? AND period = ? AND indicator_code = 'fiveg_base_stations'",
+        [SHENZHEN, dt.date(2023, 12, 1)]).fetchone()
+    assert row == (61000, "pilot-440300", "B", False)
 
 
 def test_withdrawal_falls_back_to_previous_vintage(loader, paths):
