@@ -239,6 +239,8 @@ def write_workbook(cells: pd.DataFrame, label: str, path: Path) -> Path:
             notes.append("数值不公布，见注1")
         if _is_false(obs.complete):
             notes.append(f"仅含 {obs.n_areas}/{obs.n_areas_expected} 个地市")
+        if obs.obs_status == "E":
+            notes.append(f"其中 {obs.n_imputed} 个地市为推算值，见注3")
         if _is_false(obs.from_source_of_record):
             notes.append("含试点单位填补值，非法定报送来源")
         value = WITHHELD_MARK if obs.withheld or pd.isna(obs.value) else float(obs.value)
@@ -256,7 +258,8 @@ def write_workbook(cells: pd.DataFrame, label: str, path: Path) -> Path:
     statuses = sorted(set(zip(cells["obs_status"], cells["obs_status_zh"], strict=True)))
     legend = "；".join(f"{code} {name}" for code, name in statuses)
     sheet.append([f"2. 数据状态（SDMX CL_OBS_STATUS）：{legend}。"])
-    sheet.append(["3. 区域、全省数值为所含地市之和或比率；“仅含”表示未覆盖全部地市。"])
+    sheet.append(["3. 区域、全省数值为所含地市之和或比率；“仅含”表示未覆盖全部地市：缺报地市以其上次报送值乘以"
+                  "已报送地市的同期变化推算（状态 E），推算不足以覆盖时不公布（状态 M）。"])
     for column, width in zip("ABCDEFG", (14, 10, 34, 10, 16, 14, 40), strict=True):
         sheet.column_dimensions[column].width = width
     with _replacing(path) as staging:

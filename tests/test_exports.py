@@ -15,11 +15,11 @@ import pytest
 import sdmx
 
 from mart_support import DONGGUAN, SHENZHEN, publish_shenzhen_june
+from test_cli import assert_one_bilingual_line
 from pipelines import cli
 from pipelines.exports import DSD_FILE, export
 from pipelines.paths import Paths
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PLANTED = '=HYPERLINK("http://example.invalid","x")'
 
 
@@ -231,13 +231,6 @@ def test_a_missing_serving_db_says_to_run_first(tmp_path, monkeypatch, capsys):
     assert code == 1
     assert_one_bilingual_line(err, "does not exist: run `digecon run` first")
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
-
-
-def assert_one_bilingual_line(err: str, english: str) -> None:
-    lines = err.strip("\n").split("\n")
-    assert len(lines) == 1, err
-    assert lines[0].startswith("digecon") and " / " in lines[0] and CHINESE.search(lines[0]), err
-    assert english in lines[0] and "Traceback" not in err
 
 
 def test_the_dagster_asset_fills_the_home_s_exports_folder(paths):
