@@ -210,10 +210,10 @@ def print_summary(paths: Paths) -> None:
             "SELECT max(period) FROM mart.observations WHERE indicator_code = 'fiveg_per_10k_people'"
         ).fetchone()[0]
         rows = con.execute(
-            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.n_areas, o.n_areas_expected
+            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.n_areas, o.n_areas_expected, o.obs_status
                FROM mart.observations o JOIN ref.areas a USING (area_code)
                WHERE o.indicator_code = 'fiveg_per_10k_people' AND o.period = $period
-               ORDER BY a.area_level = 'province', a.area_level = 'region', o.value DESC""",
+               ORDER BY a.area_level = 'province', a.area_level = 'region', o.value DESC NULLS LAST""",
             dict(period=latest),
         ).fetchall()
         say("")
@@ -222,9 +222,11 @@ def print_summary(paths: Paths) -> None:
                 " (needs both 5G base stations and resident population / 需要5G基站数和常住人口)")
         else:
             say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
-        for code, zh, en, value, n_areas, expected in rows:
-            coverage = "" if expected == 1 else f"  ({n_areas}/{expected} cities)"
-            say(f"  {code:<7} {pad(zh, 8)}{en:<18} {round_half_away(value, 2):>7.2f}{coverage}")
+        for code, zh, en, value, n_areas, expected, status in rows:
+            coverage = "" if expected == 1 else f"  ({n_areas}/{expected} cities{', estimated' if status == 'E' else ''})"
+            # A total too thin to estimate is withheld (M): no figure, never a zero.
+            shown = "      —" if value is None else f"{round_half_away(value, 2):>7.2f}"
+            say(f"  {code:<7} {pad(zh, 8)}{en:<18} {shown}{coverage}{'  withheld / 不公布' if value is None else ''}")
         say("")
         say("Target progress / 目标进度")
         for row in con.execute(

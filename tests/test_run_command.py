@@ -82,3 +82,18 @@ def test_a_failing_error_check_blocks_the_publish(home, capsys):
     out = capsys.readouterr().out
     assert "referential_integrity" in out
     assert home.serving_db.stat().st_mtime_ns == published  # the serving file was not replaced
+
+
+@pytest.mark.slow
+def test_the_summary_shows_a_withheld_total_without_a_figure(home, capsys):
+    """Two cities of 21 report: the cities' rates are shown, the thin totals are withheld (M), no crash."""
+    home.landing_zone().receive((
+        "城市代码,期间,指标代码,数值,单位\n440300,2023-12,fiveg_base_stations,51000,个\n"
+        "441900,2023-12,fiveg_base_stations,9000,个\n").encode(), "two-cities.csv", "gdca", "test")
+    home.landing_zone().receive(
+        "城市代码,期间,指标代码,数值,单位\n440300,2022,resident_population,17000000,人\n"
+        "441900,2022,resident_population,10000000,人\n".encode(), "population.csv", "gdstats", "test")
+    assert cli.main(["run", "--reference-date", "2024-01-10"]) == 0
+    out = capsys.readouterr().out
+    assert "30.00" in out  # Shenzhen: 51,000 / 17,000,000 × 10,000
+    assert "withheld / 不公布" in out and "Traceback" not in out
