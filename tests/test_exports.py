@@ -15,8 +15,7 @@ import pytest
 import sdmx
 
 from mart_support import DONGGUAN, SHENZHEN, publish_shenzhen_june
-from test_cli import assert_one_bilingual_line
-from pipelines import cli
+from test_cli import assert_one_bilingual_line, digecon
 from pipelines.exports import DSD_FILE, export
 from pipelines.paths import Paths
 
@@ -185,16 +184,6 @@ def test_the_serving_db_is_only_read(paths, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ the command
-
-def digecon(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exit_:
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def test_the_command_writes_and_lists_the_files(paths, tmp_path, capsys):
     code, out, err = digecon(capsys, "export", "--format", "sdmx-csv-2", "--period", "2023-06", "-o", str(tmp_path / "o"))
