@@ -223,13 +223,17 @@ class Intake:
         landed = self.landing.receipt_of_sha256(sha256_of(upload.data))
         if landed is not None and landed.profile == submitter.profile:
             return self._sent_again(submitter, landed)
-        checked = self._check(upload, submitter.profile, received_at.date())
+        # What is served in the profile's scope, read once: the check's history and the change list's
+        # previous vintages both come from it.
+        known = reference.profiles().get(submitter.profile)
+        served = read_served(self.paths.serving_db, known) if known else None
+        checked = self._check(upload, submitter.profile, received_at.date(), served)
         report = checked.report.to_dict()
         over = over_limit(report)
         if over is not None:
             raise self.refused(submitter, over)
         if landed is None:
-            report["changes"] = self._changes(submitter.profile, checked.observations) if checked.report.accepted else []
+            report["changes"] = self._changes(served, checked.observations) if checked.report.accepted else []
             receipt, is_new = self.landing.receive(
                 upload.data, upload.filename, submitter.profile, submitter.name, received_at,
                 intake_status="accepted" if checked.report.accepted else "rejected", report=report,
@@ -282,19 +286,17 @@ class Intake:
             "if you mean to send it, change it (a note will do) and send it again",
             action="upload", sha256=report["sha256"], file=upload.filename))
 
-    def _check(self, upload: Upload, profile: str, reference_date: dt.date):
-        known = reference.profiles().get(profile)
-        history = read_served(self.paths.serving_db, known) if known else None
+    def _check(self, upload: Upload, profile: str, reference_date: dt.date, history):
         with tempfile.TemporaryDirectory(prefix="upload-", dir=self.scratch_dir()) as folder:
             path = Path(folder) / f"upload{Path(upload.filename).suffix.lower()}"  # openpyxl goes by extension
             path.write_bytes(upload.data)
             return self.validator.check(path, profile, display_name=upload.filename,
                                         history=history, reference_date=reference_date)
 
-    def _changes(self, profile: str, observations) -> list[dict] | None:
+    @staticmethod
+    def _changes(served, observations) -> list[dict] | None:
         """Cells whose value differs from the profile's previous vintage as loaded (served.read_served):
         cell, old value, new value. None when there is no serving DB to compare with."""
-        served = read_served(self.paths.serving_db, reference.profiles()[profile])
         if served is None:
             return None
         previous = previous_values(served)

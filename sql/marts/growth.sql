@@ -128,25 +128,22 @@ SELECT o.area_code,
        o.pop_value - p.pop_value AS pop_change,
        mart.growth_rate(o.pop_value, p.pop_value, o.unit) AS pop_growth,
        o.pop_value_complete AND p.pop_value_complete AS pop_complete,
-       CASE WHEN mart.growth_rate(o.pop_value, p.pop_value, o.unit) IS NULL THEN NULL
-            WHEN o.pop_value_break THEN 'break'
-            WHEN o.pop_value_estimated OR p.pop_value_estimated THEN 'estimate' END AS pop_flag,
+       mart.growth_flag(mart.growth_rate(o.pop_value, p.pop_value, o.unit), o.pop_value_break,
+                        o.pop_value_estimated OR p.pop_value_estimated) AS pop_flag,
        y.value AS yoy_base_value,
        o.value - y.value AS yoy_change,
        mart.growth_rate(o.value, y.value, o.unit) AS yoy_growth,
        o.complete AND y.complete AS yoy_complete,
-       CASE WHEN mart.growth_rate(o.value, y.value, o.unit) IS NULL THEN NULL
-            WHEN o.break_within_year THEN 'break'
-            WHEN o.estimated OR y.estimated THEN 'estimate' END AS yoy_flag,
+       mart.growth_flag(mart.growth_rate(o.value, y.value, o.unit), o.break_within_year,
+                        o.estimated OR y.estimated) AS yoy_flag,
        o.ytd_value,
        y.ytd_value AS ytd_base_value,
        o.ytd_value - y.ytd_value AS ytd_change,
        mart.growth_rate(o.ytd_value, y.ytd_value, o.unit) AS ytd_growth,
        CASE WHEN o.ytd_value IS NOT NULL THEN o.ytd_all_complete AND coalesce(y.ytd_all_complete, TRUE) END
            AS ytd_complete,
-       CASE WHEN mart.growth_rate(o.ytd_value, y.ytd_value, o.unit) IS NULL THEN NULL
-            WHEN o.break_within_year THEN 'break'
-            WHEN o.ytd_estimated OR y.ytd_estimated THEN 'estimate' END AS ytd_flag,
+       mart.growth_flag(mart.growth_rate(o.ytd_value, y.ytd_value, o.unit), o.break_within_year,
+                        o.ytd_estimated OR y.ytd_estimated) AS ytd_flag,
        CASE WHEN o.annual_complete THEN o.annual_value END AS annual_value,
        CASE WHEN o.has_cagr THEN o.base_year END AS cagr_base_year,
        CASE WHEN o.has_cagr THEN o.base_value END AS cagr_base_value,

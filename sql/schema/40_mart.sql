@@ -40,6 +40,11 @@ CREATE OR REPLACE MACRO mart.growth_rate(value, base, unit) AS
     CASE WHEN unit = '%' THEN value - base
          WHEN base <> 0 THEN 100.0 * (value - base) / abs(base) END;
 
+-- How to read a growth figure: none without a figure, 'break' across a change of source (B), else
+-- 'estimate' when either value rests on imputed cities (E).
+CREATE OR REPLACE MACRO mart.growth_flag(growth, across_break, estimated) AS
+    CASE WHEN growth IS NULL THEN NULL WHEN across_break THEN 'break' WHEN estimated THEN 'estimate' END;
+
 -- Periods of a frequency in a year, and which of them a period is (1-based).
 CREATE OR REPLACE MACRO mart.periods_per_year(freq) AS CASE freq WHEN 'M' THEN 12 WHEN 'Q' THEN 4 ELSE 1 END;
 CREATE OR REPLACE MACRO mart.period_in_year(period, freq) AS
