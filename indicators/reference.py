@@ -329,3 +329,16 @@ def aggregation() -> dict:
         raise ValueError("aggregation.yaml: imputation_method 仅支持 ratio_carry_forward / only"
                          " ratio_carry_forward is implemented")
     return data
+
+
+@functools.cache
+def disclosure() -> dict:
+    """The disclosure-control rules (disclosure.yaml): threshold, unknown counts, protection interval."""
+    data = _yaml("disclosure.yaml")
+    if not isinstance(data.get("min_units"), int) or data["min_units"] < 1:
+        raise ValueError("disclosure.yaml: min_units 须为正整数 / must be a positive whole number")
+    if data.get("unknown_units") not in ("publish", "withhold"):
+        raise ValueError("disclosure.yaml: unknown_units 须为 publish 或 withhold / must be publish or withhold")
+    if not 0 < data.get("protection_interval_pct", 0) < 100:
+        raise ValueError("disclosure.yaml: protection_interval_pct 须在 (0, 100) 内 / must be in (0, 100)")
+    return data

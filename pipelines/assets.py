@@ -255,11 +255,11 @@ mart_gigabit_city = _mart_asset(
 mart_revisions = _mart_asset(
     "revisions",
     "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
-    [loaded_observations])
+    [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
 mart_discrepancies = _mart_asset(
     "discrepancies",
     "Cells reported by both a pilot team and the agency of record: both values and the gap.",
-    [loaded_observations])
+    [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
 mart_data_quality = _mart_asset(
     "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",

@@ -26,6 +26,7 @@ from indicators.errors import BilingualError
 from indicators.landing import LandingZone, Receipt, pid_alive
 from indicators.report import Report
 from indicators.tokens import AuditLog
+from pipelines.disclosure import protect_observations
 from pipelines.paths import Paths, sql_files, sql_text
 
 
@@ -238,8 +239,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
                            columns=["indicator_code", "threshold", "comparison", "verified", "source"]
                            ).rename(columns={"source": "source_citation"})
     aggregation_rules = pd.DataFrame([reference.aggregation()])
+    disclosure_rules = pd.DataFrame([reference.disclosure()])
     frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
-                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules)
+                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules,
+                  disclosure_rules=disclosure_rules)
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")
@@ -347,7 +350,15 @@ def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
     """Rebuild mart.<table> from ``marts/<table>.sql`` and return its row count."""
     sql = sql_text(f"marts/{table}.sql")
     used = {key: value for key, value in params.items() if f"${key}" in sql}  # DuckDB rejects extras
-    con.execute(sql, used or None)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql, used or None)
+        if table == "observations":  # confidential cells are blanked before the table is ever committed
+            protect_observations(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
 
 

@@ -6,6 +6,7 @@ Each check is a file in sql/checks/ that returns the failing rows: no rows, the 
 
 import dagster as dg
 
+from pipelines.disclosure import audit_published
 from pipelines.paths import sql_text
 from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
 from pipelines.resources import WarehouseResource
@@ -37,7 +38,26 @@ def _sql_check(asset, name: str, description: str,
     return _check
 
 
+@dg.asset_check(asset=mart_growth, name="disclosure_protected", blocking=True, pool=WAREHOUSE_POOL,
+                description="No suppressed cell can be derived from what the marts publish: for each, the range every"
+                            " published relation leaves it (linear programming) covers the protection interval.")
+def disclosure_protected(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:  # writes its results to ops.disclosure_audit
+        audit = audit_published(con)
+    unprotected = audit[~audit.protected]
+    # cell names only: true values and ranges stay in the build DB
+    shown = unprotected[["area_code", "period", "indicator_code", "conf_status"]].head(10)
+    return dg.AssetCheckResult(
+        passed=unprotected.empty, severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"suppressed_cells": len(audit), "unprotected_cells": len(unprotected),
+                  "primary": int((audit.conf_status == "C").sum()),
+                  "secondary": int((audit.conf_status == "D").sum()),
+                  "sample": dg.MetadataValue.md(shown.to_markdown(index=False) or "(none)")},
+    )
+
+
 pipeline_checks = [
+    disclosure_protected,
     _sql_check(loaded_observations, "referential_integrity",
                "Every loaded observation names a known city, a base indicator and an accepted submission."),
     _sql_check(loaded_observations, "monotone_stocks_not_falling",

@@ -2,9 +2,16 @@
 -- numerator and denominator are the sums of its cities' parts. Recomputed from the city rows, so an
 -- aggregate missing, extra or off by more than rounding fails. An estimated total (n_imputed > 0) also
 -- holds its imputed cities and a withheld one (M) has no value: their n_areas is checked, not their value.
-WITH cities AS (
+-- Cells hidden by disclosure control are checked at their true values (core.disclosure).
+WITH observed AS (
+    SELECT o.* REPLACE (coalesce(d.true_value, o.value) AS value,
+                        coalesce(d.true_numerator_value, o.numerator_value) AS numerator_value,
+                        coalesce(d.true_denominator_value, o.denominator_value) AS denominator_value)
+    FROM mart.observations o LEFT JOIN core.disclosure d USING (area_code, period, indicator_code)
+),
+cities AS (
     SELECT o.*, a.parent_code AS region_code
-    FROM mart.observations o JOIN ref.areas a USING (area_code)
+    FROM observed o JOIN ref.areas a USING (area_code)
     WHERE o.area_level = 'city'
 ),
 parts AS (
@@ -19,7 +26,7 @@ expected AS (
     FROM parts GROUP BY ALL
 ),
 aggregates AS (
-    SELECT * FROM mart.observations WHERE area_level <> 'city'
+    SELECT * FROM observed WHERE area_level <> 'city'
 )
 SELECT coalesce(a.area_code, e.area_code) AS area_code, coalesce(a.period, e.period) AS period,
        coalesce(a.indicator_code, e.indicator_code) AS indicator_code,

@@ -13,6 +13,10 @@
 --   * below min_coverage_pct of the area's cities reporting, or if a missing city cannot be imputed
 --     (it never reported before, or no reporting city shares its last period), no value is published:
 --     obs_status M, value and parts blank.
+-- Disclosure control (indicators/disclosure.py) then blanks confidential cells in the same transaction:
+-- conf_status C (fewer than ref.disclosure_rules.min_units units, n_units) or D (hidden so that no
+-- C cell can be derived), obs_status Q. n_units: a city's contributing units as submitted; a total's,
+-- the sum over its reporting cities when each gave a count.
 -- obs_status (SDMX CL_OBS_STATUS), the first that applies: M withheld total; B a city series whose source
 -- switched (agency of record ↔ pilot) since its previous reported period; E an imputed total; A released;
 -- P provisional. Whether a value rests on a pilot's figure is from_source_of_record, not the status.
@@ -33,7 +37,7 @@ expected AS (
 ),
 city_base AS (
     SELECT area_code, period, freq, indicator_code, value, source, submission_id, from_source_of_record,
-           1 AS n_areas
+           n_units, 1 AS n_areas
     FROM latest
 ),
 -- Each city's pair with where its parts came from: a rate rests on a pilot if its numerator or denominator does.
@@ -54,12 +58,14 @@ city_derived AS (
 ),
 -- What an aggregate sums, one row per city and part: a count's value, a rate's numerator and denominator.
 city_parts AS (
-    SELECT area_code AS city_code, period, freq, indicator_code, 'value' AS part, value, from_source_of_record
+    SELECT area_code AS city_code, period, freq, indicator_code, 'value' AS part, value, from_source_of_record,
+           n_units
     FROM city_base
     UNION ALL
-    SELECT area_code, period, freq, indicator_code, 'numerator', numerator_value, from_source_of_record FROM pairs
+    SELECT area_code, period, freq, indicator_code, 'numerator', numerator_value, from_source_of_record, NULL
+    FROM pairs
     UNION ALL
-    SELECT area_code, period, freq, indicator_code, 'denominator', denominator_value, from_source_of_record
+    SELECT area_code, period, freq, indicator_code, 'denominator', denominator_value, from_source_of_record, NULL
     FROM pairs
 ),
 reported_parts AS (
@@ -70,7 +76,10 @@ aggregate_cells AS (
     SELECT area_code, period, freq, indicator_code,
            count(DISTINCT city_code) AS n_areas,
            bool_and(from_source_of_record) AS from_source_of_record,
-           mart.exact_sum(CASE WHEN part = 'denominator' THEN value END) AS reported_denominator
+           mart.exact_sum(CASE WHEN part = 'denominator' THEN value END) AS reported_denominator,
+           -- contributing units of the reporting cities, when every one of them gave a count
+           CASE WHEN count(*) FILTER (WHERE part = 'value') = count(n_units) FILTER (WHERE part = 'value')
+                THEN sum(n_units) FILTER (WHERE part = 'value') END::INTEGER AS n_units
     FROM reported_parts
     GROUP BY ALL
 ),
@@ -129,7 +138,7 @@ aggregate_sums AS (
     GROUP BY ALL
 ),
 aggregates AS (
-    SELECT c.area_code, c.period, c.freq, c.indicator_code, c.n_areas, c.from_source_of_record,
+    SELECT c.area_code, c.period, c.freq, c.indicator_code, c.n_areas, c.from_source_of_record, c.n_units,
            'aggregate' AS source,
            100.0 * c.n_areas / e.n_areas_expected < r.min_coverage_pct
                OR c.n_areas + coalesce(ic.n_imputed, 0) < e.n_areas_expected AS withheld,
@@ -144,7 +153,7 @@ aggregates AS (
     WHERE NOT i.is_derived OR c.reported_denominator > 0  -- a rate over nothing is undefined: blank
 ),
 aggregate_values AS (
-    SELECT area_code, period, freq, indicator_code, source, from_source_of_record, n_areas, withheld,
+    SELECT area_code, period, freq, indicator_code, source, from_source_of_record, n_areas, n_units, withheld,
            CASE WHEN withheld THEN 0 ELSE n_imputed END AS n_imputed,
            CASE WHEN withheld THEN NULL
                 WHEN is_derived THEN numerator_value / nullif(denominator_value, 0) * multiplier
@@ -185,6 +194,8 @@ SELECT v.area_code,
        v.denominator_period,
        v.n_areas,
        v.n_imputed,
+       v.n_units,
+       'F' AS conf_status,  -- C and D set by disclosure control (pipelines/disclosure.py) before anyone reads it
        e.n_areas_expected,
        100.0 * v.n_areas / e.n_areas_expected AS coverage_pct,
        v.n_areas = e.n_areas_expected AS complete

@@ -83,3 +83,15 @@ CREATE TABLE IF NOT EXISTS ref.aggregation_rules (
     imputation_method VARCHAR PRIMARY KEY CHECK (imputation_method = 'ratio_carry_forward'),
     imputation_source VARCHAR NOT NULL
 );
+-- Disclosure control (indicators/data/disclosure.yaml): the threshold rule for magnitude indicators
+-- (ref.indicators.magnitude), what an unknown count means, and the protection interval the audit requires.
+-- One row.
+CREATE TABLE IF NOT EXISTS ref.disclosure_rules (
+    min_units INTEGER PRIMARY KEY CHECK (min_units >= 1),
+    min_units_source VARCHAR NOT NULL,
+    unknown_units VARCHAR NOT NULL CHECK (unknown_units IN ('publish', 'withhold')),
+    unknown_units_reason VARCHAR NOT NULL,
+    protection_interval_pct DOUBLE NOT NULL CHECK (protection_interval_pct > 0 AND protection_interval_pct < 100),
+    protection_interval_source VARCHAR NOT NULL,
+    legal_basis VARCHAR NOT NULL
+);

@@ -61,3 +61,20 @@ CREATE TABLE IF NOT EXISTS ops.releases (
 -- next run, even with nothing new landed.
 CREATE TABLE IF NOT EXISTS ops.build_state (generation BIGINT NOT NULL);
 INSERT INTO ops.build_state SELECT 0 WHERE NOT EXISTS (SELECT * FROM ops.build_state);
+
+-- The protection audit of the published marts (indicators/disclosure.py audit): per suppressed magnitude
+-- cell, the range every published relation leaves it, against the protection interval. Build DB only.
+CREATE TABLE IF NOT EXISTS ops.disclosure_audit (
+    area_code VARCHAR NOT NULL,
+    period DATE NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    conf_status VARCHAR NOT NULL,
+    true_value DOUBLE NOT NULL,
+    lower_bound DOUBLE NOT NULL,
+    upper_bound DOUBLE,                 -- NULL: unbounded above
+    required_lower DOUBLE NOT NULL,
+    required_upper DOUBLE NOT NULL,
+    protected BOOLEAN NOT NULL,
+    audited_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (area_code, period, indicator_code)
+);

@@ -13,8 +13,26 @@ CREATE TABLE IF NOT EXISTS core.observations (
     source_row INTEGER,
     PRIMARY KEY (submission_id, area_code, period, indicator_code)
 );
+-- Contributing units of a magnitude cell (data centres, enterprises), as submitted; NULL: not given.
+ALTER TABLE core.observations ADD COLUMN IF NOT EXISTS n_units INTEGER;
 
 -- The last day of a period (periods are stored as their first day, with their frequency).
 -- Python's twin: indicators.reference.period_end.
 CREATE OR REPLACE MACRO core.period_end(period, freq) AS
     period + to_months(CASE freq WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END) - INTERVAL 1 DAY;
+
+-- The cells disclosure control suppressed in the latest mart.observations (indicators/disclosure.py), with
+-- the true values the serving DB never holds: the protection audit reads them. Replaced with the mart.
+CREATE TABLE IF NOT EXISTS core.disclosure (
+    area_code VARCHAR NOT NULL,
+    period DATE NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    conf_status VARCHAR NOT NULL CHECK (conf_status IN ('C', 'D')),
+    reason VARCHAR NOT NULL CHECK (reason IN ('threshold', 'not_evaluable', 'rate_of_confidential',
+                                              'estimate_of_confidential', 'complementary')),
+    obs_status VARCHAR NOT NULL,        -- what the cell's status was before suppression
+    true_value DOUBLE,
+    true_numerator_value DOUBLE,
+    true_denominator_value DOUBLE,
+    PRIMARY KEY (area_code, period, indicator_code)
+);

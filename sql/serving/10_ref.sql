@@ -77,3 +77,11 @@ COMMENT ON COLUMN ref.aggregation_rules.min_coverage_pct IS '最低城市覆盖�
 COMMENT ON COLUMN ref.aggregation_rules.min_coverage_source IS '覆盖率阈值的依据 / Source and rationale of the coverage threshold';
 COMMENT ON COLUMN ref.aggregation_rules.imputation_method IS '插补方法：ratio_carry_forward 上次报送值×已报送城市同期变化（E） / Imputation method: ratio_carry_forward, the last reported value × the change of the reporting cities (E)';
 COMMENT ON COLUMN ref.aggregation_rules.imputation_source IS '插补方法的依据 / Source of the imputation method';
+COMMENT ON TABLE ref.disclosure_rules IS '保密规则（indicators/data/disclosure.yaml）：量值指标单位数少于 min_units 的格不公布（C），并为防止推算另行隐藏补充格（D） / Disclosure rules (indicators/data/disclosure.yaml): a magnitude cell from fewer than min_units units is not published (C), and complementary cells are hidden (D) so that it cannot be derived';
+COMMENT ON COLUMN ref.disclosure_rules.min_units IS '最少单位数：少于此数的量值格为主隐藏（CONF_STATUS C） / Fewest contributing units: a magnitude cell with fewer is primary confidential (CONF_STATUS C)';
+COMMENT ON COLUMN ref.disclosure_rules.min_units_source IS '阈值规则的依据 / Source of the threshold rule';
+COMMENT ON COLUMN ref.disclosure_rules.unknown_units IS '单位数未报送的格：publish 公布（标为不可评估），withhold 视为保密 / A cell without a unit count: publish (marked not evaluable) or withhold (treated as confidential)';
+COMMENT ON COLUMN ref.disclosure_rules.unknown_units_reason IS '上述选择的理由 / Why that choice';
+COMMENT ON COLUMN ref.disclosure_rules.protection_interval_pct IS '保护区间（真实值的±%）：由全部公布数字可推算出的范围必须至少覆盖此区间 / Protection interval (± % of the true value): the range derivable from everything published must cover at least this';
+COMMENT ON COLUMN ref.disclosure_rules.protection_interval_source IS '保护区间的依据 / Source of the protection interval';
+COMMENT ON COLUMN ref.disclosure_rules.legal_basis IS '法律依据 / Legal basis';

@@ -17,6 +17,10 @@ INSERT INTO ref.status_labels VALUES
     ('obs_status', 'B', '序列中断', 'Break in series'),
     ('obs_status', 'M', '缺失值', 'Missing value'),
     ('obs_status', 'Q', '保密不公布', 'Missing value; suppressed'),
+    -- SDMX CL_CONF_STATUS: disclosure control (indicators/disclosure.py, ref.disclosure_rules)
+    ('conf_status', 'F', '可公布', 'Free'),
+    ('conf_status', 'C', '保密（主隐藏）', 'Confidential statistical information'),
+    ('conf_status', 'D', '保密（补充隐藏）', 'Secondary confidentiality set by the sender, not for publication'),
     -- mart.completeness.completeness_status (sql/marts/completeness_period.sql)
     ('completeness_status', 'received', '按时报送', 'Received on time'),
     ('completeness_status', 'received_late', '逾期报送', 'Received late'),

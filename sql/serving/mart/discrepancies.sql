@@ -21,3 +21,4 @@ COMMENT ON COLUMN mart.discrepancies.gap_pct IS '差距占法定机构数值的�
 COMMENT ON COLUMN mart.discrepancies.differs IS '两者是否不一致 / The two values differ';
 COMMENT ON COLUMN mart.discrepancies.used_source IS '汇总表采用的来源 / Source the marts use';
 COMMENT ON COLUMN mart.discrepancies.used_value IS '汇总表采用的数值 / Value the marts use';
+COMMENT ON COLUMN mart.discrepancies.conf_status IS '保密状态（SDMX CONF_STATUS）：F 可公布；C 主隐藏、D 补充隐藏（此时不显示数值与差距） / Confidentiality status (SDMX CONF_STATUS): F free; C primary, D secondary confidential (values and gap not shown)';

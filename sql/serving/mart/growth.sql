@@ -12,7 +12,8 @@ COMMENT ON COLUMN mart.growth.time_period IS '报告期（SDMX格式） / Period
 COMMENT ON COLUMN mart.growth.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.growth.series_kind IS '序列类型：stock 期末存量、flow 期内流量、ytd 年初至今累计、rate 派生比率 / Series kind: stock, flow, ytd (year to date) or rate';
 COMMENT ON COLUMN mart.growth.unit IS '计量单位 / Unit of measure';
-COMMENT ON COLUMN mart.growth.value IS '本期数值 / Value of the period';
+COMMENT ON COLUMN mart.growth.value IS '本期数值（保密时为空） / Value of the period (blank when suppressed for confidentiality)';
+COMMENT ON COLUMN mart.growth.conf_status IS '本期数值的保密状态（SDMX CONF_STATUS：F 可公布，C 主隐藏，D 补充隐藏）；用到保密数值的增速、累计值均为空 / Confidentiality status of the period''s value (SDMX CONF_STATUS: F free, C primary, D secondary confidential); every growth or year-to-date figure that would use a suppressed value is blank';
 COMMENT ON COLUMN mart.growth.own_value IS '当期值（年初至今累计指标）：本期累计减同年上期累计，1月即累计；上期缺报为空；其比率为当期分子/本期分母 / Own value of the period (year-to-date series): this period''s year to date less the previous period''s within the year, January''s is its year to date; blank if the previous period is missing; for a rate over one, the own period''s numerator over this period''s denominator';
 COMMENT ON COLUMN mart.growth.own_complete IS '当期值所用两期是否均覆盖全部城市 / Both periods the own value uses cover every city';
 COMMENT ON COLUMN mart.growth.n_areas IS '本期已报送城市数 / Cities that reported this period';

@@ -1,0 +1,353 @@
+"""Statistical disclosure control of the published cells (indicators/data/disclosure.yaml).
+
+* Primary suppression (threshold rule): a cell of a magnitude indicator from fewer than `min_units`
+  contributing units is confidential, CONF_STATUS C. A cell without a count is "not evaluable":
+  `unknown_units` decides whether it is published.
+* Carried: a rate whose numerator or denominator is suppressed discloses it (rate × published
+  denominator), so it is suppressed too, C if a part is C, else D. A total estimated by imputation from a
+  suppressed cell (the missing city's last value, or a city in the ratio) is suppressed D, because the
+  estimate is a non-linear function of the confidential value.
+* Secondary suppression: every published figure is a linear relation between cells (a total is the sum of
+  its reporting cities plus its published estimate; a rate's published numerator and denominator are sums
+  over the cities that have both; growth, year-to-date and annual figures link periods). `audit` solves,
+  for every suppressed cell, the smallest and largest value those relations allow (linear programming,
+  HiGHS), and the cell is protected when that range reaches `protection_interval_pct` below and above
+  the true value. While a cell is not protected, one more cell sharing a relation with it is suppressed
+  (CONF_STATUS D): the smallest published one that can hide it (value ≥ the protection interval), city
+  cells before totals, so that the least is lost; failing that, the largest.
+
+Unit-level data (the data-centre register of the registries issue) adds the p % dominance rule there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+Key = tuple[str, dt.date, str]  # (area_code, period, indicator_code)
+
+
+@dataclasses.dataclass(frozen=True)
+class Relation:
+    """Σ coef · x = rhs over cells; the cells a reader cannot see are the unknowns."""
+    terms: tuple[tuple[Key, float], ...]
+    rhs: float
+    label: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Bounds:
+    key: Key
+    value: float
+    lower: float
+    upper: float  # math.inf: unbounded above
+    required_lower: float
+    required_upper: float
+
+    @property
+    def protected(self) -> bool:
+        slack = 1e-9 * max(1.0, abs(self.value))
+        return self.lower <= self.required_lower + slack and self.upper >= self.required_upper - slack
+
+
+@dataclasses.dataclass
+class Suppression:
+    status: dict[Key, str]  # C or D
+    reason: dict[Key, str]
+    bounds: list[Bounds]
+
+
+def _key(row) -> Key:
+    return (row.area_code, row.period, row.indicator_code)
+
+
+class Cells:
+    """The unmasked cells of mart.observations that disclosure control looks at, indexed for relations.
+
+    `cells`: area_code, area_level, period, indicator_code, value, n_units, obs_status, numerator_value,
+    denominator_value, denominator_period; `indicators`: indicator_code, magnitude, is_derived, numerator,
+    denominator, multiplier; `members`: area_code, city_code (each city of each region and the province);
+    `pairs`: the cities' derived pairs (area_code, period, indicator_code, denominator_period)."""
+
+    def __init__(self, cells: pd.DataFrame, indicators: pd.DataFrame, members: pd.DataFrame,
+                 pairs: pd.DataFrame):
+        self.indicators = {r.indicator_code: r for r in indicators.itertuples(index=False)}
+        self.magnitude = {code for code, r in self.indicators.items() if r.magnitude and not r.is_derived}
+        self.rates = {code: r for code, r in self.indicators.items()
+                      if r.is_derived and (r.numerator in self.magnitude or r.denominator in self.magnitude)}
+        wanted = cells[cells.indicator_code.isin(self.magnitude | set(self.rates))]
+        self.rows = {_key(r): r for r in wanted.itertuples(index=False)}
+        self.value = {k: r.value for k, r in self.rows.items()}
+        self.members: dict[str, list[str]] = defaultdict(list)
+        for r in members.itertuples(index=False):
+            self.members[r.area_code].append(r.city_code)
+        # the cities each (indicator, period) has, and each city's reported periods (for imputation)
+        self.cities_at: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+        self.city_periods: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+        for (area, period, code), r in self.rows.items():
+            if r.area_level == "city" and code in self.magnitude:
+                self.cities_at[code, period].add(area)
+                self.city_periods[area, code].append(period)
+        for periods in self.city_periods.values():
+            periods.sort()
+        self.pair_cities: dict[tuple[str, dt.date], list[tuple[str, dt.date]]] = defaultdict(list)
+        for r in pairs[pairs.indicator_code.isin(set(self.rates))].itertuples(index=False):
+            self.pair_cities[r.indicator_code, r.period].append((r.area_code, r.denominator_period))
+
+    def reported(self, area: str, period: dt.date, code: str) -> list[str]:
+        return sorted(set(self.members[area]) & self.cities_at[code, period])
+
+    def imputation_inputs(self, area: str, period: dt.date, code: str) -> list[Key]:
+        """The city cells an estimated total's imputation reads: each missing city's last reported value,
+        and every reporting city's value now and in those last periods (the ratio)."""
+        reported = set(self.reported(area, period, code))
+        inputs = [(c, period, code) for c in reported]
+        for city in sorted(set(self.members[area]) - reported):
+            earlier = [p for p in self.city_periods[city, code] if p < period]
+            if earlier:
+                inputs.append((city, earlier[-1], code))
+                inputs += [(c, earlier[-1], code) for c in sorted(reported)]
+        return inputs
+
+
+def primary(cells: Cells, min_units: int, unknown_units: str) -> dict[Key, str]:
+    """The threshold rule on every magnitude cell (cities and totals): key → reason."""
+    found = {}
+    for key, row in cells.rows.items():
+        if key[2] not in cells.magnitude or _missing(row.value):
+            continue
+        if _missing(row.n_units):
+            if unknown_units == "withhold":
+                found[key] = "not_evaluable"
+        elif row.n_units < min_units:
+            found[key] = "threshold"
+    return found
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
+
+
+def carry(cells: Cells, status: dict[Key, str], reason: dict[Key, str]) -> bool:
+    """Suppress what would disclose a suppressed cell by a non-linear route: rates over it, and totals
+    estimated from it. Returns whether anything was added."""
+    added = False
+    for key, row in cells.rows.items():
+        if key in status or _missing(row.value):
+            continue
+        area, period, code = key
+        if code in cells.rates:
+            rate = cells.rates[code]
+            # its own parts (a total's parts are the area's totals; the cities under them are audited)
+            parts = [(area, period, rate.numerator)]
+            if not _missing(row.denominator_period):
+                parts.append((area, row.denominator_period, rate.denominator))
+            hidden = [status[p] for p in parts if p in status]
+            if hidden:
+                status[key], reason[key], added = ("C" if "C" in hidden else "D"), "rate_of_confidential", True
+                continue
+            codes = [rate.numerator, rate.denominator]
+        else:
+            codes = [code]
+        if row.area_level != "city" and row.obs_status == "E" and any(
+                p in status for c in codes if c in cells.magnitude for p in cells.imputation_inputs(area, period, c)):
+            status[key], reason[key], added = "D", "estimate_of_confidential", True
+    return added
+
+
+def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation]:
+    """The linear relations mart.observations publishes between magnitude cells."""
+    relations = []
+    for key, row in cells.rows.items():
+        area, period, code = key
+        if _missing(row.value):
+            continue
+        if code in cells.magnitude and row.area_level != "city":
+            cities = cells.reported(area, period, code)
+            estimate = row.value - sum(cells.value[(c, period, code)] for c in cities)
+            relations.append(Relation(((key, 1.0), *(((c, period, code), -1.0) for c in cities)), estimate,
+                                      f"{area} = Σ cities"))
+        elif code in cells.rates and key not in status:
+            rate = cells.rates[code]
+            for part, total in (("numerator", row.numerator_value), ("denominator", row.denominator_value)):
+                part_code = getattr(rate, part)
+                if part_code not in cells.magnitude or _missing(total):
+                    continue
+                if row.area_level == "city":
+                    part_period = period if part == "numerator" else row.denominator_period
+                    terms = (((area, part_period, part_code), 1.0),)
+                else:
+                    terms = tuple(((c, period if part == "numerator" else dp, part_code), 1.0)
+                                  for c, dp in cells.pair_cities[code, period] if c in cells.members[area])
+                # a total's published part is its pair cities' sum plus its imputed part, which is known
+                # (an estimate read from a suppressed cell is itself suppressed, see `carry`)
+                relations.append(Relation(terms, sum(cells.value[k] for k, _ in terms), f"{key} {part}"))
+    return relations
+
+
+def growth_relations(growth: pd.DataFrame, magnitude: set[str]) -> list[Relation]:
+    """The linear relations mart.growth publishes between a magnitude series' periods."""
+    relations = []
+    rows = growth[growth.indicator_code.isin(magnitude)]
+    for r in rows.itertuples(index=False):
+        this = (r.area_code, r.period, r.indicator_code)
+        for base_period, change, rate, base_value in (
+                (r.pop_base_period, r.pop_change, r.pop_growth, r.pop_base_value),
+                (_year_before(r.period), r.yoy_change, r.yoy_growth, r.yoy_base_value)):
+            if _missing(base_period):
+                continue
+            base = (r.area_code, base_period, r.indicator_code)
+            if not _missing(change):
+                relations.append(Relation(((this, 1.0), (base, -1.0)), change, f"{this} change"))
+            if not _missing(rate):
+                relations.append(Relation(((this, 1.0), (base, -(1 + rate / 100.0))), 0.0, f"{this} growth"))
+            if not _missing(base_value):
+                relations.append(Relation(((base, 1.0),), base_value, f"{this} base value"))
+    # year to date: Σ of the year's periods so far (a flow's ytd; its December is the annual value)
+    step = {"M": 1, "Q": 3, "A": 12}
+    for r in rows[rows.ytd_value.notna()].itertuples(index=False):
+        so_far = [dt.date(r.period.year, month, 1) for month in range(1, r.period.month + 1, step[r.freq])]
+        relations.append(Relation(tuple(((r.area_code, p, r.indicator_code), 1.0) for p in so_far), r.ytd_value,
+                                  f"{r.area_code} {r.indicator_code} ytd {r.period}"))
+    return relations
+
+
+def _year_before(period: dt.date) -> dt.date:
+    return period.replace(year=period.year - 1)
+
+
+def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, float],
+          interval_pct: float, only: set[Key] | None = None) -> list[Bounds]:
+    """For each suppressed cell (of `only`, if given), the range the published relations leave it.
+
+    Known cells are folded into the right-hand side; each connected group of suppressed cells is one
+    linear programme, solved twice per cell (min and max) by HiGHS. Values are non-negative. Equalities
+    hold within a relative tolerance, since published figures are sums of floating-point values."""
+    from scipy.optimize import linprog
+
+    groups = _components(relations, status)
+    p = interval_pct / 100.0
+    results = []
+    for members, rels in groups:
+        if only is not None and not (members & only):
+            continue
+        index = {k: i for i, k in enumerate(sorted(members))}
+        rows, rhs, tolerance = [], [], []
+        for rel in rels:
+            row = np.zeros(len(index))
+            b = rel.rhs
+            scale = abs(rel.rhs)
+            for k, coef in rel.terms:
+                if k in index:
+                    row[index[k]] += coef
+                else:
+                    b -= coef * value[k]
+                scale = max(scale, abs(coef * value.get(k, 0.0)))
+            rows.append(row)
+            rhs.append(b)
+            tolerance.append(1e-9 * max(1.0, scale))
+        a = np.array(rows) if rows else np.zeros((0, len(index)))
+        b = np.array(rhs)
+        tol = np.array(tolerance)
+        a_ub = np.vstack([a, -a]) if len(rows) else None
+        b_ub = np.concatenate([b + tol, -b + tol]) if len(rows) else None
+        for k, i in index.items():
+            c = np.zeros(len(index))
+            c[i] = 1.0
+            low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            if low.status == 2 or high.status == 2:
+                raise ValueError(f"disclosure audit: the published relations around {k} are inconsistent")
+            lower = low.fun if low.status == 0 else 0.0
+            upper = -high.fun if high.status == 0 else math.inf
+            v = value[k]
+            results.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
+    return results
+
+
+def _components(relations: list[Relation], status: dict[Key, str]) -> list[tuple[set[Key], list[Relation]]]:
+    """Suppressed cells linked by relations, with the relations that involve them."""
+    parent: dict[Key, Key] = {k: k for k in status}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    involved = []
+    for rel in relations:
+        unknown = [k for k, coef in rel.terms if k in parent and coef != 0]
+        if unknown:
+            involved.append((rel, unknown))
+            for other in unknown[1:]:
+                parent[find(other)] = find(unknown[0])
+    groups: dict[Key, tuple[set[Key], list[Relation]]] = {}
+    for k in status:
+        groups.setdefault(find(k), (set(), []))[0].add(k)
+    for rel, unknown in involved:
+        groups[find(unknown[0])][1].append(rel)
+    return list(groups.values())
+
+
+def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: float,
+             max_rounds: int = 50) -> Suppression:
+    """Primary, carried and secondary suppression until every suppressed magnitude cell is protected by
+    what mart.observations publishes (mart.growth's figures over a suppressed cell are blank, and the
+    audit of the published marts checks them too)."""
+    reason = primary(cells, min_units, unknown_units)
+    status = {k: "C" for k in reason}
+    p = interval_pct / 100.0
+    bounds: list[Bounds] = []
+    for _ in range(max_rounds):
+        while carry(cells, status, reason):
+            pass
+        relations = observation_relations(cells, status)
+        audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
+        bounds = audit(relations, audited, cells.value, interval_pct)
+        failing = sorted((b for b in bounds if not b.protected), key=lambda b: b.key)
+        if not failing:
+            break
+        added = False
+        hidden_this_round: set[int] = set()
+        for b in failing:
+            choice = _complement(b, relations, status, cells, p, hidden_this_round)
+            if choice is not None:
+                status[choice], reason[choice], added = "D", "complementary", True
+        if not added:
+            break  # nothing left to hide: the audit reports the cell unprotected and publishing stops
+    return Suppression(status, reason, bounds)
+
+
+def _complement(failing: Bounds, relations: list[Relation], status: dict[Key, str], cells: Cells,
+                p: float, hidden_this_round: set[int]) -> Key | None:
+    """The published cell to hide with a failing one. From the tightest relation it is in (fewest hidden
+    cells, then fewest cells: a region's sum before the province's), the smallest published magnitude
+    cell worth at least the protection interval, cities before totals; failing that, the largest."""
+    mine = [(i, rel) for i, rel in enumerate(relations) if any(k == failing.key for k, _ in rel.terms)]
+    if any(i in hidden_this_round for i, _ in mine):
+        return None  # a cell hidden this round already widens one of its relations: audit again first
+
+    def open_cells(rel: Relation) -> list[Key]:
+        return [k for k, coef in rel.terms if coef != 0 and k not in status and k[2] in cells.magnitude
+                and k in cells.value]
+
+    usable = [(sum(k in status for k, _ in rel.terms), len(rel.terms), i, rel) for i, rel in mine if open_cells(rel)]
+    if not usable:
+        return None
+    *_, tightest = min(usable, key=lambda u: u[:3])
+    need = p * abs(failing.value)
+
+    def order(k: Key):
+        is_total = cells.rows[k].area_level != "city"
+        big_enough = cells.value[k] >= need
+        return (is_total, not big_enough, cells.value[k] if big_enough else -cells.value[k], k)
+
+    choice = min(open_cells(tightest), key=order)
+    hidden_this_round.update(i for i, rel in enumerate(relations) if any(k == choice for k, _ in rel.terms))
+    return choice

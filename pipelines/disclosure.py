@@ -1,0 +1,90 @@
+"""Disclosure control in the build DB: suppress the confidential cells of a freshly built
+mart.observations (before anything reads it), and audit what the published marts leave of them.
+
+The rules and the method are in indicators/disclosure.py; the true values of suppressed cells stay in the
+build DB (core.disclosure, ops.disclosure_audit) and never reach the serving DB.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from indicators import disclosure
+from indicators.clock import now_shanghai
+from pipelines.paths import sql_text
+
+
+def _cells(con: duckdb.DuckDBPyConnection) -> disclosure.Cells:
+    frames = {name: con.execute(sql_text(f"disclosure/{name}.sql")).df()
+              for name in ("cells", "indicators", "members", "pairs")}
+    frames["cells"]["period"] = frames["cells"]["period"].dt.date
+    frames["cells"]["denominator_period"] = [None if pd.isna(p) else p.date()
+                                             for p in frames["cells"]["denominator_period"]]
+    frames["pairs"]["period"] = frames["pairs"]["period"].dt.date
+    frames["pairs"]["denominator_period"] = frames["pairs"]["denominator_period"].dt.date
+    return disclosure.Cells(frames["cells"], frames["indicators"], frames["members"], frames["pairs"])
+
+
+def _rules(con: duckdb.DuckDBPyConnection) -> dict:
+    return con.execute("SELECT * FROM ref.disclosure_rules").df().iloc[0].to_dict()
+
+
+def protect_observations(con: duckdb.DuckDBPyConnection) -> int:
+    """Suppress in mart.observations (just rebuilt, inside the caller's transaction): record each suppressed
+    cell with its true value in core.disclosure, then blank it. Returns the number of suppressed cells."""
+    con.execute("DELETE FROM core.disclosure")
+    cells = _cells(con)
+    rules = _rules(con)
+    result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
+                                 float(rules["protection_interval_pct"]))
+    suppressed = pd.DataFrame([
+        dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status, reason=result.reason[k],
+             obs_status=cells.rows[k].obs_status, true_value=cells.rows[k].value,
+             true_numerator_value=cells.rows[k].numerator_value,
+             true_denominator_value=cells.rows[k].denominator_value)
+        for k, status in sorted(result.status.items())],
+        columns=["area_code", "period", "indicator_code", "conf_status", "reason", "obs_status", "true_value",
+                 "true_numerator_value", "true_denominator_value"])
+    if not suppressed.empty:
+        from pipelines.build import insert_frame
+        insert_frame(con, "core.disclosure", suppressed)
+        con.execute(sql_text("disclosure/mask.sql"))
+    return len(suppressed)
+
+
+def audit_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The protection audit of the published marts: every linear relation mart.observations and
+    mart.growth publish, and for every suppressed magnitude cell its feasible range. Stored in
+    ops.disclosure_audit (replaced); returns it."""
+    cells = _cells(con)
+    rules = _rules(con)
+    status = dict(((r.area_code, r.period.date(), r.indicator_code), r.conf_status) for r in con.execute(
+        "SELECT area_code, period, indicator_code, conf_status FROM core.disclosure").df().itertuples())
+    growth = con.execute(sql_text("disclosure/growth.sql")).df()
+    for column in ("period", "pop_base_period"):
+        growth[column] = [None if pd.isna(p) else p.date() for p in growth[column]]
+    relations = disclosure.observation_relations(cells, status) + \
+        disclosure.growth_relations(growth, cells.magnitude)
+    audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
+    bounds = disclosure.audit(relations, audited, cells.value, float(rules["protection_interval_pct"]))
+    at = now_shanghai()
+    frame = pd.DataFrame([
+        dict(area_code=b.key[0], period=b.key[1], indicator_code=b.key[2], conf_status=audited[b.key],
+             true_value=b.value, lower_bound=b.lower, upper_bound=None if b.upper == float("inf") else b.upper,
+             required_lower=b.required_lower, required_upper=b.required_upper, protected=b.protected,
+             audited_at=at)
+        for b in sorted(bounds, key=lambda b: b.key)],
+        columns=["area_code", "period", "indicator_code", "conf_status", "true_value", "lower_bound",
+                 "upper_bound", "required_lower", "required_upper", "protected", "audited_at"])
+    from pipelines.build import insert_frame
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM ops.disclosure_audit")
+        if not frame.empty:
+            insert_frame(con, "ops.disclosure_audit", frame)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return frame

@@ -1,0 +1,156 @@
+"""Disclosure control on hand-built cells (indicators/disclosure.py): the threshold rule, the complementary
+cells it chooses, what it carries into rates and estimates, and the linear-programming audit that proves
+no suppressed cell can be derived. Figures worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from indicators.disclosure import Cells, audit, growth_relations, observation_relations, suppress
+
+Q1, Q2 = dt.date(2023, 1, 1), dt.date(2023, 4, 1)
+INDICATORS = pd.DataFrame([
+    dict(indicator_code="racks", magnitude=True, is_derived=False, numerator=None, denominator=None, multiplier=None),
+    dict(indicator_code="in_use", magnitude=True, is_derived=False, numerator=None, denominator=None,
+         multiplier=None),
+    dict(indicator_code="use_pct", magnitude=False, is_derived=True, numerator="in_use", denominator="racks",
+         multiplier=100.0),
+])
+# Region R1 = a + b + c + d, region R2 = e + f, province P = all six.
+MEMBERS = pd.DataFrame([("R1", c) for c in "abcd"] + [("R2", c) for c in "ef"] + [("P", c) for c in "abcdef"],
+                       columns=["area_code", "city_code"])
+NO_PAIRS = pd.DataFrame(columns=["area_code", "period", "indicator_code", "denominator_period"])
+
+
+def cell(area, value, n_units=None, indicator="racks", period=Q1, status="A", **parts):
+    level = "province" if area == "P" else "region" if area.startswith("R") else "city"
+    return dict(area_code=area, area_level=level, period=period, indicator_code=indicator, value=value,
+                n_units=n_units, obs_status=status, numerator_value=parts.get("num"),
+                denominator_value=parts.get("den"), denominator_period=parts.get("den_period"))
+
+
+def racks(values: dict[str, tuple[float, int]], period=Q1, indicator="racks") -> list[dict]:
+    """City cells (value, units) and their three totals, all reported."""
+    rows = [cell(c, v, n, indicator, period) for c, (v, n) in values.items()]
+    for area, cities in (("R1", "abcd"), ("R2", "ef"), ("P", "abcdef")):
+        units = [values[c][1] for c in cities]
+        rows.append(cell(area, sum(values[c][0] for c in cities), None if None in units else sum(units),
+                         indicator, period))
+    return rows
+
+
+def cells_of(rows, pairs=NO_PAIRS) -> Cells:
+    return Cells(pd.DataFrame(rows), INDICATORS, MEMBERS, pairs)
+
+
+CITIES = dict(a=(100.0, 1), b=(10.0, 5), c=(50.0, 4), d=(200.0, 9), e=(300.0, 7), f=(400.0, 8))
+
+
+def test_a_cell_of_one_data_centre_is_hidden_with_the_smallest_sibling_that_can_hide_it():
+    result = suppress(cells_of(racks(CITIES)), min_units=3, unknown_units="publish", interval_pct=15)
+    # a has 1 unit: C. R1 = a + b + c + d would give it back, so one more R1 city is hidden: b (10) is the
+    # smallest but below 15 % of a's 100, so c (50), the smallest that can hide it.
+    assert result.status == {("a", Q1, "racks"): "C", ("c", Q1, "racks"): "D"}
+    assert result.reason[("c", Q1, "racks")] == "complementary"
+    # a + c = 360 - 10 - 200 = 150, both ≥ 0: a ∈ [0, 150] ⊇ [85, 115]; c ∈ [0, 150] ⊇ [42.5, 57.5]
+    bounds = {b.key[0]: b for b in result.bounds}
+    assert bounds["a"].lower == pytest.approx(0) and bounds["a"].upper == pytest.approx(150)
+    assert bounds["c"].lower == pytest.approx(0) and bounds["c"].upper == pytest.approx(150)
+    assert all(b.protected for b in result.bounds)
+
+
+def test_the_audit_finds_a_lone_suppressed_cell_recoverable_from_its_total():
+    cells = cells_of(racks(CITIES))
+    status = {("a", Q1, "racks"): "C"}
+    [bounds] = audit(observation_relations(cells, status), status, cells.value, 15)
+    # a = R1 - b - c - d = 360 - 260 = 100 exactly
+    assert bounds.lower == pytest.approx(100) and bounds.upper == pytest.approx(100)
+    assert not bounds.protected
+
+
+def test_two_small_cells_in_one_region_protect_each_other_when_each_is_big_enough():
+    values = dict(CITIES, a=(100.0, 2), c=(90.0, 1))
+    result = suppress(cells_of(racks(values)), min_units=3, unknown_units="publish", interval_pct=15)
+    # a + c = 190: a ∈ [0, 190] ⊇ [85, 115], c ∈ [0, 190] ⊇ [76.5, 103.5]; nothing else is hidden
+    assert result.status == {("a", Q1, "racks"): "C", ("c", Q1, "racks"): "C"}
+
+
+def test_unknown_counts_follow_the_configuration():
+    values = dict(CITIES, a=(100.0, None))
+    published = suppress(cells_of(racks(values)), min_units=3, unknown_units="publish", interval_pct=15)
+    withheld = suppress(cells_of(racks(values)), min_units=3, unknown_units="withhold", interval_pct=15)
+    assert published.status == {}
+    assert withheld.status[("a", Q1, "racks")] == "C"
+    assert withheld.reason[("a", Q1, "racks")] == "not_evaluable"
+
+
+def test_a_rate_over_a_hidden_cell_is_hidden_and_a_total_rate_cannot_give_it_back():
+    racks_rows = racks(CITIES)
+    in_use = {c: (v * 0.5, n) for c, (v, n) in CITIES.items()}
+    use_rows = racks(in_use, indicator="in_use")
+    rates = [cell(c, 50.0, None, "use_pct", num=in_use[c][0], den=CITIES[c][0], den_period=Q1) for c in CITIES]
+    for area, cities in (("R1", "abcd"), ("R2", "ef"), ("P", "abcdef")):
+        num, den = sum(in_use[c][0] for c in cities), sum(CITIES[c][0] for c in cities)
+        rates.append(cell(area, 100 * num / den, None, "use_pct", num=num, den=den, den_period=Q1))
+    pairs = pd.DataFrame([dict(area_code=c, period=Q1, indicator_code="use_pct", denominator_period=Q1)
+                          for c in CITIES])
+    result = suppress(cells_of(racks_rows + use_rows + rates, pairs), 3, "publish", 15)
+    # a's racks and racks in use are C (1 unit); its utilisation rate discloses them: C too
+    assert result.status[("a", Q1, "use_pct")] == "C"
+    assert result.reason[("a", Q1, "use_pct")] == "rate_of_confidential"
+    # R1's published numerator and denominator are sums over a..d: they hide a only with c hidden too,
+    # and c's rate is then hidden (D) because it would give c's parts back
+    assert result.status[("c", Q1, "racks")] == "D" and result.status[("c", Q1, "in_use")] == "D"
+    assert result.status[("c", Q1, "use_pct")] == "D"
+    assert all(b.protected for b in result.bounds)
+
+
+def test_an_estimate_read_from_a_hidden_cell_is_hidden():
+    # Q2: b did not report; R1 is estimated from b's Q1 value × the change of the cities reporting in both
+    q1 = racks(CITIES)
+    q2_values = {c: (v * 1.1, n) for c, (v, n) in CITIES.items() if c != "b"}
+    q2 = [cell(c, v, n, period=Q2) for c, (v, n) in q2_values.items()]
+    r1 = sum(v for c, (v, _) in q2_values.items() if c in "acd") + 10.0 * 1.1
+    q2 += [cell("R1", r1, None, period=Q2, status="E"),
+           cell("R2", 770.0, 15, period=Q2),
+           cell("P", r1 + 770.0, None, period=Q2, status="E")]
+    result = suppress(cells_of(q1 + q2), 3, "publish", 15)
+    # a is C in both quarters; the Q2 estimate of R1 (and P) reads a's values through the ratio: hidden D
+    assert result.status[("R1", Q2, "racks")] == "D"
+    assert result.reason[("R1", Q2, "racks")] == "estimate_of_confidential"
+    assert result.status[("P", Q2, "racks")] == "D"
+    assert all(b.protected for b in result.bounds)
+
+
+def test_a_growth_figure_over_a_hidden_cell_would_give_it_back():
+    # Q1 a = 100 (C, with c hidden), Q2 a published at 110. A published 环比 change for Q2 (+10) gives
+    # Q1 back: the audit of the published marts must see it.
+    rows = racks(CITIES) + racks({c: (v + 10, 9) for c, (v, _) in CITIES.items()}, period=Q2)
+    cells = cells_of(rows)
+    status = {("a", Q1, "racks"): "C", ("c", Q1, "racks"): "D"}
+    growth = pd.DataFrame([dict(area_code="a", period=Q2, freq="Q", indicator_code="racks", pop_base_period=Q1,
+                                pop_change=10.0, pop_growth=math.nan, pop_base_value=math.nan,
+                                yoy_change=math.nan, yoy_growth=math.nan, yoy_base_value=math.nan,
+                                ytd_value=math.nan)])
+    relations = observation_relations(cells, status) + growth_relations(growth, cells.magnitude)
+    bounds = {b.key[0]: b for b in audit(relations, status, cells.value, 15)}
+    assert bounds["a"].lower == pytest.approx(100) and bounds["a"].upper == pytest.approx(100)
+    assert not bounds["a"].protected and not bounds["c"].protected  # c = 150 - a
+
+
+def test_a_year_to_date_total_over_a_hidden_quarter_would_give_it_back():
+    rows = racks(CITIES, indicator="racks") + racks({c: (v, 9) for c, (v, _) in CITIES.items()}, period=Q2)
+    cells = cells_of(rows)
+    status = {("a", Q1, "racks"): "C"}
+    growth = pd.DataFrame([dict(area_code="a", period=Q2, freq="Q", indicator_code="racks", pop_base_period=None,
+                                pop_change=math.nan, pop_growth=math.nan, pop_base_value=math.nan,
+                                yoy_change=math.nan, yoy_growth=math.nan, yoy_base_value=math.nan,
+                                ytd_value=200.0)])
+    # Q1 + Q2 = 200 with Q2 = 100 published: Q1 = 100
+    relations = growth_relations(growth, cells.magnitude)
+    [bounds] = audit(relations, status, cells.value, 15)
+    assert bounds.lower == pytest.approx(100) and bounds.upper == pytest.approx(100)
