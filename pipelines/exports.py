@@ -124,12 +124,9 @@ def period_text_of(period) -> str:
 
 
 def released_observations(con, period=None) -> pd.DataFrame:
-    """mart.v_released_observations (of one period if given), with conf_status: the view's own column
-    once disclosure control gives it one, else F (free) for every cell."""
+    """mart.v_released_observations (of one period if given), with whether each value is withheld."""
     frame = con.execute(sql_text("exports/released_observations.sql"),
                         {"period": period.start if period else None, "freq": period.freq if period else None}).df()
-    if "conf_status" not in frame.columns:
-        frame["conf_status"] = "F"
     frame["withheld"] = frame["obs_status"].isin(WITHHELD_OBS_STATUS) | frame["conf_status"].isin(WITHHELD_CONF_STATUS)
     return frame
 

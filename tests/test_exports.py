@@ -109,15 +109,17 @@ def test_a_withheld_cell_is_blank_with_its_status_and_shows_an_ellipsis_with_a_f
     assert any(r[0] and r[0].startswith("1. “…”表示数值不公布") for r in rows)
 
 
-def test_conf_status_comes_from_the_view_once_it_has_one(paths, tmp_path):
-    plant(paths, "ALTER TABLE mart.observations ADD COLUMN conf_status VARCHAR DEFAULT 'F';"
-                 f" UPDATE mart.observations SET conf_status = 'C' WHERE area_code = '{SHENZHEN}'"
-                 " AND indicator_code = 'fiveg_base_stations'")
+def test_a_confidential_cell_leaves_blank_with_its_status(paths, tmp_path):
+    # as disclosure control leaves it: no value, OBS_STATUS Q, CONF_STATUS C
+    plant(paths, "UPDATE mart.observations SET conf_status = 'C', obs_status = 'Q', value = NULL"
+                 f" WHERE area_code = '{SHENZHEN}' AND indicator_code = 'fiveg_base_stations'")
 
     data_file, _ = export(paths, "sdmx-csv-2", tmp_path / "out")
 
     statuses = {(r["REF_AREA"], r["INDICATOR"]): (r["CONF_STATUS"], r["OBS_VALUE"]) for r in csv_rows(data_file)}
     assert statuses[SHENZHEN, "fiveg_base_stations"] == ("C", "")
+    obs = {(r["REF_AREA"], r["INDICATOR"]): r["OBS_STATUS"] for r in csv_rows(data_file)}
+    assert obs[SHENZHEN, "fiveg_base_stations"] == "Q"
     assert statuses[DONGGUAN, "fiveg_base_stations"] == ("F", "9000")
 
 
