@@ -44,7 +44,7 @@ def _sql_check(asset, name: str, description: str,
 def disclosure_protected(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:  # writes its results to ops.disclosure_audit
         audit = audit_published(con)
-    unprotected = audit[~audit.protected]
+    unprotected = audit.loc[~audit.protected.astype(bool)]
     # cell names only: true values and ranges stay in the build DB
     shown = unprotected[["area_code", "period", "indicator_code", "conf_status"]].head(10)
     return dg.AssetCheckResult(

@@ -169,6 +169,7 @@ SERVING_KEYS = {
     "ref.gigabit_city_thresholds": ["indicator_code"],
     "ref.status_labels": ["code_list", "code"],
     "ref.aggregation_rules": ["imputation_method"],
+    "ref.disclosure_rules": ["min_units"],
     "mart.observations": ["area_code", "period", "indicator_code"],
     "mart.growth": ["area_code", "period", "indicator_code"],
     "mart.target_progress": ["target_id", "basis"],
@@ -209,7 +210,7 @@ def test_a_duplicate_key_fails_the_publish_and_keeps_the_old_file(paths):
 
 # Label columns each released view adds right after the code they name.
 LABELS = {"area_code": ["area_name_zh", "area_name_en"], "indicator_code": ["indicator_name_zh", "indicator_name_en"],
-          "obs_status": ["obs_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
+          "obs_status": ["obs_status_zh"], "conf_status": ["conf_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
           "target_status": ["target_status_zh"], "target_scope": ["target_scope_zh"]}
 
 

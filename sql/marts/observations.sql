@@ -185,6 +185,7 @@ SELECT v.area_code,
             WHEN v.n_imputed > 0 THEN 'E'
             WHEN r.period IS NOT NULL THEN 'A'
             ELSE 'P' END AS obs_status,
+       'F' AS conf_status,  -- C and D set by disclosure control (pipelines/disclosure.py) before anyone reads it
        r.period IS NOT NULL AS released,
        v.source AS source_profile,
        v.submission_id,
@@ -195,7 +196,6 @@ SELECT v.area_code,
        v.n_areas,
        v.n_imputed,
        v.n_units,
-       'F' AS conf_status,  -- C and D set by disclosure control (pipelines/disclosure.py) before anyone reads it
        e.n_areas_expected,
        100.0 * v.n_areas / e.n_areas_expected AS coverage_pct,
        v.n_areas = e.n_areas_expected AS complete

@@ -49,13 +49,16 @@ CREATE OR REPLACE VIEW mart.v_released_growth AS
 SELECT g.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
        g.area_level, g.period, g.freq, g.time_period,
        g.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
-       g.* EXCLUDE (area_code, area_level, period, freq, time_period, indicator_code)
+       g.conf_status, c.label_zh AS conf_status_zh,
+       g.* EXCLUDE (area_code, area_level, period, freq, time_period, indicator_code, conf_status)
 FROM mart.growth g
 LEFT JOIN ref.areas a USING (area_code)
 LEFT JOIN ref.indicators i USING (indicator_code)
+LEFT JOIN ref.status_labels c ON c.code_list = 'conf_status' AND c.code = g.conf_status
 WHERE g.released;
 COMMENT ON VIEW mart.v_released_growth IS '已发布数值的增长 / Growth computed from released values only';
 COMMENT ON COLUMN mart.v_released_growth.area_name_zh IS '地区中文名称 / Area name in Chinese';
 COMMENT ON COLUMN mart.v_released_growth.area_name_en IS '地区英文名称 / Area name in English';
 COMMENT ON COLUMN mart.v_released_growth.indicator_name_zh IS '指标中文名称 / Indicator name in Chinese';
 COMMENT ON COLUMN mart.v_released_growth.indicator_name_en IS '指标英文名称 / Indicator name in English';
+COMMENT ON COLUMN mart.v_released_growth.conf_status_zh IS '保密状态中文标签（ref.status_labels） / Confidentiality status label in Chinese (ref.status_labels)';
