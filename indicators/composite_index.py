@@ -141,6 +141,11 @@ def parse_framework(data: dict, source: str = "index.yaml") -> Framework:
                               rationale=p["rationale"], indicators=tuple(indicators)))
     if not pillars:
         raise fail("没有支柱", "no pillars")
+    for item in data.get("not_used", []):
+        if item.get("code") not in catalogue or item["code"] in seen or not item.get("reason"):
+            raise fail(f"not_used 中的 {item.get('code')} 须为目录中未入选的指标并写明原因",
+                       f"not_used: {item.get('code')} must be a catalogue indicator outside the pillars, with"
+                       " its reason")
     weight_sum([p.weight for p in pillars], "index")
     return Framework(name_zh=data["name_zh"], name_en=data["name_en"], pillars=tuple(pillars),
                      sensitivity=_sensitivity(data["sensitivity"], keys, fail))
