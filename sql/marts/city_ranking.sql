@@ -3,8 +3,8 @@
 -- (indicators/composite_index.py, rank_uncertainty; settings in indicators/data/index.yaml). One row per
 -- basis × city × year, ranked or not; an unranked city says why.
 CREATE OR REPLACE TABLE mart.city_ranking AS
-SELECT basis,
-       area_code,
+SELECT basis::VARCHAR AS basis,
+       area_code::VARCHAR AS area_code,
        make_date(year::INTEGER, 1, 1) AS period,
        mart.time_period(make_date(year::INTEGER, 1, 1), 'A') AS time_period,
        index_score::DOUBLE AS index_score,
@@ -17,7 +17,7 @@ SELECT basis,
        seed::BIGINT AS seed,
        n_draws::INTEGER AS n_draws,
        weight_concentration::DOUBLE AS weight_concentration,
-       reason_zh,
-       reason_en
+       reason_zh::VARCHAR AS reason_zh,
+       reason_en::VARCHAR AS reason_en
 FROM ranking_rows
 ORDER BY basis, period, rank NULLS LAST, area_code;

@@ -3,12 +3,12 @@
 -- that correlates negatively with its pillar works against what the pillar measures). One row per basis ×
 -- year × indicator or pillar, from pipelines/composite_index.py.
 CREATE OR REPLACE TABLE mart.index_correlations AS
-SELECT basis,
+SELECT basis::VARCHAR AS basis,
        make_date(year::INTEGER, 1, 1) AS period,
        mart.time_period(make_date(year::INTEGER, 1, 1), 'A') AS time_period,
-       component_level,
-       component_code,
-       pillar_code,
+       component_level::VARCHAR AS component_level,
+       component_code::VARCHAR AS component_code,
+       pillar_code::VARCHAR AS pillar_code,
        n_cities::INTEGER AS n_cities,
        corr_with_pillar::DOUBLE AS corr_with_pillar,
        corr_with_index::DOUBLE AS corr_with_index,
