@@ -209,9 +209,14 @@ def z_scores(values: np.ndarray, signs: np.ndarray, mean: float, sd: float) -> n
     tells them apart in nothing: it sits at the mean."""
     centre = values.mean(axis=-2, keepdims=True)
     spread = values.std(axis=-2, keepdims=True)
-    varies = spread > 1e-9 * np.maximum(1.0, np.abs(centre))  # not the rounding left by equal values
-    z = np.divide(values - centre, spread, out=np.zeros_like(values), where=varies)
+    z = np.divide(values - centre, spread, out=np.zeros_like(values), where=_varies(values, axis=-2))
     return mean + sd * z * signs
+
+
+def _varies(values: np.ndarray, axis: int) -> np.ndarray:
+    """Whether the values spread along the axis by more than the rounding that equal values leave."""
+    spread = values.std(axis=axis, keepdims=True)
+    return spread > 1e-9 * np.maximum(1.0, np.abs(values.mean(axis=axis, keepdims=True)))
 
 
 def weighted_mean(scores: np.ndarray, weights: np.ndarray, geometric: np.ndarray) -> np.ndarray:
@@ -301,7 +306,7 @@ def rank_interval(draw_ranks: np.ndarray) -> np.ndarray:
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float | None:
     """Pearson's r over the cities; None for fewer than three cities or a series without spread."""
-    if len(a) < 3 or np.ptp(a) <= 1e-9 * max(1.0, np.abs(a).max()) or np.ptp(b) <= 1e-9 * max(1.0, np.abs(b).max()):
+    if len(a) < 3 or not _varies(np.stack([a, b]), axis=1).all():
         return None
     return float(np.corrcoef(a, b)[0, 1])
 
