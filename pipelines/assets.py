@@ -19,6 +19,7 @@ from pipelines.build import (
     refresh_reference,
     build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
 )
+from pipelines.composite_index import build_index
 from pipelines.paths import sql_exists, sql_text
 from pipelines.exports import export_all
 from pipelines.publish import publish
@@ -216,15 +217,16 @@ def _column_comments(table: str) -> dict[str, str]:
     return {column: text.replace("''", "'") for column, text in pattern.findall(sql_text(script))}
 
 
-def _mart_asset(table: str, doc: str, deps: list):
-    """An asset rebuilding mart.<table> from sql/marts/<table>.sql, with the standard table metadata, a
-    preview (sql/previews/<table>.sql) and, where sql/previews/<table>_counts.sql exists, counts by category."""
+def _mart_asset(table: str, doc: str, deps: list, build=None):
+    """An asset rebuilding mart.<table> from sql/marts/<table>.sql (or with `build(con, reference_date)`,
+    returning its rows, for a mart computed in Python), with the standard table metadata, a preview
+    (sql/previews/<table>.sql) and, where sql/previews/<table>_counts.sql exists, counts by category."""
 
     @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps,
               description=doc, owners=OWNERS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.get_connection() as con:
-            rows = build_mart(con, table, reference_date=warehouse.today())
+            rows = build(con, warehouse.today()) if build else build_mart(con, table, reference_date=warehouse.today())
         with warehouse.get_connection(read_only=True) as con:
             counts = dict(con.execute(sql_text(f"previews/{table}_counts.sql")).fetchall()) \
                 if sql_exists(f"previews/{table}_counts.sql") else {}
@@ -264,6 +266,11 @@ mart_data_quality = _mart_asset(
     "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
     [loaded_observations])
+mart_index = _mart_asset(  # not in mart_assets: computed in Python (tests call build_index after those)
+    "index",
+    "Digital-economy development index per city and year (pillars, ranks, Monte-Carlo rank intervals,"
+    " indicator correlations): mart.index, mart.city_ranking, mart.index_correlations.",
+    [mart_observations], build=build_index)
 
 
 def _period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -293,7 +300,7 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, period_completeness])
+                mart_discrepancies, mart_data_quality, mart_index, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -324,4 +331,4 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
                mart_discrepancies, mart_data_quality]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
-                   *mart_assets, period_completeness, serving_db, exports]
+                   *mart_assets, mart_index, period_completeness, serving_db, exports]
