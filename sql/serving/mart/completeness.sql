@@ -6,7 +6,7 @@ COMMENT ON COLUMN mart.completeness.period_month IS '看板月份（报告期结
 COMMENT ON COLUMN mart.completeness.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.completeness.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.completeness.period IS '报告期首日 / First day of the period';
-COMMENT ON COLUMN mart.completeness.freq IS '频度 / Frequency';
+COMMENT ON COLUMN mart.completeness.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.completeness.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.completeness.expected_from IS '应报机构（法定报送机构） / Owed by (the agency of record)';
 COMMENT ON COLUMN mart.completeness.due_date IS '报送截止日（当日送达为按时） / Due date (received on it is on time)';

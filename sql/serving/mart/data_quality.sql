@@ -11,7 +11,7 @@ COMMENT ON COLUMN mart.data_quality.submission_status IS '文件结果：accepte
 COMMENT ON COLUMN mart.data_quality.withdrawn IS '该文件是否已撤回 / The submission has been withdrawn';
 COMMENT ON COLUMN mart.data_quality.rule IS '校验规则代码 / Rule id';
 COMMENT ON COLUMN mart.data_quality.severity IS '严重程度：error 错误（退回文件）、warning 警告 / Severity: error (rejects the file) or warning';
-COMMENT ON COLUMN mart.data_quality.dimension IS '质量维度/校验层级 / Quality dimension or validation level';
+COMMENT ON COLUMN mart.data_quality.dimension IS '质量维度/校验层级：format 格式、completeness 完整性、validity 有效性、consistency 一致性、history 与历史数据比较 / Quality dimension or validation level: format, completeness, validity, consistency or history (against earlier values)';
 COMMENT ON COLUMN mart.data_quality.evaluated IS '评估项数 / Items evaluated';
 COMMENT ON COLUMN mart.data_quality.passed IS '通过项数 / Items passed';
 COMMENT ON COLUMN mart.data_quality.failed IS '未通过项数 / Items failed';

@@ -5,7 +5,7 @@ ALTER TABLE mart.discrepancies ADD PRIMARY KEY (area_code, period, indicator_cod
 COMMENT ON TABLE mart.discrepancies IS '来源差异：试点工作组与法定报送机构均报送的数据，两者数值及差距；汇总表采用法定机构数值 / Discrepancies: cells reported by both a pilot team and the agency of record, both values and the gap; the marts use the agency''s';
 COMMENT ON COLUMN mart.discrepancies.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.discrepancies.period IS '报告期首日 / First day of the period';
-COMMENT ON COLUMN mart.discrepancies.freq IS '频度 / Frequency';
+COMMENT ON COLUMN mart.discrepancies.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.discrepancies.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.discrepancies.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.discrepancies.agency IS '法定报送机构 / Agency of record';

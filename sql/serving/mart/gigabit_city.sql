@@ -10,9 +10,9 @@ COMMENT ON COLUMN mart.gigabit_city.indicator_code IS '评价指标代码 / Indi
 COMMENT ON COLUMN mart.gigabit_city.period IS '所用数值的报告期首日（截至参考日最新） / First day of the period used (the latest ending by the reference date)';
 COMMENT ON COLUMN mart.gigabit_city.time_period IS '所用数值的报告期 / Period used';
 COMMENT ON COLUMN mart.gigabit_city.value IS '指标值 / Value';
-COMMENT ON COLUMN mart.gigabit_city.obs_status IS '观测状态（SDMX） / Observation status (SDMX)';
+COMMENT ON COLUMN mart.gigabit_city.obs_status IS '观测状态（SDMX CL_OBS_STATUS，代码同 mart.observations.obs_status）：A 正常、P 初步、E 估计、B 序列中断、M 缺失、Q 保密不公布 / Observation status (SDMX CL_OBS_STATUS, the codes of mart.observations.obs_status): A normal, P provisional, E estimated, B break in series, M missing, Q suppressed (confidential)';
 COMMENT ON COLUMN mart.gigabit_city.threshold IS '达标门槛；为空表示无门槛 / Pass threshold; blank where none';
-COMMENT ON COLUMN mart.gigabit_city.comparison IS '比较方向 / Comparison';
+COMMENT ON COLUMN mart.gigabit_city.comparison IS '比较方向：>= 不低于门槛、<= 不高于门槛 / Comparison: >= at least the threshold, <= at most';
 COMMENT ON COLUMN mart.gigabit_city.verified IS '门槛是否经核实 / Threshold verified';
 COMMENT ON COLUMN mart.gigabit_city.source_citation IS '门槛出处（引文） / Source of the threshold (citation)';
 COMMENT ON COLUMN mart.gigabit_city.meets IS '是否达标；无门槛或无数据为空 / Meets the threshold; blank without a threshold or a value';

@@ -6,7 +6,7 @@ ALTER TABLE mart.revisions ADD PRIMARY KEY (change_type, submission_id, area_cod
 COMMENT ON TABLE mart.revisions IS '修订记录：报送值的每次变动（新版本、撤回，或发布后才送达的数值），含新旧值、两个版本、修订批次和原因 / Revisions: every change to a submitted value (new vintage, withdrawal, or a value received after its period was released) with old and new values, both vintages, the submission and the reason';
 COMMENT ON COLUMN mart.revisions.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.revisions.period IS '报告期首日 / First day of the period';
-COMMENT ON COLUMN mart.revisions.freq IS '频度 / Frequency';
+COMMENT ON COLUMN mart.revisions.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.revisions.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.revisions.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.revisions.source_profile IS '数值被修订的报送主体代码（ref.profiles） / Submitting profile whose value changed (ref.profiles)';
