@@ -39,13 +39,14 @@ def protect_observations(con: duckdb.DuckDBPyConnection) -> int:
     result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
                                  float(rules["protection_interval_pct"]))
     suppressed = pd.DataFrame([
-        dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status, reason=result.reason[k],
-             obs_status=cells.rows[k].obs_status, true_value=cells.rows[k].value,
+        dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
+             suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,
+             true_value=cells.rows[k].value,
              true_numerator_value=cells.rows[k].numerator_value,
              true_denominator_value=cells.rows[k].denominator_value)
         for k, status in sorted(result.status.items())],
-        columns=["area_code", "period", "indicator_code", "conf_status", "reason", "obs_status", "true_value",
-                 "true_numerator_value", "true_denominator_value"])
+        columns=["area_code", "period", "indicator_code", "conf_status", "suppression_reason", "obs_status",
+                 "true_value", "true_numerator_value", "true_denominator_value"])
     if not suppressed.empty:
         from pipelines.build import insert_frame
         insert_frame(con, "core.disclosure", suppressed)

@@ -28,8 +28,8 @@ CREATE TABLE IF NOT EXISTS core.disclosure (
     period DATE NOT NULL,
     indicator_code VARCHAR NOT NULL,
     conf_status VARCHAR NOT NULL CHECK (conf_status IN ('C', 'D')),
-    reason VARCHAR NOT NULL CHECK (reason IN ('threshold', 'not_evaluable', 'rate_of_confidential',
-                                              'estimate_of_confidential', 'complementary')),
+    suppression_reason VARCHAR NOT NULL CHECK (suppression_reason IN (
+        'threshold', 'not_evaluable', 'rate_of_confidential', 'estimate_of_confidential', 'complementary')),
     obs_status VARCHAR NOT NULL,        -- what the cell's status was before suppression
     true_value DOUBLE,
     true_numerator_value DOUBLE,

@@ -7,7 +7,7 @@ COMMENT ON TABLE mart.index IS '数字经济发展指数：各市各年的总指
 COMMENT ON COLUMN mart.index.basis IS '口径：released 仅用已发布数值、latest 含初步数值的最新值 / Basis: released (released values only) or latest (including provisional values)';
 COMMENT ON COLUMN mart.index.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.index.period IS '指数年份首日 / First day of the index year';
-COMMENT ON COLUMN mart.index.freq IS '频度：A 年（季度指数不编制：数字产业化支柱仅有年度数据） / Frequency: A, annual (no quarterly index: the digital-industry pillar has annual data only)';
+COMMENT ON COLUMN mart.index.freq IS '频度（SDMX CL_FREQ：M 月、Q 季、A 年）：仅 A 年（不编制季度、月度指数：数字产业化支柱仅有年度数据） / Frequency (SDMX CL_FREQ: M monthly, Q quarterly, A annual): A only (no quarterly or monthly index: the digital-industry pillar has annual data only)';
 COMMENT ON COLUMN mart.index.time_period IS '指数年份（SDMX格式，如2023） / Index year in SDMX form, e.g. 2023';
 COMMENT ON COLUMN mart.index.component_level IS '构成层级：index 总指数、pillar 支柱、indicator 指标 / Component level: index, pillar or indicator';
 COMMENT ON COLUMN mart.index.component_code IS '构成项代码：index、支柱代码或指标代码（ref.indicators） / Component code: index, a pillar code or an indicator code (ref.indicators)';
@@ -19,7 +19,7 @@ COMMENT ON COLUMN mart.index.effective_weight IS '在总指数中的权重（支
 COMMENT ON COLUMN mart.index.value IS '指标当年值（原单位；年末值，或流量比率的全年分子之和/分母之和；不可用时为空） / The indicator''s value for the year in its unit (year-end value, or a flow rate''s Σ numerator / Σ denominator over the year; blank when not usable)';
 COMMENT ON COLUMN mart.index.unit IS '计量单位 / Unit of measure';
 COMMENT ON COLUMN mart.index.input_time_period IS '所用数值的期别（如2023-12、2023-Q4；全年比率为2023） / Period of the value used (e.g. 2023-12, 2023-Q4; 2023 for a rate over the whole year)';
-COMMENT ON COLUMN mart.index.input_obs_status IS '所用数值的观测状态（SDMX；全年值取各期中首个非A者） / Observation status of the value used (SDMX; for a whole year, the first status other than A among its periods)';
+COMMENT ON COLUMN mart.index.input_obs_status IS '所用数值的观测状态（SDMX CL_OBS_STATUS：A 正常、P 初步、E 估计、B 序列中断、M 缺失、Q 保密；全年值取各期中首个非A者） / Observation status of the value used (SDMX CL_OBS_STATUS: A normal, P provisional, E estimated, B break, M missing, Q suppressed; for a whole year, the first status other than A among its periods)';
 COMMENT ON COLUMN mart.index.input_status IS '输入状态：ok 可用、missing 无数值（未报送、未到期或全年各期不全）、suppressed 保密不公布（Q）、not_released 尚未发布（released 口径） / Input status: ok, missing (not reported, not yet due, or not every period of the year), suppressed (confidential, Q), not_released (released basis)';
 COMMENT ON COLUMN mart.index.worst IS '得0分的目标值（各年固定） / Goalpost scoring 0 (fixed across years)';
 COMMENT ON COLUMN mart.index.best IS '得100分的目标值（各年固定；越低越好的指标低于 worst） / Goalpost scoring 100 (fixed across years; below worst where less is better)';
