@@ -25,6 +25,7 @@ from indicators.template import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     build_template,
+    template_columns,
     template_file_name,
     template_indicators,
 )
@@ -160,14 +161,15 @@ def test_a_pilot_sheet_is_protected_with_only_the_data_cells_unlocked():
     workbook = workbook_of("pilot-440300")
     sheet = workbook[DATA_SHEET]
     indicators = template_indicators(reference.profiles()["pilot-440300"])
-    note_column = FIRST_INDICATOR_COLUMN + len(indicators)
+    columns = template_columns(reference.profiles()["pilot-440300"])  # a magnitude one's count column after it
+    note_column = FIRST_INDICATOR_COLUMN + len(columns)
     months = [(2021 + n // 12, n % 12 + 1) for n in range(36)]
 
     expected = set()
     for row, (_, month) in enumerate(months, start=FIRST_DATA_ROW):
-        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
-            # A quarterly figure goes in a quarter's last month, an annual one in December.
-            if {"M": True, "Q": month in QUARTER_ENDS, "A": month in YEAR_END}[indicator.freq]:
+        for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
+            # A quarterly figure (and its count) goes in a quarter's last month, an annual one in December.
+            if {"M": True, "Q": month in QUARTER_ENDS, "A": month in YEAR_END}[template_column.indicator.freq]:
                 expected.add((row, column))
         expected.add((row, note_column))
     footer = FIRST_DATA_ROW + len(months) + 1
@@ -176,14 +178,15 @@ def test_a_pilot_sheet_is_protected_with_only_the_data_cells_unlocked():
     assert sheet.protection.sheet and sheet.protection.password is None  # documented: no password
     assert workbook.security.lockStructure
     assert unlocked_cells(sheet) == expected
-    households = FIRST_INDICATOR_COLUMN + [i.code for i in indicators].index("households_total")
+    assert len(columns) == len(indicators) + 6  # racks, racks in use, two energies, computing power, value added
+    households = FIRST_INDICATOR_COLUMN + [c.indicator.code for c in columns].index("households_total")
     assert sheet.cell(FIRST_DATA_ROW, households).fill.fgColor.rgb.endswith("D9D9D9")  # January: grey
     assert sheet.cell(FIRST_DATA_ROW + 2, households).fill.fill_type is None  # March: white
 
 
 def test_an_agency_sheet_unlocks_city_and_period_on_its_blank_rows():
     sheet = workbook_of("gdstats")[DATA_SHEET]
-    n_rows, n_columns = 21 * 3, 2 + 4 + 1  # city, period, four annual indicators, note
+    n_rows, n_columns = 21 * 3, 2 + 4 + 1 + 1  # city, period, four annual indicators, value added's count, note
     footer = FIRST_DATA_ROW + n_rows + 1
 
     expected = {(row, column) for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + n_rows)
@@ -216,6 +219,37 @@ def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
     assert sum(v.type in ("whole", "decimal") for v in by_range.values()) == len(headers) - 3
 
 
+def test_a_number_of_units_is_a_whole_number_from_zero_to_ten_million_beside_its_value(tmp_path):
+    workbook = workbook_of("gdiit")
+    sheet = workbook[DATA_SHEET]
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    counts = [h for h in headers if h and h.endswith("单位数")]
+    n_rows = data_rows_of(sheet)
+    by_range = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+
+    assert counts == ["已投产标准机架数 单位数", "已上架标准机架数 单位数", "数据中心IT设备能耗 单位数",
+                      "数据中心总能耗 单位数", "算力规模 单位数"]  # the five data-centre indicators, not the rest
+    for header in counts:
+        column = headers.index(header) + 1
+        assert headers[column - 2].startswith(header.removesuffix(" 单位数") + "（")  # right after its value
+        letter = openpyxl.utils.get_column_letter(column)
+        rule = by_range[f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + n_rows - 1}"]
+        assert (rule.type, rule.operator, rule.formula1, rule.formula2) == ("whole", "between", "0", "10000000")
+        assert rule.errorStyle == "stop" and rule.allow_blank  # blank: unknown
+        assert "整数" in rule.error and "whole number from 0 to 10,000,000" in rule.error
+        assert "不知道留空" in rule.prompt and "blank if unknown" in rule.prompt
+        assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32  # Excel's limits
+        guide = sheet.cell(GUIDE_ROW, column).value.splitlines()
+        assert guide[0].startswith("单位数：") and guide[1].startswith("units (data centres, enterprises)")
+        assert sheet.cell(ENGLISH_ROW, column).value.endswith(": number of units")
+
+    path = tmp_path / "gdiit.xlsx"
+    path.write_bytes(build_template("gdiit", TODAY))
+    table = find_table(read_grid(path))
+    assert sorted(table.n_units_columns.values()) == sorted(
+        ["dc_standard_racks", "dc_racks_in_use", "dc_it_energy_mwh", "dc_total_energy_mwh", "compute_power_pflops"])
+
+
 def test_the_number_of_cities_comes_from_the_reference_data(monkeypatch):
     twenty = reference.cities()[:20]
     monkeypatch.setattr(reference, "cities", lambda: twenty)
@@ -238,7 +272,8 @@ def test_instructions_sheet_explains_in_both_languages():
     assert "440000" in text and "upload page" in text
     assert "fiveg_base_stations" in text and "5G base stations" in text
     steps = [re.match(r"\d+\. (.)", c.value) for c in sheet["B"] if c.value]
-    assert [m.group(1).isupper() for m in steps if m] == [True] * 9  # each English step is a sentence
+    assert [m.group(1).isupper() for m in steps if m] == [True] * 10  # each English step is a sentence
+    assert "“单位数”列" in text and "blank is not zero" in text  # a pilot may count its units too
 
 
 # ------------------------------------------------------------------------- filled in, validated
@@ -248,6 +283,7 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
     range) in the last two periods' rows, and the footer. Returns the number of values written."""
     profile = reference.profiles()[profile_id]
     indicators = template_indicators(profile)
+    columns = template_columns(profile)
     denominators = {d.denominator for d in reference.derived_indicators() if d.multiplier == 100}
     sheet = workbook[DATA_SHEET]
     city = next(c for c in reference.cities() if profile.covers_city(c.code))
@@ -263,8 +299,12 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
         else:  # a pilot's prefilled rows
             row = next(r for r in range(FIRST_DATA_ROW, sheet.max_row) if sheet.cell(r, 2).value == period)
             assert sheet.cell(row, 1).value == city.name_zh
-        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+        for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
+            indicator = template_column.indicator
             if only_freq and indicator.freq != only_freq:
+                continue
+            if template_column.counts:  # the number of data centres or enterprises behind the value
+                sheet.cell(row, column, 12 + offset)
                 continue
             share = 10 if indicator.code in denominators else 1000
             sheet.cell(row, column, indicator.max_value / share - offset)
@@ -284,11 +324,18 @@ def test_a_filled_template_passes_validation_with_no_findings(profile_id, valida
     path = tmp_path / f"{profile_id}.xlsx"
     workbook.save(path)
 
-    report = validator.check(path, profile_id, reference_date=TODAY).report
+    checked = validator.check(path, profile_id, reference_date=TODAY)
+    report = checked.report
 
     assert report.errors == [] and report.warnings == []
     assert report.accepted and report.observations == written
     assert report.rows == (36 if profile_id.startswith("pilot") else 2)  # prefilled rows count, blank ones do not
+    # fill() writes 12 units in the first row and 13 in the second beside every magnitude value
+    observations = checked.observations
+    magnitude = observations["indicator_code"].map(lambda code: reference.catalogue()[code].magnitude)
+    assert observations.loc[~magnitude, "n_units"].isna().all()
+    assert set(observations.loc[magnitude, "n_units"]) <= {12, 13}
+    assert magnitude.any() == (profile_id != "gdca" and profile_id != "gdgsa")
 
 
 def test_readers_stop_at_a_footer_in_any_file(tmp_path):
