@@ -16,11 +16,11 @@ after its value: `已投产标准机架数 单位数`, the number of units (data
 which disclosure control needs; the readers take it as that value's count (readers.py).
 
 The sheet is protected without a password: only the data cells and the footer's blanks are unlocked,
-and a value must be a number ≥ 0, whole for a count unit (个, 户 …), decimals allowed otherwise (MWh,
-PFLOPS, 亿元); a number of units a whole number from 0 to N_UNITS_MAX. Excel keeps its numbers as
-doubles, and its whole-number rule asks for a number without fraction within the bounds: a count as
-large as the catalogue allows (10¹² identifier registrations) passes it. A second sheet explains how to
-fill the template in and lists the indicators.
+and a value must be a number within the catalogue's bounds (min … max), whole for a count unit (个, 户 …),
+decimals allowed otherwise (MWh, PFLOPS, 亿元); a number of units a whole number from 0 to N_UNITS_MAX.
+A whole-number rule has no bound of its own: LibreOffice Calc takes 10¹² identifier registrations, the
+catalogue's maximum, as whole (tests/test_template.py checks the rules in Calc; Excel itself is not run
+here). A second sheet explains how to fill the template in and lists the indicators.
 """
 
 from __future__ import annotations
@@ -313,7 +313,7 @@ def _write_value_validations(sheet, columns: list[TemplateColumn], row_freq: str
         if template_column.counts:
             most = format_number(N_UNITS_MAX)
             validation = DataValidation(
-                type="whole", operator="between", formula1="0", formula2=str(N_UNITS_MAX), allow_blank=True,
+                type="whole", operator="between", formula1="0", formula2=_formula_number(N_UNITS_MAX), allow_blank=True,
                 showErrorMessage=True, errorStyle="stop", errorTitle="单位数 Number of units",
                 error=(f"请填写 0 到 {most} 之间的整数：贡献该数值的数据中心或企业个数；不知道请留空。"
                        f"Enter a whole number from 0 to {most}, the data centres or enterprises behind the "
@@ -324,22 +324,30 @@ def _write_value_validations(sheet, columns: list[TemplateColumn], row_freq: str
             sheet.add_data_validation(validation)
             continue
         whole = indicator.unit in COUNT_UNITS
-        low = format_number(indicator.min_value)
+        low, high = format_number(indicator.min_value), format_number(indicator.max_value)
         if whole:
-            error = (f"请填写不小于 {low} 的整数（单位：{indicator.unit}）；没有数据请留空。"
-                     f"Enter a whole number of at least {low} ({indicator.unit}); leave it blank if there is no figure.")
+            error = (f"请填写 {low} 到 {high} 之间的整数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a whole number from {low} to {high} ({indicator.unit}); leave it blank if there is "
+                     "no figure.")
         else:
-            error = (f"请填写不小于 {low} 的数值，可带小数（单位：{indicator.unit}）；没有数据请留空。"
-                     f"Enter a number of at least {low}, decimals allowed ({indicator.unit}); leave it blank if "
-                     "there is no figure.")
+            error = (f"请填写 {low} 到 {high} 之间的数值，可带小数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a number from {low} to {high}, decimals allowed ({indicator.unit}); leave it blank "
+                     "if there is no figure.")
         zh, en = guide_lines(indicator, row_freq)
+        # The catalogue's bounds, as the rules value_negative and value_out_of_range check them.
         validation = DataValidation(
-            type="whole" if whole else "decimal", operator="greaterThanOrEqual", formula1=low, allow_blank=True,
+            type="whole" if whole else "decimal", operator="between", formula1=_formula_number(indicator.min_value),
+            formula2=_formula_number(indicator.max_value), allow_blank=True,
             showErrorMessage=True, errorStyle="stop", errorTitle="数值 Value", error=error,
             showInputMessage=True, promptTitle=indicator.name_zh[:32],  # Excel's limits: 32 and 255 characters
             prompt=f"{header_text(indicator)}：{zh}\n{english_header_text(indicator)}: {en}"[:255])
         validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         sheet.add_data_validation(validation)
+
+
+def _formula_number(number: float) -> str:
+    """A bound as a formula writes it: digits only (1000000000000, 0.5), no separators or exponent."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 def _write_dropdowns(data, lists, cities: list[City], period_labels: list[str], n_rows: int) -> None:

@@ -5,7 +5,12 @@ passes the real validator with no findings, for every profile."""
 
 import datetime as dt
 import io
+import json
+import os
 import re
+import shutil
+import signal
+import subprocess
 from importlib import resources
 
 import openpyxl
@@ -197,7 +202,7 @@ def test_an_agency_sheet_unlocks_city_and_period_on_its_blank_rows():
 
 # ------------------------------------------------------------------------------------ validation
 
-def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
+def test_values_must_be_numbers_within_the_catalogue_bounds_whole_for_counts():
     sheet = workbook_of("gdiit")[DATA_SHEET]
     headers = [c.value for c in sheet[HEADER_ROW]]
     n_rows = data_rows_of(sheet)
@@ -207,13 +212,16 @@ def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
         letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
         return by_range[f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + n_rows - 1}"]
 
-    expected = {"已投产标准机架数（架）": "whole", "数据中心IT设备能耗（MWh）": "decimal", "算力规模（PFLOPS）": "decimal",
-                "工业互联网标识解析量（次）": "whole", "上云上平台中小企业数(累计)（家）": "whole"}
-    for header, kind in expected.items():
+    # catalogue.yaml's min and max, written as a formula writes numbers (no separators, no exponent)
+    expected = {"已投产标准机架数（架）": ("whole", "10000000"), "数据中心IT设备能耗（MWh）": ("decimal", "100000000"),
+                "算力规模（PFLOPS）": ("decimal", "1000000"), "工业互联网标识解析量（次）": ("whole", "1000000000000"),
+                "上云上平台中小企业数(累计)（家）": ("whole", "10000000")}
+    for header, (kind, most) in expected.items():
         rule = rule_of(header)
-        assert (rule.type, rule.operator, rule.formula1) == (kind, "greaterThanOrEqual", "0"), header
+        assert (rule.type, rule.operator, rule.formula1, rule.formula2) == (kind, "between", "0", most), header
         assert rule.errorStyle == "stop" and rule.allow_blank
         assert ("整数" in rule.error) == (kind == "whole") and ("小数" in rule.error) == (kind == "decimal")
+        assert f"0 到 {int(most):,} 之间" in rule.error and f"from 0 to {int(most):,}" in rule.error
         assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32  # Excel's limits
     assert rule_of("数据中心IT设备能耗（MWh）").prompt.startswith("数据中心IT设备能耗（MWh）：季度")
     assert sum(v.type in ("whole", "decimal") for v in by_range.values()) == len(headers) - 3
@@ -315,6 +323,78 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
     sheet.cell(footer + 1, 2, 13800138000)  # a telephone number in an indicator column: not a value
     sheet.cell(footer + 1, 4, dt.date(2024, 1, 8))
     return written
+
+
+# LibreOffice Calc, a real spreadsheet, judges what a clerk types against the template's validation rules
+# (Excel itself cannot run here). Debian's python3-uno drives it; .ci/run installs both.
+SOFFICE = "/usr/lib/libreoffice/program/soffice.bin"  # the program itself: one process to stop by its pid
+SYSTEM_PYTHON = "/usr/bin/python3"
+CALC_SECONDS = 120
+
+
+def _calc_available() -> bool:
+    if not os.path.exists(SOFFICE) or shutil.which(SYSTEM_PYTHON) is None:
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def calc_invalid_cells(path, sheet: str, tmp_path) -> set[tuple[int, int]]:
+    """The cells LibreOffice Calc marks invalid in a workbook (row, column, 1-based)."""
+    if not _calc_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice Calc and python3-uno are not installed (.ci/run installs them)")
+        pytest.skip("LibreOffice Calc and python3-uno are not installed (.ci/run installs them)")
+    pipe = f"digecon-test-{os.getpid()}"
+    options = [SOFFICE, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+               f"-env:UserInstallation={(tmp_path / 'calc-profile').as_uri()}"]
+    # A new user profile makes Calc exit to restart itself (the soffice launcher would start it again, as a
+    # second process): make the profile first, then start the one process that listens.
+    subprocess.run([*options, "--terminate_after_init"], capture_output=True, timeout=CALC_SECONDS, check=True)
+    calc = subprocess.Popen([*options, f"--accept=pipe,name={pipe};urp;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        helper = os.path.join(os.path.dirname(__file__), "calc_invalid_cells.py")
+        done = subprocess.run([SYSTEM_PYTHON, helper, pipe, str(path), sheet, str(CALC_SECONDS)],
+                              capture_output=True, text=True, timeout=CALC_SECONDS * 2)
+        assert done.returncode == 0, done.stderr
+        return {tuple(cell) for cell in json.loads(done.stdout)}
+    finally:
+        if calc.poll() is None:
+            calc.send_signal(signal.SIGTERM)
+        try:
+            calc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            calc.kill()
+            calc.wait()
+
+
+def test_a_spreadsheet_refuses_what_the_validator_would_and_takes_large_whole_counts(tmp_path):
+    """Typed into gdiit's template and judged by Calc: a whole-number rule has no bound of its own
+    (10¹² identifier registrations, the catalogue's maximum, is whole), the catalogue's bounds hold, and a
+    number of units is a whole number from 0 to 10,000,000 (blank allowed: unknown)."""
+    workbook = workbook_of("gdiit")
+    sheet = workbook[DATA_SHEET]
+    column = {c.value: c.column for c in sheet[HEADER_ROW] if c.value}
+    racks, registrations, energy = "已投产标准机架数（架）", "工业互联网标识注册量(累计)（个）", "数据中心IT设备能耗（MWh）"
+    units = "已投产标准机架数 单位数"
+    typed = [  # (column header, value typed, refused)
+        (racks, 45_000, False), (racks, 2.5, True), (racks, -1, True), (racks, 10_000_000, False),
+        (racks, 10_000_001, True),  # above the catalogue's maximum
+        (registrations, 2_147_483_648, False), (registrations, 5_000_000_000, False),
+        (registrations, 1_000_000_000_000, False), (registrations, 1_000_000_000_001, True),
+        (energy, 187_790.3, False), (energy, -0.5, True),
+        (units, 0, False), (units, 2, False), (units, 10_000_000, False), (units, 10_000_001, True),
+        (units, 2.5, True), (units, -1, True), (units, "abc", True),
+    ]
+    for row, (header, value, _) in enumerate(typed, start=FIRST_DATA_ROW):
+        sheet.cell(row, column[header], value)
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+
+    invalid = calc_invalid_cells(path, DATA_SHEET, tmp_path)
+
+    refused = {(row, column[header]) for row, (header, _, no) in enumerate(typed, start=FIRST_DATA_ROW) if no}
+    assert invalid == refused
 
 
 @pytest.mark.parametrize("profile_id", sorted(reference.profiles()))
