@@ -275,3 +275,25 @@ def test_an_existing_build_db_gains_the_column_and_keeps_its_rows(tmp_path):
         assert columns[-1] == ("n_units", "INTEGER") and len(columns) == 11
         assert con.execute("SELECT area_code, value, n_units, from_source_of_record FROM core.v_latest").fetchall() == [
             ("440300", 92552, None, True)]
+
+
+def test_a_count_goes_with_its_vintage_as_of_any_moment(loader):
+    """Hand-made vintages (tests/mart_support.py): the count of the vintage an as-of query answers with,
+    a withdrawn vintage's count gone with its value."""
+    racks = "dc_standard_racks"
+    loader.submit("gdiit", [("445300", "2023-04-01", "Q", racks, 3562, None, 1)], "2023-07-15 10:00")
+    second = loader.submit("gdiit", [("445300", "2023-04-01", "Q", racks, 3562, None, 2)], "2023-08-01 10:00")
+    loader.submit("gdiit", [("445300", "2023-04-01", "Q", racks, 3600)], "2023-09-01 10:00")  # count unknown
+    loader.withdraw(second, "2023-08-20 10:00", "counted a centre still being built")
+
+    def as_of(moment: str) -> tuple:
+        return loader.con.execute("SELECT value, n_units FROM core.observations_as_of($t::TIMESTAMPTZ)",
+                                  {"t": moment}).fetchone()
+
+    assert as_of("2023-07-20 00:00+08:00") == (3562, 1)
+    assert as_of("2023-08-10 00:00+08:00") == (3562, 2)
+    assert as_of("2023-08-25 00:00+08:00") == (3562, 1)  # withdrawn: the previous vintage, with its count
+    assert as_of("2023-09-02 00:00+08:00") == (3600, None)
+    assert loader.con.execute("SELECT n_units FROM core.v_latest").fetchall() == [(None,)]
+    assert loader.con.execute("SELECT list(n_units ORDER BY submission_id) FROM core.observations").fetchone()[0] == [
+        1, 2, None]
