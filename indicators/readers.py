@@ -14,6 +14,13 @@ Three steps, each usable on its own:
 3. `cell_batches` — one row per reported value with the text as written, where it is (row, column as
    headed, sheet) and what it parses to, a batch of rows at a time. Not-reported cells (blank, —, -, /)
    make no row at all. `cells_frame` is all of them in one frame, for small files and tests.
+
+A magnitude indicator's value may come with the number of units that contribute to it (n_units, 单位数:
+data centres, enterprises), which disclosure control needs. In the long layout it is an optional column
+headed 单位数 or n_units; in the wide layout each such indicator may have a companion column headed by
+the value column's own header followed by 单位数 or n_units (`已投产标准机架数（架）单位数`,
+`已投产标准机架数 单位数`, `dc_standard_racks_n_units`), anywhere in the row. A blank count is unknown,
+never zero. The readers take the count as written; validation judges it.
 """
 
 from __future__ import annotations
@@ -37,14 +44,17 @@ from openpyxl.utils import get_column_letter
 from indicators import reference
 from indicators.errors import BilingualError
 from indicators.values import (
+    N_UNITS_HEADERS,
     cell_text,
     fold,
     is_not_reported,
     name_key,
+    parse_n_units,
     parse_number,
     parse_period,
     resolve_area,
     resolve_indicator,
+    resolve_n_units_column,
     unit_factor,
 )
 
@@ -410,6 +420,7 @@ ROLE_HEADERS = {  # a column's role, by its header (compared folded, case-blind,
     "unit": ["单位", "计量单位", "unit"],
     "status": ["状态", "数据状态", "status", "obs_status"],
     "note": ["备注", "说明", "note", "notes", "comment"],
+    "n_units": list(N_UNITS_HEADERS),  # long layout only: a wide table names the indicator (values.py)
     "row_number": ["序号", "行号", "no", "no.", "#"],
 }
 
@@ -439,6 +450,8 @@ class Table:
     roles: dict[str, int]  # role -> column index
     role_columns: set[int] = field(default_factory=set)  # every column with a role (a second city column too)
     indicator_columns: list[IndicatorColumn] = field(default_factory=list)  # wide layout: the headed ones
+    # wide layout: the columns giving an indicator's number of contributing units (`… 单位数`), by index
+    n_units_columns: dict[int, str] = field(default_factory=dict)  # column index -> indicator code
     data_rows: Iterator[tuple[int, list[object]]] = field(default_factory=lambda: iter(()))  # read once
     rows_read: int = 0  # data rows consumed so far by cell_batches
 
@@ -448,6 +461,14 @@ class Table:
     @functools.cached_property
     def headed_columns(self) -> dict[int, IndicatorColumn]:
         return {column.index: column for column in self.indicator_columns}
+
+    @functools.cached_property
+    def n_units_column_of(self) -> dict[str, int]:
+        """Each indicator's count column in the wide layout (the first, if two name the same indicator)."""
+        found: dict[str, int] = {}
+        for index, code in self.n_units_columns.items():
+            found.setdefault(code, index)
+        return found
 
 
 
@@ -494,6 +515,11 @@ def find_table(grid: Grid) -> Table | None:
         if "indicator" in roles and "value" in roles:
             return table
         table.layout = "wide"
+        # A bare 单位数 column says not whose count it is: in the wide layout it is read as an indicator
+        # column (and refused as unknown); a count goes beside its value as `<indicator> 单位数`.
+        role_of = {index: role for index, role in role_of.items() if role != "n_units"}
+        table.roles.pop("n_units", None)
+        table.role_columns = set(role_of)
         below = next(table.data_rows, None)
         if below is not None and any(resolve_indicator(c)[0] for index, c in enumerate(below[1])
                                      if index not in role_of):
@@ -506,8 +532,14 @@ def find_table(grid: Grid) -> Table | None:
             # else the row translates a header that names the indicators itself: skipped, the names stay
         elif below is not None:
             table.data_rows = itertools.chain([below], table.data_rows)
-        table.indicator_columns = [IndicatorColumn(index, header, *resolve_indicator(header))
-                                   for index, header in enumerate(table.headers) if index not in role_of and header]
+        for index, header in enumerate(table.headers):
+            if index in role_of or not header:
+                continue
+            counted = resolve_n_units_column(header)
+            if counted is not None:
+                table.n_units_columns[index] = counted
+            else:
+                table.indicator_columns.append(IndicatorColumn(index, header, *resolve_indicator(header)))
         return table
     return None
 
@@ -525,9 +557,13 @@ CELL_COLUMNS = [
     "city_text", "city_column", "period_text", "period_column",
     "indicator_text", "indicator_column", "indicator_row",
     "value_text", "value_column", "unit_text", "unit_column", "unit_row", "note",
+    # the number of contributing units as written (blank: not given), and the header of its column
+    "n_units_text", "n_units_column",
     # as parsed (None/NaN where the text cannot be understood)
     "city_code", "period_start", "period_freq", "indicator_code", "indicator_freq",
     "catalogue_unit", "unit_factor", "value_in_file", "value", "min_value", "max_value",
+    "magnitude",  # whether the indicator may carry a count of contributing units (catalogue.yaml)
+    "n_units",  # a whole number 0 … N_UNITS_MAX, NaN where none is given or the text is not one
 ]
 CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]  # what one reported value is of
 
@@ -562,7 +598,7 @@ def _frame(records: list[dict], first_id: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=CELL_COLUMNS[1:])
     frame.insert(0, "cell_id", range(first_id, first_id + len(frame)))
     frame["period_start"] = pd.to_datetime(frame["period_start"])
-    for column in ("unit_factor", "value_in_file", "value", "min_value", "max_value"):
+    for column in ("unit_factor", "value_in_file", "value", "min_value", "max_value", "n_units"):
         frame[column] = frame[column].astype(float)
     return frame
 
@@ -576,17 +612,23 @@ def _row_cells(table: Table, number: int, cells: list[object]) -> list[dict]:
             return []
         indicator_cell = _at(cells, table.roles["indicator"])
         code, bracket_unit = resolve_indicator(indicator_cell)
+        n_units_index = table.roles.get("n_units")
         return [_cell(common, code=code, bracket_unit=bracket_unit, indicator_text=cell_text(indicator_cell),
                       indicator_column=table.header("indicator"), indicator_row=number, value_cell=value_cell,
-                      value_column=table.header("value"), period_as_indicator=False)]
+                      value_column=table.header("value"), period_as_indicator=False,
+                      n_units_cell=None if n_units_index is None else _at(cells, n_units_index),
+                      n_units_column=table.header("n_units"))]
     values = []
     for index, value_cell in enumerate(cells):
-        if index in table.role_columns or is_not_reported(value_cell):
+        if index in table.role_columns or index in table.n_units_columns or is_not_reported(value_cell):
             continue
         column = _indicator_column(table, index)
+        n_units_index = table.n_units_column_of.get(column.code) if column.code else None
         values.append(_cell(common, code=column.code, bracket_unit=column.unit, indicator_text=column.header,
                             indicator_column=column.label, indicator_row=table.header_row, value_cell=value_cell,
-                            value_column=column.label, period_as_indicator=True))
+                            value_column=column.label, period_as_indicator=True,
+                            n_units_cell=None if n_units_index is None else _at(cells, n_units_index),
+                            n_units_column=None if n_units_index is None else column_label(table.headers, n_units_index)))
     return values
 
 
@@ -625,7 +667,7 @@ def _row_context(table: Table, number: int, cells: list[object]) -> dict:
 
 def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator_text: str,
           indicator_column: str, indicator_row: int, value_cell: object, value_column: str,
-          period_as_indicator: bool) -> dict:
+          period_as_indicator: bool, n_units_cell: object, n_units_column: str | None) -> dict:
     """One value. In the wide layout a row's month also carries the quarter or year it closes (2023-06
     holds 2023-Q2's quarterly and, in December, the year's annual values); in the long layout each
     period must be written at its indicator's frequency."""
@@ -639,6 +681,8 @@ def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator
     else:
         factor = unit_factor(declared[0] if declared else None, indicator.unit) if indicator else 1.0
     in_file = parse_number(value_cell)
+    # A blank (or —) count is unknown, never zero: no text, no number.
+    n_units_text = "" if is_not_reported(n_units_cell) else cell_text(n_units_cell)
     record = {key: value for key, value in common.items() if key != "period"}
     unit_in_column = bool(common["unit_text"])
     record.update(
@@ -654,5 +698,8 @@ def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator
         value=_convert(in_file, factor),
         min_value=indicator.min_value if indicator else None,
         max_value=indicator.max_value if indicator else None,
+        magnitude=indicator.magnitude if indicator else None,
+        n_units_text=n_units_text, n_units_column=n_units_column,
+        n_units=parse_n_units(n_units_cell) if n_units_text else None,
     )
     return record

@@ -6,6 +6,12 @@ figures in DOMAIN.md (5G stations, data-centre racks, GDP, the 5,000-enterprise 
 below are illustrative, not official. Five planted events give the pipeline something real to catch: a
 file to reject, a pilot revision, a late file, a pilot value that disagrees with the agency's, and a
 city missing from an agency file.
+
+The agencies of record give the number of contributing units (单位数) with every magnitude value:
+gdiit the data centres behind each city's racks, energy and computing power, gdstats the core-industry
+enterprises behind its value added (`sample_n_units`). A few cities outside the Pearl River Delta have
+only one or two data centres, so disclosure control has small cells to suppress. The pilots send no
+magnitude indicator, hence no counts.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ STYLES = {
 }
 SHEET_NAME = "数据"
 LONG_HEADER = ["期间", "指标代码", "数值", "单位", "备注"]  # after the city column
+N_UNITS_HEADER = "单位数"  # the long layout's count column; in the wide layout after the indicator's name
 CITY_HEADER = {"code": "城市代码", "name": "城市", "short": "城市"}
 
 # ------------------------------------------------------------------------------------------ planted events
@@ -151,6 +158,17 @@ ADMIN_VILLAGES_PROVINCE = 19_600
 # Within-year shape of flows and of year-to-date counts: Spring Festival in February, a year-end push.
 MONTH_SEASON = np.array([0.95, 0.78, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.02, 1.0, 1.08, 1.12])
 TRANSFORMED_MONTH_SHARE = np.array([0.03, 0.03, 0.07, 0.07, 0.08, 0.09, 0.08, 0.08, 0.1, 0.1, 0.12, 0.15])
+# Data centres in a city: its standard racks over the racks of a typical centre there, rounded down and
+# at least one. The national hub cluster (Guangzhou, Shenzhen, Dongguan, Foshan, Shaoguan) has many;
+# five cities in the north, east and west have one or two in some or all quarters (illustrative).
+DC_COUNT_INDICATORS = ("dc_standard_racks", "dc_racks_in_use", "dc_it_energy_mwh", "dc_total_energy_mwh",
+                       "compute_power_pflops")
+RACKS_PER_DATA_CENTRE = {"440100": 1_100, "440300": 1_100, "441900": 1_100, "440600": 1_000,
+                         "440200": 1_500,  # Shaoguan: the hub's new, larger centres
+                         "445300": 2_000, "441500": 1_800, "441400": 1_500, "445100": 1_300, "441600": 1_300}
+RACKS_PER_DATA_CENTRE_ELSEWHERE = 800
+# Core digital-industry enterprises behind a city's value added (亿元): more, and larger, where it is large.
+ENTERPRISES_PER_VALUE_ADDED = (12.0, 0.6)  # enterprises ≈ 12 × value added ^ 0.6: ~80 (Yunfu) to ~3,500 (Shenzhen)
 # Data centres by quarter: IT load dips in Q1; cooling pushes PUE up in Q3.
 IT_LOAD_SEASON = np.array([0.96, 1.0, 1.03, 1.01])
 PUE_SEASON = np.array([-0.04, 0.0, 0.08, -0.01])
@@ -378,6 +396,22 @@ def sample_values(seed: int = DEFAULT_SEED) -> dict[Key, int | float]:
     return values
 
 
+def sample_n_units(values: dict[Key, int | float]) -> dict[Key, int]:
+    """The number of units behind every magnitude value the agencies send: data centres for gdiit's five
+    data-centre indicators (one count per city and quarter, from its racks), enterprises for gdstats'
+    core value added. Counts follow the racks and the value added, so they change slowly."""
+    counts: dict[Key, int] = {}
+    for (code, city, period), value in values.items():
+        if code == "dc_standard_racks":
+            centres = max(1, int(value // RACKS_PER_DATA_CENTRE.get(city, RACKS_PER_DATA_CENTRE_ELSEWHERE)))
+            counts |= {(indicator, city, period): centres for indicator in DC_COUNT_INDICATORS}
+        elif code == "de_core_value_added":
+            scale, power = ENTERPRISES_PER_VALUE_ADDED
+            counts[code, city, period] = round(scale * value ** power)
+    assert set(counts) == {key for key in values if ref.catalogue()[key[0]].magnitude}
+    return counts
+
+
 # ------------------------------------------------------------------------------------------------- files
 
 
@@ -516,13 +550,19 @@ def _month_text(month: dt.date, style: SubmissionStyle) -> str:
     return f"{month.year}年{month.month}月" if style.month_as == "zh" else f"{month:%Y-%m}"
 
 
-def _table(p: _Planned, values: dict[Key, int | float]) -> tuple[list[str], list[list]]:
-    """The header and rows of a file, in its sender's layout."""
+def _table(p: _Planned, values: dict[Key, int | float], n_units: dict[Key, int]) -> tuple[list[str], list[list]]:
+    """The header and rows of a file, in its sender's layout. An agency's magnitude values come with their
+    number of units: a 单位数 column in the long layout, a `<indicator> 单位数` column beside each in the
+    wide one (readers.py)."""
     style = STYLES[p.profile]
+    counted = p.profile in {ind.submitter for ind, _ in p.contents if ind.magnitude}
 
     def value(indicator: Indicator, city: str, period: dt.date) -> int | float:
         key = (indicator.code, city, period)
         return p.wrong_values.get(key, values[key])
+
+    def count(indicator: Indicator, city: str, period: dt.date) -> int | str:
+        return n_units[indicator.code, city, period] if indicator.magnitude else ""
 
     if style.layout == "long":
         header = [CITY_HEADER[style.city_as], *LONG_HEADER]
@@ -530,10 +570,18 @@ def _table(p: _Planned, values: dict[Key, int | float]) -> tuple[list[str], list
         rows = [[_city_cell(city, style), _long_period(period, ind.freq), ind.code, value(ind, city, period),
                  ind.unit, note]
                 for city in p.cities for ind, period in p.contents]
+        if counted:  # 单位数 after 单位, before 备注
+            header.insert(-1, N_UNITS_HEADER)
+            for row, (city, (ind, period)) in zip(rows, [(c, x) for c in p.cities for x in p.contents], strict=True):
+                row.insert(-1, count(ind, city, period))
     else:
-        header = ["城市", "期间", *[f"{ind.name_zh}（{ind.unit}）" for ind, _ in p.contents]]
+        columns = [(ind, period, counts) for ind, period in p.contents
+                   for counts in ((False, True) if counted and ind.magnitude else (False,))]
+        header = ["城市", "期间", *[f"{ind.name_zh} {N_UNITS_HEADER}" if counts else f"{ind.name_zh}（{ind.unit}）"
+                                  for ind, _, counts in columns]]
         rows = [[_city_cell(city, style), _month_text(p.month, style),
-                 *[value(ind, city, period) for ind, period in p.contents]]
+                 *[count(ind, city, period) if counts else value(ind, city, period)
+                   for ind, period, counts in columns]]
                 for city in p.cities]
     return header, rows
 
@@ -581,9 +629,9 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _file_bytes(p: _Planned, values: dict[Key, int | float]) -> bytes:
+def _file_bytes(p: _Planned, values: dict[Key, int | float], n_units: dict[Key, int]) -> bytes:
     style = STYLES[p.profile]
-    header, rows = _table(p, values)
+    header, rows = _table(p, values, n_units)
     if style.suffix == "csv":
         return _csv_bytes(header, rows, style.encoding)
     title = f"{p.month.year}年{p.month.month}月 数字经济监测数据报送表" if style.title else None
@@ -623,6 +671,7 @@ def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     values = sample_values(seed)
+    n_units = sample_n_units(values)
     times = np.random.default_rng([seed, 1])  # its own stream: receipt times don't shift the values
     planned = _plant_events(_plan(), values)
     for p in planned:
@@ -633,7 +682,7 @@ def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:
     for p in planned:
         if p.received_at > LATEST_RECEIPT:
             continue  # not due yet on the reference date (gdstats' 2023 figures come in March 2024)
-        (dest / p.file).write_bytes(_file_bytes(p, values))
+        (dest / p.file).write_bytes(_file_bytes(p, values, n_units))
         entries.append(SampleFile(p.file, p.profile, STYLES[p.profile].sender, p.received_at, p.event))
     with open(dest / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

@@ -11,9 +11,16 @@ Sheet 数据, from the top:
   for every city and period, with dropdowns for city and period;
 - the footer (单位负责人 / 填表人 / 联系电话 / 报出日期), where the readers stop reading data.
 
+A magnitude indicator (racks, data-centre energy, computing power, value added) has a second column right
+after its value: `已投产标准机架数 单位数`, the number of units (data centres, enterprises) behind the value,
+which disclosure control needs; the readers take it as that value's count (readers.py).
+
 The sheet is protected without a password: only the data cells and the footer's blanks are unlocked,
-and a value must be a number ≥ 0, whole for a count unit (个, 户 …), decimals allowed otherwise (MWh,
-PFLOPS, 亿元). A second sheet explains how to fill the template in and lists the indicators.
+and a value must be a number within the catalogue's bounds (min … max), whole for a count unit (个, 户 …),
+decimals allowed otherwise (MWh, PFLOPS, 亿元); a number of units a whole number from 0 to N_UNITS_MAX.
+A whole-number rule has no bound of its own: LibreOffice Calc takes 10¹² identifier registrations, the
+catalogue's maximum, as whole (tests/test_template.py checks the rules in Calc; Excel itself is not run
+here). A second sheet explains how to fill the template in and lists the indicators.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from indicators import reference
 from indicators.clock import today_shanghai
 from indicators.errors import BilingualError
 from indicators.reference import FREQ_NAMES, City, Indicator, Profile
-from indicators.values import COUNT_UNITS, Period, format_number
+from indicators.values import COUNT_UNITS, N_UNITS_HEADERS, N_UNITS_MAX, Period, format_number
 
 DATA_SHEET = "数据"  # the readers take a sheet of this name before any other
 INSTRUCTIONS_SHEET = "填报说明 Instructions"
@@ -91,6 +98,20 @@ def template_indicators(profile: Profile) -> list[Indicator]:
     return [i for i in reference.base_indicators() if profile.may_submit(i.code)]
 
 
+@dataclass(frozen=True)
+class TemplateColumn:
+    """A column after city and period: an indicator's values, or (`counts`) its number of units."""
+
+    indicator: Indicator
+    counts: bool = False
+
+
+def template_columns(profile: Profile) -> list[TemplateColumn]:
+    """The profile's indicators in catalogue order, each magnitude indicator's count column right after it."""
+    return [TemplateColumn(i, counts) for i in template_indicators(profile)
+            for counts in ((False, True) if i.magnitude else (False,))]
+
+
 def template_freq(profile: Profile) -> str:
     """The period of a row: the finest frequency among the profile's indicators."""
     freqs = {i.freq for i in template_indicators(profile)}
@@ -133,6 +154,20 @@ def english_header_text(indicator: Indicator) -> str:
     return f"{indicator.name_en} ({indicator.unit})"
 
 
+def n_units_header_text(indicator: Indicator) -> str:
+    """A count column's header, which the readers match: the indicator's name, then 单位数."""
+    return f"{indicator.name_zh} {N_UNITS_HEADERS[0]}"
+
+
+def english_n_units_header_text(indicator: Indicator) -> str:
+    return f"{indicator.name_en}: number of units"
+
+
+# What a count column holds, in its guide cell and its input prompt.
+N_UNITS_GUIDE = ("单位数：贡献该数值的单位（数据中心、企业）个数，整数；不知道留空",
+                 "units (data centres, enterprises) behind the value, whole; blank if unknown")
+
+
 def guide_lines(indicator: Indicator, row_freq: str) -> tuple[str, str]:
     """How often an indicator is reported and, in a finer template, in which rows: (zh, en)."""
     zh, en = FREQ_NAMES[indicator.freq]
@@ -153,6 +188,7 @@ def build_template(profile_id: str, reference_date: dt.date | None = None) -> by
     profile = reference.profiles()[profile_id]
     reference_date = reference_date or today_shanghai()
     indicators = template_indicators(profile)
+    columns = template_columns(profile)
     row_freq = template_freq(profile)
     cities = template_cities(profile)
     periods = template_periods(row_freq, reference_date)
@@ -168,10 +204,10 @@ def build_template(profile_id: str, reference_date: dt.date | None = None) -> by
     workbook = openpyxl.Workbook()
     data = workbook.active
     data.title = DATA_SHEET
-    _write_heading(data, profile, indicators, row_freq, prefilled)
-    _write_rows(data, rows, indicators, row_freq)
+    _write_heading(data, profile, columns, row_freq, prefilled)
+    _write_rows(data, rows, columns, row_freq)
     _write_footer(data, FIRST_DATA_ROW + len(rows))
-    _write_value_validations(data, indicators, row_freq, len(rows))
+    _write_value_validations(data, columns, row_freq, len(rows))
     if not prefilled:
         lists = workbook.create_sheet(LISTS_SHEET)
         lists.sheet_state = "hidden"
@@ -188,8 +224,8 @@ def build_template(profile_id: str, reference_date: dt.date | None = None) -> by
     return buffer.getvalue()
 
 
-def _write_heading(sheet, profile: Profile, indicators: list[Indicator], row_freq: str, prefilled: bool) -> None:
-    last_column = FIRST_INDICATOR_COLUMN + len(indicators)  # the note column
+def _write_heading(sheet, profile: Profile, columns: list[TemplateColumn], row_freq: str, prefilled: bool) -> None:
+    last_column = FIRST_INDICATOR_COLUMN + len(columns)  # the note column
     the_form = form()
     scope_zh, scope_en = scope_names(profile)
     sheet.cell(TITLE_ROW, 1, f"{scope_zh}{the_form.title_zh} / {the_form.title_en}: {scope_en}").font = \
@@ -210,9 +246,13 @@ def _write_heading(sheet, profile: Profile, indicators: list[Indicator], row_fre
     where_city = ("已预填", "filled in") if prefilled else ("从列表选择", "pick from the list")
     where_period = ("已预填", "filled in") if prefilled else ("选择或填写", f"pick or type {PERIOD_EXAMPLES[row_freq]}")
     guides = ["\n".join(where_city), "\n".join(where_period),
-              *("\n".join([*guide_lines(i, row_freq), i.code]) for i in indicators), "可选\noptional"]
-    headers = ["城市", "期间", *(header_text(i) for i in indicators), "备注"]
-    english = ["City", "Period", *(english_header_text(i) for i in indicators), "Note"]
+              *("\n".join([*N_UNITS_GUIDE, f"{c.indicator.code}_n_units"]) if c.counts
+                else "\n".join([*guide_lines(c.indicator, row_freq), c.indicator.code]) for c in columns),
+              "可选\noptional"]
+    headers = ["城市", "期间", *(n_units_header_text(c.indicator) if c.counts else header_text(c.indicator)
+                             for c in columns), "备注"]
+    english = ["City", "Period", *(english_n_units_header_text(c.indicator) if c.counts
+                                   else english_header_text(c.indicator) for c in columns), "Note"]
     for column, (guide, header, translation) in enumerate(zip(guides, headers, english, strict=True), start=1):
         guide_cell = sheet.cell(GUIDE_ROW, column, guide)
         guide_cell.font = GUIDE_FONT
@@ -232,9 +272,9 @@ def _write_heading(sheet, profile: Profile, indicators: list[Indicator], row_fre
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_INDICATOR_COLUMN)
 
 
-def _write_rows(sheet, rows: list[tuple[City | None, dt.date | None]], indicators: list[Indicator],
+def _write_rows(sheet, rows: list[tuple[City | None, dt.date | None]], columns: list[TemplateColumn],
                 row_freq: str) -> None:
-    note_column = FIRST_INDICATOR_COLUMN + len(indicators)
+    note_column = FIRST_INDICATOR_COLUMN + len(columns)
     for row, (city, period) in enumerate(rows, start=FIRST_DATA_ROW):
         city_cell = sheet.cell(row, CITY_COLUMN, city.name_zh if city else None)
         # Periods stay text: Excel would turn a typed 2023-06 into a date.
@@ -242,9 +282,9 @@ def _write_rows(sheet, rows: list[tuple[City | None, dt.date | None]], indicator
         period_cell.number_format = "@"
         if city is None:
             city_cell.protection = period_cell.protection = UNLOCKED
-        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+        for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
             cell = sheet.cell(row, column)
-            if period is None or takes_value(period, row_freq, indicator):
+            if period is None or takes_value(period, row_freq, template_column.indicator):
                 cell.protection = UNLOCKED
             else:
                 cell.fill = NOT_APPLICABLE_FILL
@@ -263,28 +303,51 @@ def _write_footer(sheet, row_after_table: int) -> None:
             blank.number_format = number_format
 
 
-def _write_value_validations(sheet, indicators: list[Indicator], row_freq: str, n_rows: int) -> None:
-    """A value is a number ≥ the catalogue's minimum: whole for a count unit, decimals allowed otherwise."""
+def _write_value_validations(sheet, columns: list[TemplateColumn], row_freq: str, n_rows: int) -> None:
+    """A value is a number ≥ the catalogue's minimum: whole for a count unit, decimals allowed otherwise; a
+    number of units a whole number from 0 to N_UNITS_MAX (the rule n_units_invalid checks)."""
     last_row = FIRST_DATA_ROW + n_rows - 1
-    for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+    for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
+        indicator = template_column.indicator
+        letter = get_column_letter(column)
+        if template_column.counts:
+            most = format_number(N_UNITS_MAX)
+            validation = DataValidation(
+                type="whole", operator="between", formula1="0", formula2=_formula_number(N_UNITS_MAX), allow_blank=True,
+                showErrorMessage=True, errorStyle="stop", errorTitle="单位数 Number of units",
+                error=(f"请填写 0 到 {most} 之间的整数：贡献该数值的数据中心或企业个数；不知道请留空。"
+                       f"Enter a whole number from 0 to {most}, the data centres or enterprises behind the "
+                       "value; leave it blank if unknown."),
+                showInputMessage=True, promptTitle=n_units_header_text(indicator)[:32],
+                prompt=f"{N_UNITS_GUIDE[0]}\n{N_UNITS_GUIDE[1]}"[:255])
+            validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+            sheet.add_data_validation(validation)
+            continue
         whole = indicator.unit in COUNT_UNITS
-        low = format_number(indicator.min_value)
+        low, high = format_number(indicator.min_value), format_number(indicator.max_value)
         if whole:
-            error = (f"请填写不小于 {low} 的整数（单位：{indicator.unit}）；没有数据请留空。"
-                     f"Enter a whole number of at least {low} ({indicator.unit}); leave it blank if there is no figure.")
+            error = (f"请填写 {low} 到 {high} 之间的整数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a whole number from {low} to {high} ({indicator.unit}); leave it blank if there is "
+                     "no figure.")
         else:
-            error = (f"请填写不小于 {low} 的数值，可带小数（单位：{indicator.unit}）；没有数据请留空。"
-                     f"Enter a number of at least {low}, decimals allowed ({indicator.unit}); leave it blank if "
-                     "there is no figure.")
+            error = (f"请填写 {low} 到 {high} 之间的数值，可带小数（单位：{indicator.unit}）；没有数据请留空。"
+                     f"Enter a number from {low} to {high}, decimals allowed ({indicator.unit}); leave it blank "
+                     "if there is no figure.")
         zh, en = guide_lines(indicator, row_freq)
+        # The catalogue's bounds, as the rules value_negative and value_out_of_range check them.
         validation = DataValidation(
-            type="whole" if whole else "decimal", operator="greaterThanOrEqual", formula1=low, allow_blank=True,
+            type="whole" if whole else "decimal", operator="between", formula1=_formula_number(indicator.min_value),
+            formula2=_formula_number(indicator.max_value), allow_blank=True,
             showErrorMessage=True, errorStyle="stop", errorTitle="数值 Value", error=error,
             showInputMessage=True, promptTitle=indicator.name_zh[:32],  # Excel's limits: 32 and 255 characters
             prompt=f"{header_text(indicator)}：{zh}\n{english_header_text(indicator)}: {en}"[:255])
-        letter = get_column_letter(column)
         validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         sheet.add_data_validation(validation)
+
+
+def _formula_number(number: float) -> str:
+    """A bound as a formula writes it: digits only (1000000000000, 0.5), no separators or exponent."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 def _write_dropdowns(data, lists, cities: list[City], period_labels: list[str], n_rows: int) -> None:
@@ -350,6 +413,15 @@ def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], ro
          ("Upload: open the upload page, paste your token, choose this file and upload it; the report comes "
           "back at once and points at sheet, row and column.")),
     ]
+    if any(i.magnitude for i in indicators):  # the count columns
+        most = format_number(N_UNITS_MAX)
+        steps.insert(3, (
+            f"“单位数”列紧跟在机架、能耗、算力、增加值等总量指标之后，填写贡献该数值的单位个数（数据中心或企业），"
+            f"为 0 到 {most} 的整数；不知道请留空，空白不是零。单位过少的数值不对外公布，以免推算出单个单位的数据。",
+            f"The 单位数 (number of units) column right after each total (racks, data-centre energy, computing "
+            f"power, value added) takes how many units contribute to it (data centres or enterprises), a whole "
+            f"number from 0 to {most}; leave it blank if unknown, blank is not zero. A value from too few units is "
+            "not published, so that no single unit's figure can be recovered."))
     coarser = sorted({i.freq for i in indicators} - {row_freq}, key=reference.FREQ_MONTHS.get)
     if coarser:  # where quarterly and annual figures go in a monthly template
         steps.insert(2, (

@@ -51,7 +51,7 @@ from indicators.readers import (
     read_grid,
 )
 from indicators.report import Finding, Report, RuleResult
-from indicators.values import TEN_THOUSAND, format_number, suggest_indicator
+from indicators.values import N_UNITS_MAX, TEN_THOUSAND, format_number, is_n_units_header, suggest_indicator
 
 SUITE_FILE = "submission.json"
 RULES_FILE = "rules.yaml"
@@ -61,7 +61,7 @@ ENGINES = {  # where a rule is checked, as `digecon rules` names it
     "python": "Python: indicators/validation.py",
 }
 DIMENSIONS = ("format", "completeness", "validity", "consistency", "history")
-CELL_ROLES = ("city", "period", "indicator", "value", "unit")
+CELL_ROLES = ("city", "period", "indicator", "value", "unit", "n_units")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,9 @@ class CheckedFile:
         return self.carried.rename(columns={"area_code": "city_code"}).reindex(columns=OBSERVATION_COLUMNS)
 
 
-OBSERVATION_COLUMNS = ["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"]
+# n_units: the number of contributing units a magnitude value was given with (nullable: unknown).
+OBSERVATION_COLUMNS = ["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet",
+                       "n_units"]
 # A carried cell: the city (or province), period and indicator a value was written for, whatever it holds,
 # one row per (area, period, indicator) at the frequency first written, periods within the calendar's
 # valid range up to the reference date (the only ones the completeness board asks about).
@@ -138,6 +140,7 @@ CELL_PLACES = {
     "indicator": ("indicator_text", "indicator_column", "indicator_row"),
     "value": ("value_text", "value_column", "source_row"),
     "unit": ("unit_text", "unit_column", "unit_row"),
+    "n_units": ("n_units_text", "n_units_column", "source_row"),
 }
 
 NOT_LISTED_ZH = "“{label}”另有 {count} 处问题未逐条列出（每条规则最多列出 {cap} 处，规则统计中有准确计数）"
@@ -248,8 +251,16 @@ def _context(profile_id: str, profile: reference.Profile | None) -> dict:
     """What every message may name besides the cell: the submitter, the calendar, how to write a period."""
     return {"profile_id": profile_id, "profiles": ", ".join(reference.profiles()),
             "earliest_period": reference.period_label(reference.calendar().earliest_valid_period, "M"),
-            "header_search_rows": HEADER_SEARCH_ROWS, **_examples(),
-            **(_scope_text(profile) if profile else {})}
+            "header_search_rows": HEADER_SEARCH_ROWS, "n_units_max": f"{N_UNITS_MAX:,}", **_examples(),
+            **_magnitude_text(), **(_scope_text(profile) if profile else {})}
+
+
+@functools.cache
+def _magnitude_text() -> dict:
+    """The indicators that carry a number of units, named as messages name them."""
+    magnitude = [i for i in reference.base_indicators() if i.magnitude]
+    return {"magnitude_zh": "、".join(f"“{i.name_zh}”" for i in magnitude),
+            "magnitude_en": ", ".join(i.name_en for i in magnitude)}
 
 
 def _names(fields: Mapping) -> dict:
@@ -269,6 +280,10 @@ def _names(fields: Mapping) -> dict:
             parts = [catalogue[indicator.numerator], catalogue[indicator.denominator]]
             names.update(parts_zh="“" + "”和“".join(p.name_zh for p in parts) + "”",
                          parts_en=" and ".join(p.name_en for p in parts))
+    elif is_n_units_header(written):  # a wide table's bare count column: whose count is it?
+        names.update(suggestion_zh="（宽表中的单位数列须写明所属指标，如“已投产标准机架数 单位数”）",
+                     suggestion_en=" (in a table with a column per indicator, a count column names its indicator,"
+                                   " e.g. 已投产标准机架数 单位数 or dc_standard_racks_n_units)")
     elif written:
         suggested = catalogue.get(suggest_indicator(written))
         if suggested is not None:
@@ -445,6 +460,7 @@ class Validator:
             failed_cells = self._run_suite(batch, parameters, findings)
             _check_scope(batch, profile, findings)
             _check_units(batch, findings)
+            _check_n_units(batch, findings)
             # Comparisons between values use only the values that passed the checks on their own: a
             # negative denominator is one finding, not a second one for its numerator.
             complete = batch[~batch["cell_id"].isin(failed_cells)].dropna(subset=[*CELL_KEY, "value"])
@@ -547,6 +563,17 @@ def _check_units(cells: pd.DataFrame, findings: _Findings) -> None:
     _check_each(cells, findings, "unit_converted", cells["unit_factor"].notna(), converted)
     _check_each(cells, findings, "unit_unclear", converted & cells["value_in_file"].notna(),
                 cells["value_in_file"] >= TEN_THOUSAND)
+
+
+def _check_n_units(cells: pd.DataFrame, findings: _Findings) -> None:
+    """A count of contributing units, where one is given: a whole number, on a magnitude indicator only;
+    a count of 0 beside a value above 0 is flagged (one of the two is wrong)."""
+    given = cells["n_units_text"].astype(bool)
+    _check_each(cells, findings, "n_units_invalid", given, cells["n_units"].isna())
+    magnitude = cells["magnitude"]
+    _check_each(cells, findings, "n_units_not_magnitude", given & magnitude.notna(), magnitude.eq(False))
+    counted = cells["n_units"].notna() & cells["value"].notna() & magnitude.eq(True)
+    _check_each(cells, findings, "n_units_zero_with_value", counted, cells["n_units"].eq(0) & cells["value"].gt(0))
 
 
 def _check_duplicates(complete: pd.DataFrame, firsts: dict[tuple, tuple[int, float]], findings: _Findings) -> pd.DataFrame:
@@ -661,4 +688,5 @@ def _observations(complete: pd.DataFrame) -> pd.DataFrame:
         "note": unique["note"].astype(object).where(unique["note"].notna(), None),
         "source_row": unique["source_row"].astype(int),
         "sheet": unique["sheet"],
+        "n_units": unique["n_units"].astype("Int64"),  # <NA>: not given, unknown
     }, columns=OBSERVATION_COLUMNS).reset_index(drop=True)

@@ -182,6 +182,43 @@ def resolve_indicator(value: object) -> tuple[str | None, str | None]:
     return None, None
 
 
+# The number of units (data centres, enterprises) that contribute to a magnitude indicator's value: a
+# long table's column with one of these headers; in a wide table, the header of a value's column followed
+# by one of them names that value's count column (`已投产标准机架数 单位数`, `dc_standard_racks_n_units`).
+N_UNITS_HEADERS = ("单位数", "n_units")
+N_UNITS_MAX = 10_000_000  # more than any real cell holds: a larger count is a slip (and would not fit)
+_N_UNITS_KEYS = tuple(h.casefold() for h in N_UNITS_HEADERS)
+_N_UNITS_SEPARATORS = "_-·:/"  # between the indicator's header and 单位数 / n_units (spaces are ignored)
+
+
+def is_n_units_header(value: object) -> bool:
+    """A bare 单位数 / n_units header: the long layout's count column."""
+    return name_key(value) in _N_UNITS_KEYS
+
+
+@_cached
+def resolve_n_units_column(value: object) -> str | None:
+    """The indicator whose counts a wide table's column holds, for a header that is the indicator's own
+    header (code, Chinese or English name, a unit in brackets allowed) followed by 单位数 or n_units;
+    None for any other header. A header that names an indicator whole is never a count column."""
+    key = name_key(value)
+    if resolve_indicator(key)[0] is not None:
+        return None
+    for suffix in _N_UNITS_KEYS:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return resolve_indicator(key[: -len(suffix)].rstrip(_N_UNITS_SEPARATORS))[0]
+    return None
+
+
+def parse_n_units(value: object) -> int | None:
+    """A count of contributing units: a whole number from 0 to N_UNITS_MAX (thousands separators allowed,
+    3.0 is 3); None for anything else (-1, 2.5, abc)."""
+    number = parse_number(value)
+    if number is None or not number.is_integer() or not 0 <= number <= N_UNITS_MAX:
+        return None
+    return int(number)
+
+
 @functools.lru_cache(maxsize=1024)  # the same unknown header behind every row of a wide file
 def suggest_indicator(value: object) -> str | None:
     """The indicator whose code or name is closest to one not in the catalogue (`5G基站` → fiveg_base_stations)."""

@@ -278,7 +278,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         received_at=receipt.received_at,
     ).rename(columns={"city_code": "area_code"}).reindex(columns=[
         "submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
-        "value", "note", "source_row"])
+        "value", "note", "source_row", "n_units"])
+    rows["n_units"] = rows["n_units"].astype("Int64")  # blank (or a file checked before counts): NULL
     rule_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, **vars(r)) for r in report.rule_results],
         columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",

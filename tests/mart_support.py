@@ -57,7 +57,8 @@ def shanghai(text: str) -> dt.datetime:
 
 
 class Loader:
-    """Submissions with hand-made cells (city, period, freq, indicator, value[, note]) into the build DB."""
+    """Submissions with hand-made cells (city, period, freq, indicator, value[, note[, n_units]]) into the
+    build DB."""
 
     def __init__(self, con, paths: Paths):
         self.con = con
@@ -73,12 +74,13 @@ class Loader:
             original_filename=f"{profile}-{submission_id}.csv", stored_name=f"{submission_id}.csv",
             received_at=shanghai(received), intake_status="received",
         )
-        rows = [(*cell, None) if len(cell) == 5 else cell for cell in cells]
+        rows = [(*cell, None, None)[:7] for cell in cells]  # note and number of units are optional
         frame = pd.DataFrame(
             [{"city_code": c, "period": dt.date.fromisoformat(p), "freq": f, "indicator_code": i,
-              "value": float(v), "note": note, "source_row": n + 2, "sheet": None}
-             for n, (c, p, f, i, v, note) in enumerate(rows)],
-            columns=["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet"],
+              "value": float(v), "note": note, "source_row": n + 2, "sheet": None, "n_units": n_units}
+             for n, (c, p, f, i, v, note, n_units) in enumerate(rows)],
+            columns=["city_code", "period", "freq", "indicator_code", "value", "note", "source_row", "sheet",
+                     "n_units"],
         )
         report = Report(file=receipt.original_filename, sha256=receipt.sha256, profile=profile,
                         accepted=accepted, rows=len(cells), observations=len(cells) if accepted else 0,

@@ -9,7 +9,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     assert cli.main(["rules", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     by_id = {r["id"]: r for r in listed}
-    assert len(by_id) == len(listed) == 27
+    assert len(by_id) == len(listed) == 30
     assert by_id["city_unknown"]["engine"] == "great_expectations"
     assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json"
     assert by_id["formula_not_calculated"] == {
@@ -23,13 +23,16 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     }
     assert "Open the file in Excel, save it and send it again" in by_id["formula_not_calculated"]["message_en"]
     assert [r["id"] for r in listed if r["severity"] == "warning"] == [
-        "duplicate_identical", "unit_converted", "unit_unclear", "monotone_fall", "jump_10000x"]
+        "duplicate_identical", "unit_converted", "unit_unclear", "n_units_zero_with_value", "monotone_fall",
+        "jump_10000x"]
 
 
 def test_rules_as_a_bilingual_list(capsys):
     assert cli.main(["rules"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("27 条规则 rules: 22 个错误 errors (拒收 reject the file), 5 个警告 warnings")
+    assert out.startswith("30 条规则 rules: 24 个错误 errors (拒收 reject the file), 6 个警告 warnings")
     assert ("limit_exceeded  [错误 error] format · Python: indicators/validation.py\n"
             "    超出处理上限 / Over a processing limit") in out
     assert "jump_10000x  [警告 warning] history · Python: indicators/validation.py" in out
+    assert ("n_units_invalid  [错误 error] validity · Python: indicators/validation.py\n"
+            "    单位数无效 / Number of units not valid") in out

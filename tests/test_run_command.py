@@ -73,8 +73,7 @@ def test_a_failing_error_check_blocks_the_publish(home, capsys):
     assert cli.main(["run", "--reference-date", "2024-01-10"]) == 0
     published = home.serving_db.stat().st_mtime_ns
     with duckdb.connect(str(home.build_db)) as con:  # an observation of a city that does not exist
-        con.execute("INSERT INTO core.observations SELECT submission_id, source, received_at, '449999', period,"
-                    " freq, indicator_code, value, note, source_row FROM core.observations")
+        con.execute("INSERT INTO core.observations SELECT * REPLACE ('449999' AS area_code) FROM core.observations")
     landing.receive(row.format(month="12", value=52000).encode(), "gdca-12.csv", "gdca", "test")
     capsys.readouterr()
 

@@ -24,6 +24,10 @@ from indicators import sample
 CITY_CODES = [c.code for c in ref.cities()]
 WIDE_HEADER = {f"{i.name_zh}（{i.unit}）": i.code for i in ref.base_indicators()}
 LONG_HEADERS = [[city, "期间", "指标代码", "数值", "单位", "备注"] for city in ("城市代码", "城市")]
+COUNTED_LONG_HEADER = ["城市", "期间", "指标代码", "数值", "单位", "单位数", "备注"]  # gdstats: value added's units
+COUNT_SUFFIX = " 单位数"  # a wide file's count column: the indicator's name, then this
+MAGNITUDE = {i.code for i in ref.base_indicators() if i.magnitude}
+NAME_ZH = {i.name_zh: i.code for i in ref.base_indicators()}
 EVENTS = {"census", "rejected", "revision", "late", "discrepancy", "missing"}
 
 
@@ -63,7 +67,7 @@ def _period(text: str, freq: str) -> str:
 
 
 def _read(path: Path) -> tuple[list, list[dict]]:
-    """(header, observations as dicts of city, period, indicator, value)."""
+    """(header, observations as dicts of city, period, indicator, value and n_units, None if not given)."""
     grid = _grid(path)
     [at] = [k for k, row in enumerate(grid) if row[0] in ("城市", "城市代码")]
     header, body = grid[at], grid[at + 1:]
@@ -72,13 +76,17 @@ def _read(path: Path) -> tuple[list, list[dict]]:
     for row in body:
         city = ref.resolve_city(row[0])
         if "指标代码" in header:
-            cells = [(row[2], row[1], row[3])]
+            count = row[header.index("单位数")] if "单位数" in header else None
+            cells = [(row[2], row[1], row[3], count)]
         else:
-            cells = [(WIDE_HEADER[h], row[1], v) for h, v in zip(header[2:], row[2:], strict=True)]
-        for code, period, value in cells:
+            named = dict(zip(header[2:], row[2:], strict=True))
+            counts = {h.removesuffix(COUNT_SUFFIX): v for h, v in named.items() if h.endswith(COUNT_SUFFIX)}
+            cells = [(WIDE_HEADER[h], row[1], v, counts.get(h.split("（")[0])) for h, v in named.items()
+                     if not h.endswith(COUNT_SUFFIX)]
+        for code, period, value, count in cells:
             freq = catalogue[code].freq
             observations.append({"city": city, "period": _period(period, freq), "indicator": code,
-                                 "value": float(value)})
+                                 "value": float(value), "n_units": None if count in (None, "") else int(count)})
     return header, observations
 
 
@@ -164,16 +172,23 @@ def test_each_profile_keeps_its_format_and_headers(written):
         assert e.file.startswith(f"{e.profile}_") and e.file.endswith(f".{style.suffix}")
         header, _ = _read(dest / e.file)
         if style.layout == "long":
-            assert header in LONG_HEADERS
+            assert header in LONG_HEADERS or (e.profile == "gdstats" and header == COUNTED_LONG_HEADER)
         else:
-            assert header[:2] == ["城市", "期间"] and all(h in WIDE_HEADER for h in header[2:])
+            values = [h for h in header[2:] if not h.endswith(COUNT_SUFFIX)]
+            counts = [h.removesuffix(COUNT_SUFFIX) for h in header[2:] if h.endswith(COUNT_SUFFIX)]
+            assert header[:2] == ["城市", "期间"] and all(h in WIDE_HEADER for h in values)
+            # each count column is a magnitude indicator's, right after its value column
+            assert all(ref.catalogue()[NAME_ZH[h]].magnitude for h in counts)
+            assert all(header[header.index(h + COUNT_SUFFIX) - 1].startswith(h + "（") for h in counts)
     assert _read(dest / "gdca_2023-06.csv")[0] == LONG_HEADERS[0]
     assert (dest / "gdca_2023-06.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     (dest / "gdgsa_2023-06.csv").read_bytes().decode("gb18030")
     assert "5G基站数（个）" in _read(dest / "pilot-440300_2023-06.xlsx")[0]
     sheet = openpyxl.load_workbook(dest / "gdiit_2023-06.xlsx")["数据"]
     assert sheet["A1"].value == "2023年6月 数字经济监测数据报送表" and sheet["A2"].value is None
-    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:K1"]
+    # city, period, 9 gdiit indicators and 5 count columns beside the data-centre ones: A … P
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:P1"]
+    assert [c.value for c in sheet[3][2:4]] == ["已投产标准机架数（架）", "已投产标准机架数 单位数"]
     assert [c.value for c in sheet[3][:2]] == ["城市", "期间"] and sheet["B4"].value == "2023年6月"
 
 
@@ -302,6 +317,46 @@ def test_gdp_and_core_digital_value_added(agency):
     gdp, core = _series(agency, "gdp").sum(), _series(agency, "de_core_value_added").sum()
     assert 125_000 <= gdp["2022"] <= 132_000
     assert ((core / gdp).between(0.17, 0.19)).all()
+
+
+def test_agencies_count_the_units_of_every_magnitude_value_and_nothing_else(obs):
+    given = obs[obs.n_units.notna()]
+    agencies = obs[obs.profile.isin(["gdiit", "gdstats"]) & obs.indicator.isin(MAGNITUDE)]
+    assert set(given.indicator) == MAGNITUDE
+    assert set(given.profile) == {"gdiit", "gdstats"}  # the pilots send no counts (and no magnitude values)
+    assert agencies.n_units.notna().all() and (agencies.n_units >= 1).all()
+    assert (given.n_units == given.n_units.round()).all()
+
+
+def test_data_centres_are_counted_from_the_racks_and_some_cities_have_one_or_two(obs):
+    """A city's data centres are its racks over a typical centre's (1,100 racks in Guangzhou, Shenzhen and
+    Dongguan, 1,000 in Foshan, 1,500 in Shaoguan, 800 where not set, more in five small cities): one count
+    for the five data-centre indicators. Five northern, eastern and western cities have fewer than 3 (the
+    confidentiality threshold) in some or all quarters, so disclosure control has cells to suppress."""
+    centres = obs[obs.indicator.str.startswith(("dc_", "compute_")) & (obs.profile == "gdiit")]
+    per_cell = centres.groupby(["city", "period"]).n_units.nunique()
+    assert (per_cell == 1).all()  # the same centres behind racks, energy and computing power
+    counts = centres[centres.indicator == "dc_standard_racks"].set_index(["city", "period"])
+    size = {"440100": 1_100, "440300": 1_100, "441900": 1_100, "440600": 1_000, "440200": 1_500,
+            "445300": 2_000, "441500": 1_800, "441400": 1_500, "445100": 1_300, "441600": 1_300}
+    for (city, period), row in counts.iterrows():
+        assert row.n_units == max(1, row.value // size.get(city, 800)), (city, period)
+    small = counts[counts.n_units < 3].reset_index()
+    # Yunfu, Shanwei, Meizhou, Chaozhou, Heyuan
+    assert set(small.city) == {"445300", "441500", "441400", "445100", "441600"}
+    assert (counts.loc["445300"].n_units == 1).all()  # Yunfu: one data centre all along
+    hub = counts.loc[["440100", "440300", "441900", "440600", "440200"]]
+    assert (hub.n_units >= 6).all()
+    steps = counts.n_units.groupby(level="city").diff().dropna()
+    assert steps.between(0, 4).all()  # counts change slowly and never fall (racks never do)
+
+
+def test_value_added_is_counted_in_enterprises(obs):
+    enterprises = obs[(obs.indicator == "de_core_value_added") & (obs.profile == "gdstats")]
+    assert set(enterprises.period) == {"2020", "2021", "2022"}  # 2023's figures come in March 2024
+    assert enterprises.n_units.between(50, 5_000).all()  # hundreds to thousands: never a small cell
+    by_city = enterprises.set_index(["city", "period"]).n_units
+    assert by_city["440300"].min() > 2_000 and by_city["445300"].max() < 150  # Shenzhen, Yunfu
 
 
 def test_exactly_one_of_each_planted_event(written):

@@ -5,7 +5,12 @@ passes the real validator with no findings, for every profile."""
 
 import datetime as dt
 import io
+import json
+import os
 import re
+import shutil
+import signal
+import subprocess
 from importlib import resources
 
 import openpyxl
@@ -25,6 +30,7 @@ from indicators.template import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     build_template,
+    template_columns,
     template_file_name,
     template_indicators,
 )
@@ -160,14 +166,15 @@ def test_a_pilot_sheet_is_protected_with_only_the_data_cells_unlocked():
     workbook = workbook_of("pilot-440300")
     sheet = workbook[DATA_SHEET]
     indicators = template_indicators(reference.profiles()["pilot-440300"])
-    note_column = FIRST_INDICATOR_COLUMN + len(indicators)
+    columns = template_columns(reference.profiles()["pilot-440300"])  # a magnitude one's count column after it
+    note_column = FIRST_INDICATOR_COLUMN + len(columns)
     months = [(2021 + n // 12, n % 12 + 1) for n in range(36)]
 
     expected = set()
     for row, (_, month) in enumerate(months, start=FIRST_DATA_ROW):
-        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
-            # A quarterly figure goes in a quarter's last month, an annual one in December.
-            if {"M": True, "Q": month in QUARTER_ENDS, "A": month in YEAR_END}[indicator.freq]:
+        for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
+            # A quarterly figure (and its count) goes in a quarter's last month, an annual one in December.
+            if {"M": True, "Q": month in QUARTER_ENDS, "A": month in YEAR_END}[template_column.indicator.freq]:
                 expected.add((row, column))
         expected.add((row, note_column))
     footer = FIRST_DATA_ROW + len(months) + 1
@@ -176,14 +183,15 @@ def test_a_pilot_sheet_is_protected_with_only_the_data_cells_unlocked():
     assert sheet.protection.sheet and sheet.protection.password is None  # documented: no password
     assert workbook.security.lockStructure
     assert unlocked_cells(sheet) == expected
-    households = FIRST_INDICATOR_COLUMN + [i.code for i in indicators].index("households_total")
+    assert len(columns) == len(indicators) + 6  # racks, racks in use, two energies, computing power, value added
+    households = FIRST_INDICATOR_COLUMN + [c.indicator.code for c in columns].index("households_total")
     assert sheet.cell(FIRST_DATA_ROW, households).fill.fgColor.rgb.endswith("D9D9D9")  # January: grey
     assert sheet.cell(FIRST_DATA_ROW + 2, households).fill.fill_type is None  # March: white
 
 
 def test_an_agency_sheet_unlocks_city_and_period_on_its_blank_rows():
     sheet = workbook_of("gdstats")[DATA_SHEET]
-    n_rows, n_columns = 21 * 3, 2 + 4 + 1  # city, period, four annual indicators, note
+    n_rows, n_columns = 21 * 3, 2 + 4 + 1 + 1  # city, period, four annual indicators, value added's count, note
     footer = FIRST_DATA_ROW + n_rows + 1
 
     expected = {(row, column) for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + n_rows)
@@ -194,7 +202,7 @@ def test_an_agency_sheet_unlocks_city_and_period_on_its_blank_rows():
 
 # ------------------------------------------------------------------------------------ validation
 
-def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
+def test_values_must_be_numbers_within_the_catalogue_bounds_whole_for_counts():
     sheet = workbook_of("gdiit")[DATA_SHEET]
     headers = [c.value for c in sheet[HEADER_ROW]]
     n_rows = data_rows_of(sheet)
@@ -204,16 +212,50 @@ def test_values_must_be_numbers_of_at_least_zero_whole_for_counts():
         letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
         return by_range[f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + n_rows - 1}"]
 
-    expected = {"已投产标准机架数（架）": "whole", "数据中心IT设备能耗（MWh）": "decimal", "算力规模（PFLOPS）": "decimal",
-                "工业互联网标识解析量（次）": "whole", "上云上平台中小企业数(累计)（家）": "whole"}
-    for header, kind in expected.items():
+    # catalogue.yaml's min and max, written as a formula writes numbers (no separators, no exponent)
+    expected = {"已投产标准机架数（架）": ("whole", "10000000"), "数据中心IT设备能耗（MWh）": ("decimal", "100000000"),
+                "算力规模（PFLOPS）": ("decimal", "1000000"), "工业互联网标识解析量（次）": ("whole", "1000000000000"),
+                "上云上平台中小企业数(累计)（家）": ("whole", "10000000")}
+    for header, (kind, most) in expected.items():
         rule = rule_of(header)
-        assert (rule.type, rule.operator, rule.formula1) == (kind, "greaterThanOrEqual", "0"), header
+        assert (rule.type, rule.operator, rule.formula1, rule.formula2) == (kind, "between", "0", most), header
         assert rule.errorStyle == "stop" and rule.allow_blank
         assert ("整数" in rule.error) == (kind == "whole") and ("小数" in rule.error) == (kind == "decimal")
+        assert f"0 到 {int(most):,} 之间" in rule.error and f"from 0 to {int(most):,}" in rule.error
         assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32  # Excel's limits
     assert rule_of("数据中心IT设备能耗（MWh）").prompt.startswith("数据中心IT设备能耗（MWh）：季度")
     assert sum(v.type in ("whole", "decimal") for v in by_range.values()) == len(headers) - 3
+
+
+def test_a_number_of_units_is_a_whole_number_from_zero_to_ten_million_beside_its_value(tmp_path):
+    workbook = workbook_of("gdiit")
+    sheet = workbook[DATA_SHEET]
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    counts = [h for h in headers if h and h.endswith("单位数")]
+    n_rows = data_rows_of(sheet)
+    by_range = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+
+    assert counts == ["已投产标准机架数 单位数", "已上架标准机架数 单位数", "数据中心IT设备能耗 单位数",
+                      "数据中心总能耗 单位数", "算力规模 单位数"]  # the five data-centre indicators, not the rest
+    for header in counts:
+        column = headers.index(header) + 1
+        assert headers[column - 2].startswith(header.removesuffix(" 单位数") + "（")  # right after its value
+        letter = openpyxl.utils.get_column_letter(column)
+        rule = by_range[f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + n_rows - 1}"]
+        assert (rule.type, rule.operator, rule.formula1, rule.formula2) == ("whole", "between", "0", "10000000")
+        assert rule.errorStyle == "stop" and rule.allow_blank  # blank: unknown
+        assert "整数" in rule.error and "whole number from 0 to 10,000,000" in rule.error
+        assert "不知道留空" in rule.prompt and "blank if unknown" in rule.prompt
+        assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32  # Excel's limits
+        guide = sheet.cell(GUIDE_ROW, column).value.splitlines()
+        assert guide[0].startswith("单位数：") and guide[1].startswith("units (data centres, enterprises)")
+        assert sheet.cell(ENGLISH_ROW, column).value.endswith(": number of units")
+
+    path = tmp_path / "gdiit.xlsx"
+    path.write_bytes(build_template("gdiit", TODAY))
+    table = find_table(read_grid(path))
+    assert sorted(table.n_units_columns.values()) == sorted(
+        ["dc_standard_racks", "dc_racks_in_use", "dc_it_energy_mwh", "dc_total_energy_mwh", "compute_power_pflops"])
 
 
 def test_the_number_of_cities_comes_from_the_reference_data(monkeypatch):
@@ -238,7 +280,8 @@ def test_instructions_sheet_explains_in_both_languages():
     assert "440000" in text and "upload page" in text
     assert "fiveg_base_stations" in text and "5G base stations" in text
     steps = [re.match(r"\d+\. (.)", c.value) for c in sheet["B"] if c.value]
-    assert [m.group(1).isupper() for m in steps if m] == [True] * 9  # each English step is a sentence
+    assert [m.group(1).isupper() for m in steps if m] == [True] * 10  # each English step is a sentence
+    assert "“单位数”列" in text and "blank is not zero" in text  # a pilot may count its units too
 
 
 # ------------------------------------------------------------------------- filled in, validated
@@ -248,6 +291,7 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
     range) in the last two periods' rows, and the footer. Returns the number of values written."""
     profile = reference.profiles()[profile_id]
     indicators = template_indicators(profile)
+    columns = template_columns(profile)
     denominators = {d.denominator for d in reference.derived_indicators() if d.multiplier == 100}
     sheet = workbook[DATA_SHEET]
     city = next(c for c in reference.cities() if profile.covers_city(c.code))
@@ -263,8 +307,12 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
         else:  # a pilot's prefilled rows
             row = next(r for r in range(FIRST_DATA_ROW, sheet.max_row) if sheet.cell(r, 2).value == period)
             assert sheet.cell(row, 1).value == city.name_zh
-        for column, indicator in enumerate(indicators, start=FIRST_INDICATOR_COLUMN):
+        for column, template_column in enumerate(columns, start=FIRST_INDICATOR_COLUMN):
+            indicator = template_column.indicator
             if only_freq and indicator.freq != only_freq:
+                continue
+            if template_column.counts:  # the number of data centres or enterprises behind the value
+                sheet.cell(row, column, 12 + offset)
                 continue
             share = 10 if indicator.code in denominators else 1000
             sheet.cell(row, column, indicator.max_value / share - offset)
@@ -277,6 +325,78 @@ def fill(workbook: openpyxl.Workbook, profile_id: str) -> int:
     return written
 
 
+# LibreOffice Calc, a real spreadsheet, judges what a clerk types against the template's validation rules
+# (Excel itself cannot run here). Debian's python3-uno drives it; .ci/run installs both.
+SOFFICE = "/usr/lib/libreoffice/program/soffice.bin"  # the program itself: one process to stop by its pid
+SYSTEM_PYTHON = "/usr/bin/python3"
+CALC_SECONDS = 120
+
+
+def _calc_available() -> bool:
+    if not os.path.exists(SOFFICE) or shutil.which(SYSTEM_PYTHON) is None:
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def calc_invalid_cells(path, sheet: str, tmp_path) -> set[tuple[int, int]]:
+    """The cells LibreOffice Calc marks invalid in a workbook (row, column, 1-based)."""
+    if not _calc_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice Calc and python3-uno are not installed (.ci/run installs them)")
+        pytest.skip("LibreOffice Calc and python3-uno are not installed (.ci/run installs them)")
+    pipe = f"digecon-test-{os.getpid()}"
+    options = [SOFFICE, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+               f"-env:UserInstallation={(tmp_path / 'calc-profile').as_uri()}"]
+    # A new user profile makes Calc exit to restart itself (the soffice launcher would start it again, as a
+    # second process): make the profile first, then start the one process that listens.
+    subprocess.run([*options, "--terminate_after_init"], capture_output=True, timeout=CALC_SECONDS, check=True)
+    calc = subprocess.Popen([*options, f"--accept=pipe,name={pipe};urp;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        helper = os.path.join(os.path.dirname(__file__), "calc_invalid_cells.py")
+        done = subprocess.run([SYSTEM_PYTHON, helper, pipe, str(path), sheet, str(CALC_SECONDS)],
+                              capture_output=True, text=True, timeout=CALC_SECONDS * 2)
+        assert done.returncode == 0, done.stderr
+        return {tuple(cell) for cell in json.loads(done.stdout)}
+    finally:
+        if calc.poll() is None:
+            calc.send_signal(signal.SIGTERM)
+        try:
+            calc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            calc.kill()
+            calc.wait()
+
+
+def test_a_spreadsheet_refuses_what_the_validator_would_and_takes_large_whole_counts(tmp_path):
+    """Typed into gdiit's template and judged by Calc: a whole-number rule has no bound of its own
+    (10¹² identifier registrations, the catalogue's maximum, is whole), the catalogue's bounds hold, and a
+    number of units is a whole number from 0 to 10,000,000 (blank allowed: unknown)."""
+    workbook = workbook_of("gdiit")
+    sheet = workbook[DATA_SHEET]
+    column = {c.value: c.column for c in sheet[HEADER_ROW] if c.value}
+    racks, registrations, energy = "已投产标准机架数（架）", "工业互联网标识注册量(累计)（个）", "数据中心IT设备能耗（MWh）"
+    units = "已投产标准机架数 单位数"
+    typed = [  # (column header, value typed, refused)
+        (racks, 45_000, False), (racks, 2.5, True), (racks, -1, True), (racks, 10_000_000, False),
+        (racks, 10_000_001, True),  # above the catalogue's maximum
+        (registrations, 2_147_483_648, False), (registrations, 5_000_000_000, False),
+        (registrations, 1_000_000_000_000, False), (registrations, 1_000_000_000_001, True),
+        (energy, 187_790.3, False), (energy, -0.5, True),
+        (units, 0, False), (units, 2, False), (units, 10_000_000, False), (units, 10_000_001, True),
+        (units, 2.5, True), (units, -1, True), (units, "abc", True),
+    ]
+    for row, (header, value, _) in enumerate(typed, start=FIRST_DATA_ROW):
+        sheet.cell(row, column[header], value)
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+
+    invalid = calc_invalid_cells(path, DATA_SHEET, tmp_path)
+
+    refused = {(row, column[header]) for row, (header, _, no) in enumerate(typed, start=FIRST_DATA_ROW) if no}
+    assert invalid == refused
+
+
 @pytest.mark.parametrize("profile_id", sorted(reference.profiles()))
 def test_a_filled_template_passes_validation_with_no_findings(profile_id, validator, tmp_path):  # noqa: F811
     workbook = workbook_of(profile_id)
@@ -284,11 +404,18 @@ def test_a_filled_template_passes_validation_with_no_findings(profile_id, valida
     path = tmp_path / f"{profile_id}.xlsx"
     workbook.save(path)
 
-    report = validator.check(path, profile_id, reference_date=TODAY).report
+    checked = validator.check(path, profile_id, reference_date=TODAY)
+    report = checked.report
 
     assert report.errors == [] and report.warnings == []
     assert report.accepted and report.observations == written
     assert report.rows == (36 if profile_id.startswith("pilot") else 2)  # prefilled rows count, blank ones do not
+    # fill() writes 12 units in the first row and 13 in the second beside every magnitude value
+    observations = checked.observations
+    magnitude = observations["indicator_code"].map(lambda code: reference.catalogue()[code].magnitude)
+    assert observations.loc[~magnitude, "n_units"].isna().all()
+    assert set(observations.loc[magnitude, "n_units"]) <= {12, 13}
+    assert magnitude.any() == (profile_id != "gdca" and profile_id != "gdgsa")
 
 
 def test_readers_stop_at_a_footer_in_any_file(tmp_path):

@@ -46,12 +46,12 @@ def result_of(report, rule_id):
 
 def test_every_rule_is_data_with_labels_messages_and_rationale_in_both_languages():
     registry = rules()
-    assert len(registry) == 27  # 12 checked by GX, 15 in Python
+    assert len(registry) == 30  # 12 checked by GX, 18 in Python
     for rule in registry.values():
         assert rule.engine in {"great_expectations", "python"}
         assert rule.severity in {"error", "warning"}
         assert rule.dimension in {"format", "completeness", "validity", "consistency", "history"}
-        assert rule.column in {None, "city", "period", "indicator", "value", "unit"}
+        assert rule.column in {None, "city", "period", "indicator", "value", "unit", "n_units"}
         for text in (rule.label_zh, rule.label_en, rule.message_zh, rule.message_en, rule.rationale_zh,
                      rule.rationale_en):
             assert text and text.strip() == text, rule.rule_id
@@ -90,7 +90,7 @@ def test_a_clean_long_file_is_accepted_with_every_value(validator, tmp_path, fmt
     assert first == {
         "city_code": "440300", "period": dt.date(2023, 6, 1), "freq": "M", "indicator_code": "fiveg_base_stations",
         "value": 52310.0, "note": None, "source_row": data_row(fmt, 0),
-        "sheet": "数据" if fmt.endswith("xlsx") else None,
+        "sheet": "数据" if fmt.endswith("xlsx") else None, "n_units": None,  # no count given: unknown
     }
     quarter = observations[observations["indicator_code"] == "households_total"].iloc[0]
     assert (quarter["period"], quarter["freq"], quarter["value"]) == (dt.date(2023, 4, 1), "Q", 6_120_000.0)

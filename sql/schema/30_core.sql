@@ -13,7 +13,10 @@ CREATE TABLE IF NOT EXISTS core.observations (
     source_row INTEGER,
     PRIMARY KEY (submission_id, area_code, period, indicator_code)
 );
--- Contributing units of a magnitude cell (data centres, enterprises), as submitted; NULL: not given.
+-- The number of units (data centres, enterprises) that contribute to a magnitude indicator's value, as the
+-- submission gave it: a vintage's count goes with its value. NULL: not given, unknown (never zero).
+-- Added after the table's first release: ALTER keeps an existing build DB in step (and puts it last in
+-- both, so a new and a migrated DB have the same columns in the same order).
 ALTER TABLE core.observations ADD COLUMN IF NOT EXISTS n_units INTEGER;
 
 -- The last day of a period (periods are stored as their first day, with their frequency).
