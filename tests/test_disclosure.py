@@ -154,3 +154,87 @@ def test_a_year_to_date_total_over_a_hidden_quarter_would_give_it_back():
     relations = growth_relations(growth, cells.magnitude)
     [bounds] = audit(relations, status, cells.value, 15)
     assert bounds.lower == pytest.approx(100) and bounds.upper == pytest.approx(100)
+
+
+# ------------------------------------------------------------------------------------ through the warehouse
+
+def _east_with_one_small_city(loader, q2_shanwei_units: int = 1) -> None:
+    """Standard racks for 2023-Q1 and Q2 from gdiit: every city 1,000 + 100 × its index with 10 data
+    centres, except the East: Shantou 5,000 (20), Shanwei 317 (1 data centre), Chaozhou 823 (4),
+    Jieyang 1,200 (6). In Q2 every value is 10 higher."""
+    from indicators import reference
+
+    east = {"440500": (5000, 20), "441500": (317, 1), "445100": (823, 4), "445200": (1200, 6)}
+    for period, plus, received in (("2023-01-01", 0, "2023-04-20T09:00:00"), ("2023-04-01", 10, "2023-07-20T09:00:00")):
+        cells = []
+        for n, city in enumerate(reference.cities()):
+            value, units = east.get(city.code, (1000 + 100 * n, 10))
+            if city.code == "441500" and plus:
+                units = q2_shanwei_units
+            cells.append((city.code, period, "Q", "dc_standard_racks", value + plus, None, units))
+        loader.submit("gdiit", cells, received)
+    loader.rebuild()
+
+
+def test_a_city_with_one_data_centre_is_hidden_with_the_smallest_east_city_that_can_hide_it(loader):
+    from pipelines.disclosure import audit_published
+
+    _east_with_one_small_city(loader, q2_shanwei_units=3)
+    q1 = "2023-01-01"
+    # Shanwei: 1 data centre → C. The East's sum (tighter than the province's) would give it back; of
+    # Shantou 5,000, Chaozhou 823 and Jieyang 1,200, Chaozhou is the smallest worth 15 % of 317 (47.55): D.
+    assert loader.row("SELECT value, obs_status, conf_status, n_units FROM mart.observations WHERE area_code ="
+                      " '441500' AND period = ? AND indicator_code = 'dc_standard_racks'", [q1]) == (None, "Q", "C", 1)
+    assert loader.row("SELECT value, obs_status, conf_status FROM mart.observations WHERE area_code = '445100'"
+                      " AND period = ? AND indicator_code = 'dc_standard_racks'", [q1]) == (None, "Q", "D")
+    hidden = loader.rows("SELECT area_code FROM mart.observations WHERE conf_status <> 'F' ORDER BY 1")
+    assert hidden == [("441500",), ("445100",)]
+    assert loader.mart("GD-E", "dc_standard_racks", q1) == 5000 + 317 + 823 + 1200
+    # Q2: Shanwei has 3 data centres and is published, but its 环比 would give Q1 back: blank
+    assert loader.mart("441500", "dc_standard_racks", "2023-04-01") == 327
+    growth = loader.row("SELECT pop_change, pop_growth, pop_base_value FROM mart.growth WHERE area_code = '441500'"
+                        " AND period = DATE '2023-04-01' AND indicator_code = 'dc_standard_racks'")
+    assert growth == (None, None, None)
+    # the audit: Shanwei + Chaozhou = 7,340 − 5,000 − 1,200 = 1,140, so each lies anywhere in [0, 1,140]
+    audit = audit_published(loader.con).set_index("area_code")
+    assert list(audit.index) == ["441500", "445100"] and audit.protected.all()
+    assert audit.loc["441500", "lower_bound"] == pytest.approx(0)
+    assert audit.loc["441500", "upper_bound"] == pytest.approx(1140, rel=1e-6)
+
+
+def test_the_audit_catches_a_published_figure_that_gives_a_hidden_cell_back(loader):
+    from pipelines.disclosure import audit_published
+
+    _east_with_one_small_city(loader, q2_shanwei_units=3)
+    # plant a 环比 change for Chaozhou's Q2 over its hidden Q1 (833 − 823): Chaozhou, then Shanwei, follow
+    loader.con.execute("UPDATE mart.growth SET pop_change = 10, pop_base_period = DATE '2023-01-01'"
+                       " WHERE area_code = '445100' AND period = DATE '2023-04-01'"
+                       " AND indicator_code = 'dc_standard_racks'")
+    audit = audit_published(loader.con).set_index("area_code")
+    assert not audit.loc["441500", "protected"] and not audit.loc["445100", "protected"]
+    assert audit.loc["441500", "lower_bound"] == pytest.approx(317, rel=1e-6)
+    assert loader.row("SELECT count(*) FROM ops.disclosure_audit WHERE NOT protected") == (2,)
+
+
+def test_the_serving_db_holds_no_hidden_value(loader, tmp_path):
+    from pipelines.publish import publish
+
+    _east_with_one_small_city(loader)
+    publish(loader.con, loader.paths.serving_db)
+    import duckdb
+
+    with duckdb.connect(str(loader.paths.serving_db), read_only=True) as serving:
+        schemas = {s for (s,) in serving.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
+        assert schemas == {"ref", "mart"}  # core.disclosure and ops.disclosure_audit stay in the build DB
+        tables = serving.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'mart'").fetchall()
+        for (table,) in tables:
+            numeric = [c for (c,) in serving.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'mart' AND table_name = ?"
+                " AND data_type IN ('DOUBLE', 'DECIMAL', 'INTEGER', 'BIGINT')"
+                " AND column_name NOT IN ('n_units', 'n_areas', 'n_imputed', 'n_areas_expected', 'submission_id')",
+                [table]).fetchall()]
+            # Shanwei's 317 and 327, Chaozhou's 823 and 833: in no number of any mart
+            for column in numeric:
+                found = serving.execute(f'SELECT count(*) FROM mart."{table}" WHERE "{column}" IN (317, 327, 823, 833)'
+                                        ).fetchone()[0]
+                assert found == 0, (table, column)
