@@ -238,3 +238,27 @@ def test_the_serving_db_holds_no_hidden_value(loader, tmp_path):
                 found = serving.execute(f'SELECT count(*) FROM mart."{table}" WHERE "{column}" IN (317, 327, 823, 833)'
                                         ).fetchone()[0]
                 assert found == 0, (table, column)
+
+
+# ------------------------------------------------------------------------------------------------ the sample
+
+def test_the_samples_small_data_centre_cities_are_hidden_and_the_audit_proves_it(sample_home):
+    import duckdb
+
+    with duckdb.connect(str(sample_home.build_db), read_only=True) as build:
+        audited, protected = build.execute("SELECT count(*), count(*) FILTER (WHERE protected)"
+                                           " FROM ops.disclosure_audit").fetchone()
+        assert audited > 0 and protected == audited
+        # Yunfu has one data centre all along (docs/upload.md): every quarter of its racks is C, threshold
+        reasons = build.execute("SELECT DISTINCT conf_status, suppression_reason FROM core.disclosure"
+                                " WHERE area_code = '445300' AND indicator_code = 'dc_standard_racks'").fetchall()
+        assert reasons == [("C", "threshold")]
+    with duckdb.connect(str(sample_home.serving_db), read_only=True) as serving:
+        rows = serving.execute("SELECT DISTINCT value IS NULL, obs_status, conf_status FROM mart.observations"
+                               " WHERE area_code = '445300' AND indicator_code IN ('dc_standard_racks', 'dc_pue')"
+                               ).fetchall()
+        assert rows == [(True, "Q", "C")]
+        # every total stays published: the small cities hide one another or a sibling (D)
+        totals = serving.execute("SELECT count(*) FROM mart.observations WHERE area_level <> 'city'"
+                                 " AND indicator_code = 'dc_standard_racks' AND conf_status <> 'F'").fetchone()[0]
+        assert totals == 0
