@@ -25,6 +25,7 @@ from pipelines.exports import export_all
 from pipelines.publish import publish
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
+from pipelines.target_lights import target_lights_asset
 
 
 # Every asset and check touches the build DB: the instance admits one run holding this pool at a time
@@ -271,6 +272,11 @@ mart_index = _mart_asset(  # not in mart_assets: computed in Python (tests call 
     "Digital-economy development index per city and year (pillars, ranks, Monte-Carlo rank intervals,"
     " indicator correlations): mart.index, mart.city_ranking, mart.index_correlations.",
     [mart_observations], build=build_index)
+mart_lineage = _mart_asset(
+    "lineage",
+    "Where each figure comes from: the submitted city cells, cities imputed and submissions behind it.",
+    [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
+mart_target_lights = target_lights_asset([mart_target_progress, mart_lineage])  # pipelines/target_lights.py
 
 
 def _period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -300,7 +306,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, mart_index, period_completeness])
+                mart_discrepancies, mart_data_quality, mart_index, mart_lineage, mart_target_lights,
+                period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -329,6 +336,6 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
 
 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-               mart_discrepancies, mart_data_quality]
+               mart_discrepancies, mart_data_quality, mart_lineage]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
-                   *mart_assets, mart_index, period_completeness, serving_db, exports]
+                   *mart_assets, mart_index, mart_target_lights, period_completeness, serving_db, exports]

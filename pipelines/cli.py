@@ -12,6 +12,8 @@ traceback. Exit codes:
   value of the wrong type), the usual exit status for a usage error. Bare `digecon` (or `digecon token`)
   prints its help and exits 2 too: nothing was done, so a script whose command went missing fails.
 - `digecon validate` keeps its own documented contract (0 accepted, 1 rejected, 2 unreadable).
+- `digecon explain` exits 2 when the figure cannot be explained: an unknown area, period or indicator,
+  or no published value (pipelines/explain_command.py).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ COMMAND_MODULES = [
     "pipelines.service_commands",  # serve, token, template
     "pipelines.ops_commands",  # submit, backup, restore, instance
     "pipelines.export_command",  # export
+    "pipelines.explain_command",  # explain
 ]
 USAGE_ERROR = 2
 

@@ -179,6 +179,8 @@ SERVING_KEYS = {
     "mart.discrepancies": ["area_code", "period", "indicator_code", "pilot"],
     "mart.data_quality": ["submission_id", "rule"],
     "mart.publication": ["build_generation"],
+    "mart.lineage": ["area_code", "period", "indicator_code", "role", "input_area_code", "input_period",
+                     "input_indicator_code", "submission_id"],
 }
 
 
