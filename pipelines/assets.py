@@ -264,6 +264,10 @@ mart_data_quality = _mart_asset(
     "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
     [loaded_observations])
+mart_anomalies = _mart_asset(
+    "anomalies",
+    "City values that look wrong (change against the cities, HB, 万/个 slip, fall, season): rule, score, reason.",
+    [mart_growth])
 
 
 def _period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -293,7 +297,7 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, period_completeness])
+                mart_discrepancies, mart_data_quality, mart_anomalies, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -322,6 +326,6 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
 
 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-               mart_discrepancies, mart_data_quality]
+               mart_discrepancies, mart_data_quality, mart_anomalies]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, period_completeness, serving_db, exports]

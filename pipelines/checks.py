@@ -7,7 +7,9 @@ Each check is a file in sql/checks/ that returns the failing rows: no rows, the 
 import dagster as dg
 
 from pipelines.paths import sql_text
-from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
+from pipelines.assets import (
+    WAREHOUSE_POOL, loaded_observations, mart_anomalies, mart_growth, mart_observations, mart_target_progress,
+)
 from pipelines.resources import WarehouseResource
 
 
@@ -40,7 +42,7 @@ def _sql_check(asset, name: str, description: str,
 pipeline_checks = [
     _sql_check(loaded_observations, "referential_integrity",
                "Every loaded observation names a known city, a base indicator and an accepted submission."),
-    _sql_check(loaded_observations, "monotone_stocks_not_falling",
+    _sql_check(mart_anomalies, "monotone_stocks_not_falling",
                "Series that may never fall (5G, fibre and 4G villages, 粤智助, SMEs on cloud, identifiers) do not.",
                severity=dg.AssetCheckSeverity.WARN),
     _sql_check(mart_observations, "unique_area_period_indicator",
