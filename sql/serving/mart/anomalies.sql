@@ -27,11 +27,16 @@ SELECT x.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
        x.period, x.freq, x.time_period,
        x.indicator_code, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en,
        x.rule, r.rule_zh, r.rule_en,
-       x.* EXCLUDE (area_code, period, freq, time_period, indicator_code, rule)
+       x.value, x.compared_period, x.compared_time_period, x.compared_value, x.score, x.threshold,
+       x.reason_zh, x.reason_en,
+       x.obs_status, s.label_zh AS obs_status_zh,
+       x.* EXCLUDE (area_code, period, freq, time_period, indicator_code, rule, value, compared_period,
+                    compared_time_period, compared_value, score, threshold, reason_zh, reason_en, obs_status)
 FROM mart.anomalies x
 LEFT JOIN ref.areas a USING (area_code)
 LEFT JOIN ref.indicators i USING (indicator_code)
 LEFT JOIN (SELECT DISTINCT rule, rule_zh, rule_en FROM ref.anomaly_rules) r USING (rule)
+LEFT JOIN ref.status_labels s ON s.code_list = 'obs_status' AND s.code = x.obs_status
 WHERE x.released;
 COMMENT ON VIEW mart.v_released_anomalies IS '已发布数值的异常标记 / Anomaly flags on released values only';
 COMMENT ON COLUMN mart.v_released_anomalies.area_name_zh IS '地区中文名称 / Area name in Chinese';
@@ -40,3 +45,4 @@ COMMENT ON COLUMN mart.v_released_anomalies.indicator_name_zh IS '指标中文�
 COMMENT ON COLUMN mart.v_released_anomalies.indicator_name_en IS '指标英文名称 / Indicator name in English';
 COMMENT ON COLUMN mart.v_released_anomalies.rule_zh IS '规则中文名称 / Rule name in Chinese';
 COMMENT ON COLUMN mart.v_released_anomalies.rule_en IS '规则英文名称 / Rule name in English';
+COMMENT ON COLUMN mart.v_released_anomalies.obs_status_zh IS '观测状态中文标签（ref.status_labels） / Observation status label in Chinese (ref.status_labels)';
