@@ -342,3 +342,40 @@ def disclosure() -> dict:
     if not 0 < data.get("protection_interval_pct", 0) < 100:
         raise ValueError("disclosure.yaml: protection_interval_pct 须在 (0, 100) 内 / must be in (0, 100)")
     return data
+
+
+ANOMALY_PARAMETERS = {  # the parameters sql/marts/anomalies.sql reads for each rule
+    "modified_z": {"threshold", "min_cities", "min_level", "min_gap_pp"},
+    "hidiroglou_berthelot": {"U", "A", "C", "min_cities", "min_level", "min_gap_pp"},
+    "unit_slip": {"factor"},
+    "monotone_fall": {"max_change_pct"},
+    "seasonal": {"factor"},
+}
+
+
+@functools.cache
+def anomaly_rules() -> tuple[dict, ...]:
+    """The anomaly rules' parameters (anomalies.yaml), one row per rule and parameter for ref.anomaly_rules:
+    rule, its labels, parameter, value and the source of the value."""
+    rules = _yaml("anomalies.yaml")["rules"]
+    if set(rules) != set(ANOMALY_PARAMETERS):
+        raise ValueError(f"anomalies.yaml: 规则须为 / rules must be {sorted(ANOMALY_PARAMETERS)}, not {sorted(rules)}")
+    rows = []
+    for rule, spec in rules.items():
+        parameters = spec["parameters"]
+        if set(parameters) != ANOMALY_PARAMETERS[rule]:
+            raise ValueError(f"anomalies.yaml: {rule} 的参数须为 / parameters of {rule} must be"
+                             f" {sorted(ANOMALY_PARAMETERS[rule])}, not {sorted(parameters)}")
+        for name, parameter in parameters.items():
+            value = parameter["value"]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not parameter.get("source"):
+                raise ValueError(f"anomalies.yaml: {rule}.{name} 须有数值和出处 / needs a number and a source")
+            rows.append(dict(rule=rule, rule_zh=spec["label_zh"], rule_en=spec["label_en"], method=spec["method"],
+                             parameter=name, value=float(value), source_citation=parameter["source"]))
+    return tuple(rows)
+
+
+def anomaly_parameter(rule: str, parameter: str) -> float:
+    """One parameter of an anomaly rule, e.g. anomaly_parameter("unit_slip", "factor")."""
+    [value] = [r["value"] for r in anomaly_rules() if (r["rule"], r["parameter"]) == (rule, parameter)]
+    return value

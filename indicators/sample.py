@@ -393,6 +393,7 @@ def sample_values(seed: int = DEFAULT_SEED) -> dict[Key, int | float]:
         scale = share * gdp[year].sum() / (gdp[year] * digital_share).sum()
         core[year] = np.round(gdp[year] * digital_share * scale * (1 + rng.normal(0, 0.02, n)), 1)
     store_years("de_core_value_added", core, decimals=1)
+    _plant_anomalies(values)
     return values
 
 
@@ -410,6 +411,36 @@ def sample_n_units(values: dict[Key, int | float]) -> dict[Key, int]:
             counts[code, city, period] = round(scale * value ** power)
     assert set(counts) == {key for key in values if ref.catalogue()[key[0]].magnitude}
     return counts
+
+
+# ------------------------------------------------------------------------------------- planted anomalies
+# One clear case for each rule of mart.anomalies (indicators/data/anomalies.yaml), in the last periods the
+# sample has, so that no later period carries the error on. The agencies' ones are what their files say (the
+# values above, as sent); the pilot's is a value of its file only. tests/test_anomalies.py names the flags.
+UNIT_SLIP = ("broadband_users_1000m", "440900", dt.date(2023, 12, 1))  # Maoming's gigabit users sent in 万户
+LEVEL_JUMP = ("fiveg_base_stations", "440700", dt.date(2023, 12, 1))  # Jiangmen counts indoor small cells too
+LEVEL_JUMP_FACTOR = 1.382  # on its November: 环比 +38.2 %, the other cities about +2 %
+SEASONAL_SLIP = ("iiot_identifier_resolutions", "441500", dt.date(2023, 11, 1))  # Shanwei's Oct + Nov as Nov
+# The Dongguan pilot's December registrations count only its own secondary node: below gdiit's November.
+PILOT_FALL = ("pilot-441900", ("iiot_identifier_registrations", "441900", dt.date(2023, 12, 1)))
+PILOT_FALL_FACTOR = 0.995  # of gdiit's November figure
+
+
+def _plant_anomalies(values: dict[Key, int | float]) -> None:
+    """The agencies' planted anomalies, in the values their files carry."""
+    values[UNIT_SLIP] = round(values[UNIT_SLIP] / 10_000, 1)
+    code, city, month = LEVEL_JUMP
+    values[LEVEL_JUMP] = round(values[(code, city, add_months(month, -1))] * LEVEL_JUMP_FACTOR)
+    code, city, month = SEASONAL_SLIP
+    values[SEASONAL_SLIP] += values[(code, city, add_months(month, -1))]
+
+
+def _plant_pilot_fall(planned: list[_Planned], values: dict[Key, int | float]) -> None:
+    """The pilot's planted fall: a value of its file, not of the agency's series."""
+    profile, key = PILOT_FALL
+    code, city, month = key
+    [pilot] = [p for p in planned if (p.profile, p.month) == (profile, month)]
+    pilot.wrong_values[key] = round(values[(code, city, add_months(month, -1))] * PILOT_FALL_FACTOR)
 
 
 # ------------------------------------------------------------------------------------------------- files
@@ -674,6 +705,7 @@ def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:
     n_units = sample_n_units(values)
     times = np.random.default_rng([seed, 1])  # its own stream: receipt times don't shift the values
     planned = _plant_events(_plan(), values)
+    _plant_pilot_fall(planned, values)
     for p in planned:
         drawn = _receipt_time(p.due, times)  # drawn for every file, so each file's time is stable
         p.received_at = p.received_at or drawn

@@ -55,7 +55,9 @@ from indicators.values import N_UNITS_MAX, TEN_THOUSAND, format_number, is_n_uni
 
 SUITE_FILE = "submission.json"
 RULES_FILE = "rules.yaml"
-JUMP_FACTOR = 5000  # a value ≥ 5000× or ≤ 1/5000 of the previous period's looks like a 万/个 slip (10⁴)
+# A value ≥ JUMP_FACTOR× or ≤ 1/JUMP_FACTOR of the previous period's looks like a 万/个 slip (10⁴): the factor
+# of the anomaly rule unit_slip (indicators/data/anomalies.yaml), one threshold for intake and mart.anomalies.
+JUMP_FACTOR = reference.anomaly_parameter("unit_slip", "factor")
 ENGINES = {  # where a rule is checked, as `digecon rules` names it
     "great_expectations": "Great Expectations: expectations/submission.json",
     "python": "Python: indicators/validation.py",

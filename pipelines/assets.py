@@ -277,6 +277,10 @@ mart_lineage = _mart_asset(
     "Where each figure comes from: the submitted city cells, cities imputed and submissions behind it.",
     [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
 mart_target_lights = target_lights_asset([mart_target_progress, mart_lineage])  # pipelines/target_lights.py
+mart_anomalies = _mart_asset(
+    "anomalies",
+    "City values that look wrong (change against the cities, HB, 万/个 slip, fall, season): rule, score, reason.",
+    [mart_growth])
 
 
 def _period_completeness(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -306,8 +310,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, mart_index, mart_lineage, mart_target_lights,
-                period_completeness])
+                mart_discrepancies, mart_data_quality, mart_anomalies, mart_index, mart_lineage,
+                mart_target_lights, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -336,6 +340,6 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
 
 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-               mart_discrepancies, mart_data_quality, mart_lineage]
+               mart_discrepancies, mart_data_quality, mart_lineage, mart_anomalies]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, mart_index, mart_target_lights, period_completeness, serving_db, exports]

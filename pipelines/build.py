@@ -240,9 +240,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
                            ).rename(columns={"source": "source_citation"})
     aggregation_rules = pd.DataFrame([reference.aggregation()])
     disclosure_rules = pd.DataFrame([reference.disclosure()])
+    anomaly_rules = pd.DataFrame(list(reference.anomaly_rules()))
     frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
                   reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules,
-                  disclosure_rules=disclosure_rules)
+                  disclosure_rules=disclosure_rules, anomaly_rules=anomaly_rules)
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")

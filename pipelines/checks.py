@@ -8,7 +8,9 @@ import dagster as dg
 
 from pipelines.disclosure import audit_published
 from pipelines.paths import sql_text
-from pipelines.assets import WAREHOUSE_POOL, loaded_observations, mart_growth, mart_observations, mart_target_progress
+from pipelines.assets import (
+    WAREHOUSE_POOL, loaded_observations, mart_anomalies, mart_growth, mart_observations, mart_target_progress,
+)
 from pipelines.resources import WarehouseResource
 
 
@@ -60,7 +62,7 @@ pipeline_checks = [
     disclosure_protected,
     _sql_check(loaded_observations, "referential_integrity",
                "Every loaded observation names a known city, a base indicator and an accepted submission."),
-    _sql_check(loaded_observations, "monotone_stocks_not_falling",
+    _sql_check(mart_anomalies, "monotone_stocks_not_falling",
                "Series that may never fall (5G, fibre and 4G villages, 粤智助, SMEs on cloud, identifiers) do not.",
                severity=dg.AssetCheckSeverity.WARN),
     _sql_check(mart_observations, "unique_area_period_indicator",

@@ -170,6 +170,7 @@ SERVING_KEYS = {
     "ref.status_labels": ["code_list", "code"],
     "ref.aggregation_rules": ["imputation_method"],
     "ref.disclosure_rules": ["min_units"],
+    "ref.anomaly_rules": ["rule", "parameter"],
     "mart.observations": ["area_code", "period", "indicator_code"],
     "mart.growth": ["area_code", "period", "indicator_code"],
     "mart.target_progress": ["target_id", "basis"],
@@ -178,6 +179,7 @@ SERVING_KEYS = {
     "mart.revisions": ["change_type", "submission_id", "area_code", "period", "indicator_code"],
     "mart.discrepancies": ["area_code", "period", "indicator_code", "pilot"],
     "mart.data_quality": ["submission_id", "rule"],
+    "mart.anomalies": ["area_code", "period", "indicator_code", "rule"],
     "mart.publication": ["build_generation"],
     "mart.lineage": ["area_code", "period", "indicator_code", "role", "input_area_code", "input_period",
                      "input_indicator_code", "submission_id"],
@@ -213,7 +215,7 @@ def test_a_duplicate_key_fails_the_publish_and_keeps_the_old_file(paths):
 # Label columns each released view adds right after the code they name.
 LABELS = {"area_code": ["area_name_zh", "area_name_en"], "indicator_code": ["indicator_name_zh", "indicator_name_en"],
           "obs_status": ["obs_status_zh"], "conf_status": ["conf_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
-          "target_status": ["target_status_zh"], "target_scope": ["target_scope_zh"]}
+          "target_status": ["target_status_zh"], "target_scope": ["target_scope_zh"], "rule": ["rule_zh", "rule_en"]}
 
 
 def test_released_views_carry_names_and_status_labels_beside_the_codes(paths):
@@ -226,8 +228,8 @@ def test_released_views_carry_names_and_status_labels_beside_the_codes(paths):
 
         views = [v for (v,) in serving.execute(
             "SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' ORDER BY 1").fetchall()]
-        assert views == ["v_released_gigabit_city", "v_released_growth", "v_released_observations",
-                         "v_released_revisions", "v_released_target_progress"]
+        assert views == ["v_released_anomalies", "v_released_gigabit_city", "v_released_growth",
+                         "v_released_observations", "v_released_revisions", "v_released_target_progress"]
         for view in views:
             table = columns(view.removeprefix("v_released_"))
             # every column of the table but basis, in its order, each code followed by its labels

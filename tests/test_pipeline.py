@@ -217,6 +217,48 @@ def test_sample_run_plays_the_release_history_up_to_november_2023(sample_run):
     # imputed (no pilot figure keeps a released value at P any more).
     assert sorted(november) == [("A",), ("E",)]
 
+def test_sample_anomalies_are_the_planted_ones_and_three_outliers_of_the_sample_noise(sample_run):
+    """mart.anomalies on the sample (tests/test_anomalies.py has the rules on hand-made data): each anomaly
+    planted in indicators/sample.py is flagged by its rule, and nothing else is flagged but three identifier-
+    resolution months whose random draws are genuine outliers: Chaozhou 2021-06 (+50.2 % when the median city
+    moved +0.6 %) and Jiangmen 2023-02 (+27.3 % when the others fell 9.4 % for the Spring Festival)."""
+    from indicators import sample
+
+    def cell(key, period):
+        indicator, city, _ = key
+        return city, period, indicator
+
+    planted = {
+        (*cell(sample.UNIT_SLIP, "2023-12"), "unit_slip"),
+        # Jiangmen's +38.2 % against the cities' +2.8 % is out of line by either change rule.
+        (*cell(sample.LEVEL_JUMP, "2023-12"), "modified_z"), (*cell(sample.LEVEL_JUMP, "2023-12"), "hidiroglou_berthelot"),
+        # Shanwei's October + November sent as November: off its season and its change; HB weighs a small city
+        # down and lets it pass.
+        (*cell(sample.SEASONAL_SLIP, "2023-11"), "seasonal"), (*cell(sample.SEASONAL_SLIP, "2023-11"), "modified_z"),
+        (*cell(sample.PILOT_FALL[1], "2023-12"), "monotone_fall"),
+    }
+    natural = {("445100", "2021-06", "iiot_identifier_resolutions", "modified_z"),
+               ("440700", "2023-02", "iiot_identifier_resolutions", "modified_z"),
+               ("440700", "2023-02", "iiot_identifier_resolutions", "hidiroglou_berthelot")}
+    truth = sample.sample_values()
+    con = serving(sample_run)
+    try:
+        found = con.execute("SELECT area_code, time_period, indicator_code, rule FROM mart.anomalies").fetchall()
+        slip = con.execute("SELECT value, compared_value, score FROM mart.anomalies WHERE rule = 'unit_slip'").fetchone()
+        fall = con.execute("SELECT value, compared_value FROM mart.anomalies WHERE rule = 'monotone_fall'").fetchone()
+        released = con.execute("SELECT count(*) FROM mart.v_released_anomalies").fetchone()[0]
+    finally:
+        con.close()
+    assert set(found) == planted | natural and len(found) == len(planted | natural)
+    indicator, city, month = sample.UNIT_SLIP
+    november = truth[(indicator, city, dt.date(2023, 11, 1))]
+    assert slip == (truth[sample.UNIT_SLIP], november, truth[sample.UNIT_SLIP] / november)
+    indicator, city, month = sample.PILOT_FALL[1]
+    november = truth[(indicator, city, dt.date(2023, 11, 1))]  # gdiit's, the source of record, then the pilot's
+    assert fall == (round(november * sample.PILOT_FALL_FACTOR), november)
+    assert released == 5  # the natural three and Shanwei's two: November and earlier are released
+
+
 def test_second_run_with_no_new_files_changes_nothing(sample_run, capsys):
     before = sample_run.serving_db.stat().st_mtime_ns
     runner.run(sample_run, REFERENCE_DATE, with_sample=True)

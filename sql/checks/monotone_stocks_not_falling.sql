@@ -1,7 +1,5 @@
--- Series that may never fall do not fall (a fall is a warning: it may be a correction).
-SELECT area_code, indicator_code, period, value, previous_value FROM (
-    SELECT l.area_code, l.indicator_code, l.period, l.value,
-           lag(l.value) OVER (PARTITION BY l.area_code, l.indicator_code ORDER BY l.period) AS previous_value
-    FROM core.v_latest l JOIN ref.indicators i USING (indicator_code)
-    WHERE i.monotone
-) WHERE value < previous_value;
+-- Series that may never fall do not fall (a fall is a warning: it may be a correction). The falls are judged
+-- once, by the rule monotone_fall of mart.anomalies (sql/marts/anomalies.sql).
+SELECT area_code, indicator_code, period, value, compared_value AS previous_value
+FROM mart.anomalies
+WHERE rule = 'monotone_fall';
