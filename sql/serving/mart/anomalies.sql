@@ -18,7 +18,7 @@ COMMENT ON COLUMN mart.anomalies.score IS '得分：modified_z 为修正z值，h
 COMMENT ON COLUMN mart.anomalies.threshold IS '阈值：得分绝对值超过即标记（modified_z、hidiroglou_berthelot）；达到其倍数或倒数即标记（unit_slip、seasonal）；低于即标记（monotone_fall） / Threshold: flagged when the score is beyond ± it (modified_z, hidiroglou_berthelot), at or beyond it or its inverse (unit_slip, seasonal), below it (monotone_fall)';
 COMMENT ON COLUMN mart.anomalies.reason_zh IS '原因（中文） / Reason in Chinese';
 COMMENT ON COLUMN mart.anomalies.reason_en IS '原因（英文） / Reason in English';
-COMMENT ON COLUMN mart.anomalies.obs_status IS '被标记数值的观测状态（SDMX CL_OBS_STATUS） / Observation status of the flagged value (SDMX CL_OBS_STATUS)';
+COMMENT ON COLUMN mart.anomalies.obs_status IS '被标记数值的观测状态（SDMX CL_OBS_STATUS：A 正常、P 初步、E 估计、B 序列中断、M 缺失、Q 保密；保密值从不标记） / Observation status of the flagged value (SDMX CL_OBS_STATUS: A normal, P provisional, E estimated, B break, M missing, Q suppressed; a suppressed value is never flagged)';
 COMMENT ON COLUMN mart.anomalies.released IS '标记所用数值是否均已发布 / Every value the flag uses has been released';
 COMMENT ON COLUMN mart.anomalies.submission_id IS '被标记数值所属版本（报送编号） / Vintage (submission) of the flagged value';
 
