@@ -22,6 +22,7 @@ from pipelines.build import (
 from pipelines.paths import sql_exists, sql_text
 from pipelines.exports import export_all
 from pipelines.publish import publish
+from pipelines.published import build_published_vintages
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
 
@@ -216,6 +217,10 @@ def _column_comments(table: str) -> dict[str, str]:
     return {column: text.replace("''", "'") for column, text in pattern.findall(sql_text(script))}
 
 
+# A mart built by Python as well as SQL names its builder (called like build_mart) here.
+MART_BUILDERS = {"published_vintages": build_published_vintages}
+
+
 def _mart_asset(table: str, doc: str, deps: list):
     """An asset rebuilding mart.<table> from sql/marts/<table>.sql, with the standard table metadata, a
     preview (sql/previews/<table>.sql) and, where sql/previews/<table>_counts.sql exists, counts by category."""
@@ -224,7 +229,7 @@ def _mart_asset(table: str, doc: str, deps: list):
               description=doc, owners=OWNERS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.get_connection() as con:
-            rows = build_mart(con, table, reference_date=warehouse.today())
+            rows = MART_BUILDERS.get(table, build_mart)(con, table, reference_date=warehouse.today())
         with warehouse.get_connection(read_only=True) as con:
             counts = dict(con.execute(sql_text(f"previews/{table}_counts.sql")).fetchall()) \
                 if sql_exists(f"previews/{table}_counts.sql") else {}
@@ -252,9 +257,17 @@ mart_gigabit_city = _mart_asset(
     "gigabit_city",
     "Each city against the MIIT gigabit-city indicators and their configured (unverified) thresholds.",
     [mart_observations])
+mart_published_vintages = _mart_asset(
+    "published_vintages",
+    "Every value and status each released cell was published with, from when to when (pipelines/published.py).",
+    [mart_observations])
 mart_revisions = _mart_asset(
     "revisions",
-    "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
+    "Every published cell whose value or status changed after its release, old and new, and what caused it.",
+    [mart_published_vintages])
+mart_submission_revisions = _mart_asset(
+    "submission_revisions",
+    "Every change a submitter made to its own values (new vintage or withdrawal), old and new, with the reason.",
     [loaded_observations])
 mart_discrepancies = _mart_asset(
     "discrepancies",
@@ -292,8 +305,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
-          deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, period_completeness])
+          deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
+                mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -321,7 +334,7 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     })
 
 
-mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-               mart_discrepancies, mart_data_quality]
+mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
+               mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, period_completeness, serving_db, exports]
