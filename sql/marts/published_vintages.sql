@@ -4,22 +4,24 @@
 -- it belongs to. What was published at an instant D: valid_from <= D AND (valid_to IS NULL OR valid_to > D).
 --
 -- Built from the released cells of the warehouse as it stood at each checkpoint (core.published_states,
--- filled by pipelines/published.py; sql/core/40_published_checkpoints.sql says which instants) and from
--- today's marts, which stand for the latest checkpoint. A state seen at a checkpoint holds from that
+-- filled by pipelines/published.py; sql/core/40_published_checkpoints.sql says which instants, for which
+-- indicators) and from today's marts, which stand for each indicator's latest checkpoint. A state seen at a checkpoint holds from that
 -- checkpoint; a cell's first state holds from its release (nothing changed it between the release and its
 -- first checkpoint). A new vintage starts wherever any published column changes (a resubmission that
 -- repeats a value changes only submission_id); a cell missing at a checkpoint was not published then.
 CREATE OR REPLACE TABLE mart.published_vintages AS
 WITH points AS (
-    SELECT as_of, FALSE AS today FROM core.published_checkpoints WHERE evaluated
+    SELECT indicator_code, as_of, FALSE AS today FROM core.published_checkpoints WHERE evaluated
     UNION ALL
-    SELECT coalesce(max(as_of), '-infinity'::TIMESTAMPTZ), TRUE FROM core.published_checkpoints
+    SELECT i.indicator_code, coalesce(max(c.as_of), '-infinity'::TIMESTAMPTZ), TRUE
+    FROM ref.indicators i LEFT JOIN core.published_checkpoints c USING (indicator_code)
+    GROUP BY i.indicator_code
 ),
 states AS (
     SELECT as_of, area_code, period, freq, indicator_code, state FROM core.published_states
     UNION ALL
     SELECT p.as_of, s.area_code, s.period, s.freq, s.indicator_code, s.state
-    FROM core.v_released_cell_states s JOIN points p ON p.today
+    FROM core.v_released_cell_states s JOIN points p ON p.today AND p.indicator_code = s.indicator_code
 ),
 cells AS (
     SELECT DISTINCT s.area_code, s.period, s.freq, s.indicator_code, r.period AS release_month, r.released_at
@@ -29,8 +31,10 @@ cells AS (
 observed AS (
     SELECT c.*, p.as_of, p.today, s.state
     FROM cells c
-    JOIN points p ON p.as_of >= c.released_at OR p.today
-    LEFT JOIN states s USING (area_code, period, indicator_code, as_of)
+    JOIN points p ON p.indicator_code = c.indicator_code AND (p.as_of >= c.released_at OR p.today)
+    LEFT JOIN states s
+      ON s.area_code = c.area_code AND s.period = c.period AND s.indicator_code = c.indicator_code
+     AND s.as_of = p.as_of
 ),
 -- The points where the cell's state differs from the point before (its first point if published there).
 starts AS (

@@ -27,4 +27,4 @@ LEFT JOIN ref.areas a USING (area_code)
 LEFT JOIN ref.indicators i USING (indicator_code)
 LEFT JOIN ref.status_labels s ON s.code_list = 'obs_status' AND s.code = v.obs_status
 WHERE v.valid_from <= t.instant AND (v.valid_to IS NULL OR v.valid_to > t.instant);
-COMMENT ON MACRO mart.published_as_of IS '某一时点已发布的数据（含地区、指标名称和状态标签）：SELECT * FROM mart.published_as_of(TIMESTAMPTZ ''2023-11-01 00:00:00+08'')；日期或不带时区的时间按北京时间解释 / What was published at an instant, with area and indicator names and status labels: SELECT * FROM mart.published_as_of(TIMESTAMPTZ ''2023-11-01 00:00:00+08''); a date or a time without zone is read as Beijing time';
+COMMENT ON MACRO TABLE mart.published_as_of IS '某一时点已发布的数据（含地区、指标名称和状态标签）：SELECT * FROM mart.published_as_of(TIMESTAMPTZ ''2023-11-01 00:00:00+08'')；日期或不带时区的时间按北京时间解释 / What was published at an instant, with area and indicator names and status labels: SELECT * FROM mart.published_as_of(TIMESTAMPTZ ''2023-11-01 00:00:00+08''); a date or a time without zone is read as Beijing time';
