@@ -40,25 +40,38 @@ def test_release_then_a_revision_after_release(paths):
         assert loader.row("SELECT value, obs_status, released, submission_id FROM mart.observations"
                           " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations' AND period = ?",
                           [SHENZHEN, dt.date(2023, 6, 1)]) == (41000, "A", True, second)
-        revisions = loader.rows(
+        # The submitters' side: every change each source made to its own value, released or not, used or not.
+        changes = loader.rows(
             "SELECT source_profile, change_type, submission_id, old_value, new_value, change_pct, old_submission_id,"
-            " new_submission_id, reason, affects_marts, after_release FROM mart.revisions ORDER BY changed_at")
-        assert revisions == [
-            # before the release: a revision, but not of a released value
+            " new_submission_id, reason, affects_marts FROM mart.submission_revisions ORDER BY changed_at")
+        assert changes == [
             ("gdca", "new_vintage", second, 40000, 41000, pytest.approx(2.5), first, second,
-             "sites commissioned late", True, False),
-            # after it: 500 / 41,000 = 1.22 %
+             "sites commissioned late", True),
+            # 500 / 41,000 = 1.22 %
             ("gdca", "new_vintage", audit, 41000, 41500, pytest.approx(100 * 500 / 41000), second, audit,
-             "annual audit", True, True),
-            # the pilot's first figure for the released cell: listed, though the marts keep gdca's
-            ("pilot-440300", "late_value", pilot - 1, None, 45000, None, None, pilot - 1, None, False, True),
+             "annual audit", True),
             # the pilot revised its own figure, which the marts do not use (gdca reported the cell)
             ("pilot-440300", "new_vintage", pilot, 45000, 45500, pytest.approx(100 * 500 / 45000), pilot - 1, pilot,
-             None, False, True),
+             None, False),
             # withdrawing the audit brings back 41,000; withdrawing the equal duplicate changed nothing
             ("gdca", "withdrawal", audit, 41500, 41000, pytest.approx(-100 * 500 / 41500), audit, second,
-             "sent the wrong file", True, True),
+             "sent the wrong file", True),
         ]
+        # What readers saw change: only the released value, twice. The duplicate and its withdrawal changed
+        # which submission the value came from (new vintages), not the value; the pilot's figures none.
+        assert loader.rows(
+            "SELECT area_code, revision_type, old_value, new_value, old_obs_status, new_obs_status, cause_type,"
+            " cause_submission_id, reason FROM mart.revisions ORDER BY changed_at") == [
+            (SHENZHEN, "revised", 41000, 41500, "A", "A", "submission", audit, "annual audit"),
+            (SHENZHEN, "revised", 41500, 41000, "A", "A", "withdrawal", audit, "sent the wrong file")]
+        assert loader.rows(
+            "SELECT vintage_no, value, submission_id, valid_from, valid_to FROM mart.published_vintages"
+            " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations'", [SHENZHEN]) == [
+            (1, 41000, second, shanghai("2023-08-01 09:00"), shanghai("2023-08-15 10:00")),
+            (2, 41500, audit, shanghai("2023-08-15 10:00"), shanghai("2023-08-16 10:00")),
+            (3, 41500, same, shanghai("2023-08-16 10:00"), shanghai("2023-08-18 10:00")),
+            (4, 41500, audit, shanghai("2023-08-18 10:00"), shanghai("2023-08-20 10:00")),
+            (5, 41000, second, shanghai("2023-08-20 10:00"), None)]
         publish(con, paths.serving_db)
 
     serving = duckdb.connect(str(paths.serving_db), read_only=True)
@@ -67,10 +80,10 @@ def test_release_then_a_revision_after_release(paths):
                                    " WHERE indicator_code = 'fiveg_base_stations' AND area_level = 'city'"
                                    " ORDER BY ALL").fetchall()
         assert released == [("2023-06", SHENZHEN, 41000), ("2023-06", DONGGUAN, 9000)]  # not May
-        notice = serving.execute("SELECT change_type, old_value, new_value, reason FROM mart.v_released_revisions"
-                                 " ORDER BY changed_at").fetchall()
-        assert notice == [("new_vintage", 41000, 41500, "annual audit"),
-                          ("withdrawal", 41500, 41000, "sent the wrong file")]
+        notice = serving.execute("SELECT area_name_zh, revision_type, old_value, new_value, new_obs_status_zh, reason"
+                                 " FROM mart.v_released_revisions ORDER BY changed_at").fetchall()
+        assert notice == [("深圳市", "revised", 41000, 41500, "正常值", "annual audit"),
+                          ("深圳市", "revised", 41500, 41000, "正常值", "sent the wrong file")]
     finally:
         serving.close()
 
@@ -101,18 +114,18 @@ def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_n
         # The released cells changed: 4 of 21 cities now (still withheld), Dongguan from the agency of record.
         assert loader.row(province) == (None, "M", 4)
         assert loader.row(dongguan, [DONGGUAN]) == (9100, "A", True)
-        # Each cell that changed it is in the notice with a blank old value: Guangzhou never reported,
-        # Foshan's first value was withdrawn before the release, Dongguan's was the pilot's, not gdca's.
-        # Before the release, first values (Shenzhen's, the pilot's) are no change; the withdrawal is one.
+        # The released cells it changed are in the notice: Guangzhou's and Foshan's first published values
+        # (Foshan's first figure was withdrawn before the release), Dongguan's from the pilot's 9,000 to the
+        # agency's 9,100. The totals stay withheld (M, no value): no revision of what readers see.
         notice = loader.rows(
-            "SELECT area_code, source_profile, change_type, submission_id, old_value, new_value, change, change_pct,"
-            " old_submission_id, new_submission_id, reason, affects_marts FROM mart.revisions"
-            " WHERE after_release ORDER BY area_code")
-        assert notice == [(area, "gdca", "late_value", late, None, value, None, None, None, late, reason, True)
-                          for area, value, reason in ((GUANGZHOU, 30000, "补报"), (FOSHAN, 7100, None),
-                                                      (DONGGUAN, 9100, None))]
-        assert loader.rows("SELECT area_code, change_type FROM mart.revisions WHERE NOT after_release") == [
-            (FOSHAN, "withdrawal")]
+            "SELECT area_code, revision_type, old_value, new_value, change, old_obs_status, new_obs_status,"
+            " cause_type, cause_submission_id, cause_source_profile, reason FROM mart.revisions ORDER BY area_code")
+        assert notice == [(GUANGZHOU, "added", None, 30000, None, None, "A", "submission", late, "gdca", "补报"),
+                          (FOSHAN, "added", None, 7100, None, None, "A", "submission", late, "gdca", None),
+                          (DONGGUAN, "revised", 9000, 9100, 100, "A", "A", "submission", late, "gdca", None)]
+        assert {row[0] for row in loader.rows("SELECT changed_at FROM mart.revisions")} == {shanghai("2023-08-10 10:00")}
+        # The submitters' side: a first value is no change to a source's own value; the withdrawal is one.
+        assert loader.rows("SELECT area_code, change_type FROM mart.submission_revisions") == [(FOSHAN, "withdrawal")]
 
 
 def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
@@ -182,8 +195,9 @@ def test_definitions_carry_every_mart_and_its_checks():
     from pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"mart_observations", "mart_growth", "mart_target_progress", "mart_gigabit_city", "mart_revisions",
-            "mart_discrepancies", "mart_data_quality", "period_completeness", "serving_db"} <= keys
+    assert {"mart_observations", "mart_growth", "mart_target_progress", "mart_gigabit_city", "mart_published_vintages",
+            "mart_revisions", "mart_submission_revisions", "mart_discrepancies", "mart_data_quality",
+            "period_completeness", "serving_db"} <= keys
     checks = {key.name for check in defs.asset_checks for key in check.check_keys}
     assert {"aggregates_equal_city_sums", "rates_within_bounds", "every_city_present",
             "unique_area_period_indicator"} <= checks
