@@ -6,6 +6,7 @@ import duckdb
 import pytest
 from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader, prepared_build_db, shanghai
 
+from indicators import reference
 from pipelines.build import sync_landing_acts
 from pipelines.paths import Paths
 from pipelines.publish import publish
@@ -250,9 +251,11 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
                 " AND time_period = '2023-09'", [SHENZHEN]) == [(sep,)]
     # The pilot's revision of October (it had copied September), which the marts do not use: gdiit reports it.
     registrations = "iiot_identifier_registrations"
-    assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts FROM mart.revisions") == [
+    assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts"
+                " FROM mart.submission_revisions WHERE source_profile = 'pilot-441900'") == [
         (DONGGUAN, "2023-10", "pilot-441900", truth[(registrations, DONGGUAN, dt.date(2023, 9, 1))],
          truth[(registrations, DONGGUAN, dt.date(2023, 10, 1))], False)]
+    _the_planted_corrections_are_published_revisions(rows, truth)
     # gdiit's December is not due yet: the Dongguan pilot's figure stands in, not from the source of record,
     # a break in the series after gdiit's November (B).
     assert rows("SELECT source_profile, value, obs_status, from_source_of_record FROM mart.observations"
@@ -276,9 +279,76 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
         f"城市代码,期间,指标代码,数值,单位,备注\n{SHENZHEN},2023-12,fiveg_base_stations,{december + 120},个,补报室内站点\n"
         .encode(), "gdca_2023-12_rev1.csv", "gdca", "test")
     runner.run(paths, today, with_sample=False)
-    assert rows("SELECT area_code, time_period, change_type, old_value, new_value, reason"
-                " FROM mart.v_released_revisions") == [
-        (SHENZHEN, "2023-12", "new_vintage", december, december + 120, "补报室内站点")]
+    # The city, the Pearl River Delta and the province, and their 5G stations per 10,000 people (2023's
+    # months divide by 2022's population: 2023's is due in March 2024).
+    population = {city: truth[("resident_population", city, dt.date(2022, 1, 1))] for city in REGION_OF}
+    prd = [city for city, region in REGION_OF.items() if region == "GD-PRD"]
+    per_10k = {SHENZHEN: population[SHENZHEN], "GD-PRD": sum(population[c] for c in prd),
+               "440000": sum(population.values())}
+    notice = rows("SELECT area_code, indicator_code, revision_type, change, reason FROM mart.v_released_revisions"
+                  " WHERE time_period = '2023-12'")
+    assert sorted(notice) == sorted(
+        [(area, "fiveg_base_stations", "revised", 120, "补报室内站点") for area in per_10k]
+        + [(area, "fiveg_per_10k_people", "revised", pytest.approx(120 * 10_000 / people), "补报室内站点")
+           for area, people in per_10k.items()])
     assert rows("SELECT value, obs_status FROM mart.v_released_observations WHERE area_code = ?"
                 " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-12'", [SHENZHEN]) == [
         (december + 120, "A")]
+
+
+REGION_OF = {c.code: c.region_code for c in reference.cities()}
+
+
+def _the_planted_corrections_are_published_revisions(rows, truth):
+    """gdca's correction of Shaoguan's August (it stands) and gdgsa's withdrawn correction of Zhanjiang's
+    September, both after their month's release: each changed the city, its region, the province and their
+    rates in the released views. Expected values from the generator's truth and the planted differences."""
+    from indicators import sample
+
+    august, september = dt.date(2023, 8, 1), dt.date(2023, 9, 1)
+    stations = {c: truth[("fiveg_base_stations", c, august)] for c in REGION_OF}
+    population = {c: truth[("resident_population", c, dt.date(2022, 1, 1))] for c in REGION_OF}
+    villages = {c: truth[("admin_villages_yzz", c, september)] for c in REGION_OF}
+    all_villages = {c: truth[("admin_villages_total", c, dt.date(2022, 1, 1))] for c in REGION_OF}
+
+    def areas(city):
+        return {city: [city], REGION_OF[city]: [c for c in REGION_OF if REGION_OF[c] == REGION_OF[city]],
+                "440000": list(REGION_OF)}
+
+    def vintages(area, indicator, period):
+        return [value for (value,) in rows(
+            "SELECT value FROM mart.published_vintages WHERE area_code = ? AND indicator_code = ? AND period = ?"
+            " ORDER BY vintage_no", [area, indicator, period])]
+
+    shaoguan, zhanjiang = "440200", "440800"
+    for area, cities in areas(shaoguan).items():
+        now = sum(stations[c] for c in cities)
+        people = sum(population[c] for c in cities)
+        assert vintages(area, "fiveg_base_stations", august) == [now - 37, now], area
+        assert vintages(area, "fiveg_per_10k_people", august) == [
+            pytest.approx((now - 37) * 10_000 / people), pytest.approx(now * 10_000 / people)], area
+    for area, cities in areas(zhanjiang).items():
+        now, total = sum(villages[c] for c in cities), sum(all_villages[c] for c in cities)
+        assert vintages(area, "admin_villages_yzz", september) == [now, now - 12, now], area
+        assert vintages(area, "yzz_village_coverage_pct", september) == [
+            pytest.approx(100 * now / total), pytest.approx(100 * (now - 12) / total),
+            pytest.approx(100 * now / total)], area
+
+    listed = rows("SELECT area_code, indicator_code, changed_at, cause_type, reason FROM mart.revisions"
+                  " WHERE time_period IN ('2023-08', '2023-09')")
+    corrected = [(area, code, sample.CORRECTION_RECEIVED, "submission", sample.CORRECTION_NOTE)
+                 for area in areas(shaoguan) for code in ("fiveg_base_stations", "fiveg_per_10k_people")]
+    lowered = [(area, code, sample.WITHDRAWN_RECEIVED, "submission", None)
+               for area in areas(zhanjiang) for code in ("admin_villages_yzz", "yzz_village_coverage_pct")]
+    restored = [(area, code, sample.WITHDRAWN_AT, "withdrawal", sample.WITHDRAWAL_REASON)
+                for area in areas(zhanjiang) for code in ("admin_villages_yzz", "yzz_village_coverage_pct")]
+    assert sorted(listed) == sorted(corrected + lowered + restored)
+
+    # What BI read on a date: before the correction, between it and the release of the next month, after.
+    def shaoguan_august(as_of):
+        return rows("SELECT value, obs_status_zh FROM mart.published_as_of(?::TIMESTAMPTZ) WHERE area_code = ?"
+                    " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-08'", [as_of, shaoguan])
+
+    assert shaoguan_august(dt.datetime(2023, 9, 19, tzinfo=dt.timezone.utc)) == []  # not released yet
+    assert shaoguan_august(sample.CORRECTION_RECEIVED - dt.timedelta(seconds=1)) == [(stations[shaoguan] - 37, "正常值")]
+    assert shaoguan_august(sample.CORRECTION_RECEIVED) == [(stations[shaoguan], "正常值")]
