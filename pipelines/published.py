@@ -9,8 +9,8 @@ the released cells and rolls everything back.
 A released cell can only change when one of its inputs changes after its release, so the states are
 computed only at those instants, and only for the indicator families those inputs belong to (the
 checkpoints of sql/core/40_published_checkpoints.sql); between them, and for every cell no later change
-touches, today's marts give the state. sql/marts/
-published_vintages.sql turns the states into vintages (valid_from, valid_to).
+touches, today's marts give the state. sql/marts/published_vintages.sql turns the states into vintages
+(valid_from, valid_to).
 """
 
 from __future__ import annotations
