@@ -5,6 +5,9 @@ Seeded and deterministic: the same seed writes the same bytes. Levels are anchor
 figures in DOMAIN.md (5G stations, data-centre racks, GDP, the 5,000-enterprise target); the city traits
 below are illustrative, not official. Five planted events give the pipeline something real to catch: a
 file to reject, a pilot revision, a late file, a pilot value that disagrees with the agency's, and a
+city missing from an agency file. Two more change values already released, so published revisions show:
+an agency's correction that stands, and one the agency withdrew (withdrawal_history).
+
 city missing from an agency file.
 
 The agencies of record give the number of contributing units (单位数) with every magnitude value:
@@ -94,6 +97,22 @@ MISSING_CITY = "445300"  # Yunfu's row left out
 NOT_YET_SENT = {("gdiit", dt.date(2023, 12, 1)), ("pilot-440300", dt.date(2023, 12, 1))}
 CENSUS_RECEIVED = dt.datetime(2021, 5, 11, 10, 0, 0, tzinfo=TZ)  # the 7th census communiqués
 CENSUS_NOTE = "第七次全国人口普查"
+# Corrections of released values, each a one-cell file sent after its month's release (August released
+# 2023-09-20, September 2023-10-30). gdca's August file missed Shaoguan's sites opened at the month's end;
+# its correction carries the true count and stands: the city, 粤北 and the province change, and their 5G
+# stations per 10,000 people.
+CORRECTED_CELL = ("gdca", "fiveg_base_stations", "440200", dt.date(2023, 8, 1))  # Shaoguan
+CORRECTION_MISSED = 37  # sites the August file left out
+CORRECTION_RECEIVED = dt.datetime(2023, 10, 16, 15, 12, 5, tzinfo=TZ)
+CORRECTION_NOTE = "更正：8月漏计乳源、南雄两地月末开通的37个5G基站"
+# gdgsa lowered Zhanjiang's September 粤智助 villages after a spot check, then withdrew the correction:
+# the check had used an outdated roster. The released value (and 粤西's, the province's and the coverage
+# rates) went down on the 6th and came back on the 9th.
+WITHDRAWN_CELL = ("gdgsa", "admin_villages_yzz", "440800", dt.date(2023, 9, 1))  # Zhanjiang
+WITHDRAWN_SHORTFALL = 12  # villages the withdrawn correction took off
+WITHDRAWN_RECEIVED = dt.datetime(2023, 11, 6, 10, 41, 27, tzinfo=TZ)
+WITHDRAWN_AT = dt.datetime(2023, 11, 9, 16, 5, 0, tzinfo=TZ)
+WITHDRAWAL_REASON = "撤回：11月6日更正表依据的抽查名册已过期，9月数据以原报送为准"
 # The release history (release_history below): who released the months, how long after the last due date.
 RELEASED_BY = "周敏"  # the analyst (illustrative)
 RELEASE_DAYS_AFTER_DUE = 10
@@ -466,6 +485,7 @@ class _Planned:
     event: str = ""
     received_at: dt.datetime | None = None
     wrong_values: dict[Key, int | float] = field(default_factory=dict)
+    note: str = ""  # the long layout's 备注 on every row
 
     @property
     def file(self) -> str:
@@ -521,7 +541,7 @@ def _plan() -> list[_Planned]:
     census = ref.catalogue()["resident_population"], dt.date(BASELINE_YEAR, 1, 1)
     planned.append(_Planned("gdstats", dt.date(BASELINE_YEAR, 12, 1), [census],
                             [c.code for c in ref.cities()], name_suffix="_census", event="census",
-                            received_at=CENSUS_RECEIVED))
+                            received_at=CENSUS_RECEIVED, note=CENSUS_NOTE))
     return planned
 
 
@@ -552,7 +572,22 @@ def _plant_events(planned: list[_Planned], values: dict[Key, int | float]) -> li
     missing = find(*MISSING)
     missing.event = "missing"
     missing.cities.remove(MISSING_CITY)
+
+    profile, *cell = CORRECTED_CELL
+    find(profile, cell[2]).wrong_values[tuple(cell)] = values[tuple(cell)] - CORRECTION_MISSED
+    planned.append(_correction(CORRECTED_CELL, "correction", CORRECTION_RECEIVED, note=CORRECTION_NOTE))
+    profile, *cell = WITHDRAWN_CELL
+    withdrawn = _correction(WITHDRAWN_CELL, "withdrawn", WITHDRAWN_RECEIVED)
+    withdrawn.wrong_values[tuple(cell)] = values[tuple(cell)] - WITHDRAWN_SHORTFALL
+    planned.append(withdrawn)
     return planned
+
+
+def _correction(cell: tuple[str, str, str, dt.date], event: str, received_at: dt.datetime, note: str = "") -> _Planned:
+    """A file correcting one monthly cell (profile, indicator, city, month) of a file already sent."""
+    profile, code, city, month = cell
+    return _Planned(profile, month, [(ref.catalogue()[code], month)], [city], name_suffix="_rev1", event=event,
+                    received_at=received_at, note=note)
 
 
 def _receipt_time(due: dt.date, rng: np.random.Generator) -> dt.datetime:
@@ -597,9 +632,8 @@ def _table(p: _Planned, values: dict[Key, int | float], n_units: dict[Key, int])
 
     if style.layout == "long":
         header = [CITY_HEADER[style.city_as], *LONG_HEADER]
-        note = CENSUS_NOTE if p.event == "census" else ""
         rows = [[_city_cell(city, style), _long_period(period, ind.freq), ind.code, value(ind, city, period),
-                 ind.unit, note]
+                 ind.unit, p.note]
                 for city in p.cities for ind, period in p.contents]
         if counted:  # 单位数 after 单位, before 备注
             header.insert(-1, N_UNITS_HEADER)
@@ -695,6 +729,20 @@ def release_history() -> list[SampleRelease]:
         if released_at <= LATEST_RECEIPT:
             releases.append(SampleRelease(month, RELEASED_BY, released_at))
     return releases
+
+
+@dataclass(frozen=True)
+class SampleWithdrawal:
+    file: str  # the withdrawn file, as the manifest names it
+    withdrawn_by: str
+    withdrawn_at: dt.datetime  # tz-aware, Asia/Shanghai
+    reason: str
+
+
+def withdrawal_history() -> list[SampleWithdrawal]:
+    """The files their submitter withdrew by the sample's reference date, as the upload service records it."""
+    withdrawn = _correction(WITHDRAWN_CELL, "withdrawn", WITHDRAWN_RECEIVED)
+    return [SampleWithdrawal(withdrawn.file, STYLES[withdrawn.profile].sender, WITHDRAWN_AT, WITHDRAWAL_REASON)]
 
 
 def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:

@@ -23,6 +23,7 @@ from pipelines.composite_index import build_index
 from pipelines.paths import sql_exists, sql_text
 from pipelines.exports import export_all
 from pipelines.publish import publish
+from pipelines.published import build_published_vintages
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
 from pipelines.target_lights import target_lights_asset
@@ -218,16 +219,20 @@ def _column_comments(table: str) -> dict[str, str]:
     return {column: text.replace("''", "'") for column, text in pattern.findall(sql_text(script))}
 
 
-def _mart_asset(table: str, doc: str, deps: list, build=None):
-    """An asset rebuilding mart.<table> from sql/marts/<table>.sql (or with `build(con, reference_date)`,
-    returning its rows, for a mart computed in Python), with the standard table metadata, a preview
-    (sql/previews/<table>.sql) and, where sql/previews/<table>_counts.sql exists, counts by category."""
+# A mart built by Python as well as SQL names its builder (called like build_mart) here.
+MART_BUILDERS = {"published_vintages": build_published_vintages, "index": build_index}
+
+
+def _mart_asset(table: str, doc: str, deps: list):
+    """An asset rebuilding mart.<table> from sql/marts/<table>.sql, or by its builder in MART_BUILDERS, with
+    the standard table metadata, a preview (sql/previews/<table>.sql) and, where
+    sql/previews/<table>_counts.sql exists, counts by category."""
 
     @dg.asset(pool=WAREHOUSE_POOL, name=f"mart_{table}", group_name="marts", kinds={"duckdb"}, deps=deps,
               description=doc, owners=OWNERS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.get_connection() as con:
-            rows = build(con, warehouse.today()) if build else build_mart(con, table, reference_date=warehouse.today())
+            rows = MART_BUILDERS.get(table, build_mart)(con, table, reference_date=warehouse.today())
         with warehouse.get_connection(read_only=True) as con:
             counts = dict(con.execute(sql_text(f"previews/{table}_counts.sql")).fetchall()) \
                 if sql_exists(f"previews/{table}_counts.sql") else {}
@@ -255,9 +260,17 @@ mart_gigabit_city = _mart_asset(
     "gigabit_city",
     "Each city against the MIIT gigabit-city indicators and their configured (unverified) thresholds.",
     [mart_observations])
+mart_published_vintages = _mart_asset(
+    "published_vintages",
+    "Every value and status each released cell was published with, from when to when (pipelines/published.py).",
+    [mart_observations])
 mart_revisions = _mart_asset(
     "revisions",
-    "Every change to a submitted value (new vintage or withdrawal), old and new, with the reason given.",
+    "Every published cell whose value or status changed after its release, old and new, and what caused it.",
+    [mart_published_vintages])
+mart_submission_revisions = _mart_asset(
+    "submission_revisions",
+    "Every change a submitter made to its own values (new vintage or withdrawal), old and new, with the reason.",
     [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
 mart_discrepancies = _mart_asset(
     "discrepancies",
@@ -271,7 +284,7 @@ mart_index = _mart_asset(  # not in mart_assets: computed in Python (tests call 
     "index",
     "Digital-economy development index per city and year (pillars, ranks, Monte-Carlo rank intervals,"
     " indicator correlations): mart.index, mart.city_ranking, mart.index_correlations.",
-    [mart_observations], build=build_index)
+    [mart_observations])
 mart_lineage = _mart_asset(
     "lineage",
     "Where each figure comes from: the submitted city cells, cities imputed and submissions behind it.",
@@ -309,9 +322,9 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
-          deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-                mart_discrepancies, mart_data_quality, mart_anomalies, mart_index, mart_lineage,
-                mart_target_lights, period_completeness])
+          deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
+                mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality, mart_anomalies,
+                mart_index, mart_lineage, mart_target_lights, period_completeness])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -339,7 +352,8 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     })
 
 
-mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_revisions,
-               mart_discrepancies, mart_data_quality, mart_lineage, mart_anomalies]
+mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
+               mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality, mart_lineage,
+               mart_anomalies]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, mart_index, mart_target_lights, period_completeness, serving_db, exports]

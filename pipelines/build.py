@@ -352,16 +352,44 @@ def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
     """Rebuild mart.<table> from ``marts/<table>.sql`` and return its row count."""
     sql = sql_text(f"marts/{table}.sql")
     used = {key: value for key, value in params.items() if f"${key}" in sql}  # DuckDB rejects extras
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic(con):
         con.execute(sql, used or None)
         if table == "observations":  # confidential cells are blanked before the table is ever committed
             protect_observations(con)
+    return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
+
+
+@contextmanager
+def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction, or a part of the caller's when one is open (a rebuild as of an earlier time)."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:  # already inside one: its COMMIT or ROLLBACK decides
+        yield
+        return
+    try:
+        yield
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
+
+
+@contextmanager
+def rewound(con: duckdb.DuckDBPyConnection, script: str, **params) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The build DB as sql/<script> leaves its inputs (e.g. as they stood at an earlier time), with
+    mart.observations rebuilt on them as a run builds it (disclosure control included), inside a
+    transaction that is always rolled back: nothing of it is ever committed."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for statement in con.extract_statements(sql_text(script)):
+            con.execute(statement, {name: params[name] for name in statement.named_parameters})
+        derive(con)
+        build_mart(con, "observations")
+        con.complete()  # a relation needs the connection free: build_mart's row count leaves its result open
+        yield con
+    finally:
+        con.execute("ROLLBACK")
 
 
 def build_period_completeness(con: duckdb.DuckDBPyConnection, period_month: dt.date,

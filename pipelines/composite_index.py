@@ -17,9 +17,10 @@ from indicators.composite_index import Framework, build_tables, framework
 from pipelines.paths import sql_text
 
 
-def build_index(con: duckdb.DuckDBPyConnection, reference_date: dt.date,
+def build_index(con: duckdb.DuckDBPyConnection, table: str = "index", *, reference_date: dt.date,
                 fw: Framework | None = None) -> int:
-    """Rebuild the index marts after mart.observations; returns the rows of mart.index."""
+    """Rebuild the index marts after mart.observations (called like build_mart); returns the rows of
+    mart.index."""
     fw = fw or framework()
     inputs = con.execute(sql_text("marts/index_inputs.sql"),
                          dict(codes=[i.code for i in fw.indicators], reference_date=reference_date,

@@ -64,7 +64,8 @@ def document_serving(path: Path, marts: list[str]) -> None:
     labels), then for each published mart sql/serving/mart/<table>.sql (its primary key, COMMENT ON the table
     and every column in Chinese and English, and its released view with area, indicator and status labels
     beside the codes). A view's columns take the comments of its table's columns (v_released_observations
-    from observations), so each text is written once; only the label columns a view adds have their own."""
+    from observations), and so do mart.published_vintages' columns from mart.observations, so each text is
+    written once; only the columns a view or table adds have their own."""
     scripts = sql_files("serving") + [name for name in sql_files("serving/mart") if Path(name).stem in marts]
     serving = duckdb.connect(str(path))
     try:
@@ -77,11 +78,14 @@ def document_serving(path: Path, marts: list[str]) -> None:
         inherited = serving.execute(
             """SELECT v.schema_name, v.table_name, v.column_name, t.comment
                FROM duckdb_columns() v
-               JOIN duckdb_views() w ON w.schema_name = v.schema_name AND w.view_name = v.table_name
+               JOIN (SELECT schema_name, view_name AS name, replace(view_name, 'v_released_', '') AS source
+                     FROM duckdb_views() WHERE NOT internal
+                     UNION ALL  -- the published states of mart.observations' rows
+                     SELECT 'mart', 'published_vintages', 'observations') w
+                 ON w.schema_name = v.schema_name AND w.name = v.table_name
                JOIN duckdb_columns() t
-                 ON t.schema_name = v.schema_name AND t.table_name = replace(v.table_name, 'v_released_', '')
-                AND t.column_name = v.column_name
-               WHERE NOT w.internal AND v.comment IS NULL AND t.comment IS NOT NULL"""
+                 ON t.schema_name = v.schema_name AND t.table_name = w.source AND t.column_name = v.column_name
+               WHERE v.comment IS NULL AND t.comment IS NOT NULL"""
         ).fetchall()
         for schema, view, column, comment in inherited:
             # COMMENT ON takes no bound parameter: the text is our own catalogue comment, quoted for SQL

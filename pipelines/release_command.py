@@ -68,7 +68,7 @@ def _say_still_owed(paths: Paths, month: dt.date) -> None:
     if owed:
         counts = ", ".join(f"{n:,} {status}" for status, n in owed)
         runner.say(f"  still owed for periods ending {month:%Y-%m}: {counts} (mart.completeness); values that"
-                   " come later are listed as late_value in mart.v_released_revisions.")
+                   " come later are listed as added in mart.v_released_revisions.")
 
 
 def releasable_month(text: str, reference_date: dt.date) -> tuple[dt.date | None, BilingualError | None]:

@@ -49,17 +49,23 @@ def prepare_dagster_home(paths: Paths) -> Path:
 
 def land_sample(paths: Paths) -> tuple[int, int]:
     """Write the bundled sample submissions and land them as their manifest says, then record the sample's
-    release history as `digecon release` does (so a rebuild replays it); returns (new receipts, new releases)."""
-    from indicators.sample import release_history, write_sample
+    withdrawals and release history as the service and `digecon release` do (so a rebuild replays them);
+    returns (new receipts, new releases)."""
+    from indicators.sample import release_history, withdrawal_history, write_sample
 
     inbox = paths.home / "inbox" / "sample"
     entries = write_sample(inbox)
     landing = paths.landing_zone()
     new = 0
+    receipts = {}
     for entry in entries:
-        _, is_new = landing.receive((inbox / entry.file).read_bytes(), entry.file, entry.profile,
-                                    entry.submitted_by, entry.received_at)
+        receipts[entry.file], is_new = landing.receive((inbox / entry.file).read_bytes(), entry.file, entry.profile,
+                                                       entry.submitted_by, entry.received_at)
         new += is_new
+    recorded = {w.submission_id for w in landing.withdrawals()}
+    for w in withdrawal_history():
+        if receipts[w.file].submission_id not in recorded:
+            landing.withdraw(receipts[w.file].submission_id, w.withdrawn_by, w.reason, w.withdrawn_at)
     released = sum(landing.release(r.month, r.released_by, r.released_at)[1] for r in release_history())
     return new, released
 

@@ -21,8 +21,7 @@ import duckdb
 import pandas as pd
 
 from indicators.clock import SHANGHAI
-from pipelines.build import derive
-from pipelines.disclosure import protect_observations
+from pipelines.build import rewound
 from pipelines.paths import sql_text
 from pipelines.resources import WarehouseResource
 
@@ -39,7 +38,7 @@ def build_target_lights(con: duckdb.DuckDBPyConnection, reference_date: dt.date)
     if baseline is not None:
         baseline_date = released_at.astimezone(SHANGHAI).date()  # that release's "today"
         states = pd.concat([_progress_as_of(con, state, script, released_at, baseline_date) for state, script in
-                            (("previous", "as_known_at_baseline"), ("revised", "revised_at_baseline"))],
+                            (("previous", "core/41_rewind.sql"), ("revised", "lights/revised_at_baseline.sql"))],
                            ignore_index=True)
     con.register("light_states", states)
     con.execute("BEGIN TRANSACTION")
@@ -57,27 +56,11 @@ def build_target_lights(con: duckdb.DuckDBPyConnection, reference_date: dt.date)
 
 def _progress_as_of(con: duckdb.DuckDBPyConnection, state: str, script: str, as_of: dt.datetime,
                     reference_date: dt.date) -> pd.DataFrame:
-    """mart.target_progress as sql/lights/<script>.sql leaves the build DB at `as_of`, rolled back after."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for statement in _statements(sql_text(f"lights/{script}.sql")):
-            con.execute(statement, dict(as_of=as_of))
-        derive(con)
-        con.execute(sql_text("marts/observations.sql"))
-        protect_observations(con)  # as build_mart does: the light never reads a value BI could not
+    """mart.target_progress on the build DB as sql/<script> leaves it at `as_of`, rolled back after."""
+    with rewound(con, script, as_of=as_of, indicators=None):
         con.execute(sql_text("marts/target_progress.sql"), dict(reference_date=reference_date))
-        frame = con.execute("SELECT ? AS state, target_id, basis, target_status, actual_period, actual_time_period,"
-                            " actual, run_rate_base_period FROM mart.target_progress", [state]).df()
-    finally:
-        con.execute("ROLLBACK")
-    return frame
-
-
-def _statements(script: str) -> list[str]:
-    """The statements of a script, one by one: DuckDB binds parameters in one statement at a time."""
-    chunks = [chunk.strip() for chunk in script.split(";")]
-    return [chunk for chunk in chunks
-            if any(line.strip() and not line.strip().startswith("--") for line in chunk.splitlines())]
+        return con.execute("SELECT ? AS state, target_id, basis, target_status, actual_period, actual_time_period,"
+                           " actual, run_rate_base_period FROM mart.target_progress", [state]).df()
 
 
 def target_lights_asset(deps: list) -> dg.AssetsDefinition:

@@ -121,10 +121,12 @@ class Loader:
 
     def rebuild(self, reference_date: str = REFERENCE_DATE, months: list[str] = ()) -> None:
         """What a run does after loading: derive, every mart, and the given months' completeness boards."""
+        from pipelines.assets import MART_BUILDERS
+
         day = dt.date.fromisoformat(reference_date)
         derive(self.con)
         for name in mart_build_order():
-            build_mart(self.con, name, reference_date=day)
+            MART_BUILDERS.get(name, build_mart)(self.con, name, reference_date=day)
         for month in months:
             build_period_completeness(self.con, dt.date.fromisoformat(month + "-01"), day)
 

@@ -83,7 +83,11 @@ def test_a_reader_holds_its_connection_while_a_run_publishes(paths):
     reader.close()
     fresh = duckdb.connect(str(paths.serving_db), read_only=True)
     assert fresh.execute(SHENZHEN_JUNE).fetchone()[0] == 51000  # reconnecting shows the new snapshot
-    assert fresh.execute("SELECT new_value FROM mart.v_released_revisions").fetchall() == [(51000,)]
+    # the revised city value, and the city's 5G stations per 10,000 people it changed: 51,000 / 17,000,000
+    assert fresh.execute("SELECT indicator_code, old_value, new_value FROM mart.v_released_revisions"
+                         " ORDER BY indicator_code").fetchall() == [
+        ("fiveg_base_stations", 50000, 51000),
+        ("fiveg_per_10k_people", pytest.approx(50000 / 1700), pytest.approx(51000 / 1700))]
     fresh.close()
     failed = [(e.check_name, e.severity) for e in result.get_asset_check_evaluations() if not e.passed]
     # Only two cities reported: the warning that cities are missing, nothing else.
@@ -105,7 +109,8 @@ def test_every_serving_table_view_and_column_is_documented_in_chinese_and_englis
         serving.close()
     names = {f"{schema}.{name}" for schema, name, _ in relations}
     assert {"mart.observations", "mart.growth", "mart.target_progress", "mart.gigabit_city", "mart.completeness",
-            "mart.data_quality", "mart.revisions", "mart.discrepancies", "mart.v_released_observations",
+            "mart.data_quality", "mart.revisions", "mart.submission_revisions", "mart.published_vintages",
+            "mart.discrepancies", "mart.v_released_observations",
             "mart.v_released_growth", "mart.v_released_target_progress", "mart.v_released_gigabit_city",
             "mart.v_released_revisions"} <= names
     assert {schema for schema, _, _ in relations} == {"ref", "mart"}  # never core or ops
@@ -176,7 +181,9 @@ SERVING_KEYS = {
     "mart.target_progress": ["target_id", "basis"],
     "mart.gigabit_city": ["basis", "area_code", "indicator_code"],
     "mart.completeness": ["area_code", "indicator_code", "period"],
-    "mart.revisions": ["change_type", "submission_id", "area_code", "period", "indicator_code"],
+    "mart.published_vintages": ["area_code", "period", "indicator_code", "valid_from"],
+    "mart.revisions": ["area_code", "period", "indicator_code", "changed_at"],
+    "mart.submission_revisions": ["change_type", "submission_id", "area_code", "period", "indicator_code"],
     "mart.discrepancies": ["area_code", "period", "indicator_code", "pilot"],
     "mart.data_quality": ["submission_id", "rule"],
     "mart.anomalies": ["area_code", "period", "indicator_code", "rule"],
@@ -215,6 +222,7 @@ def test_a_duplicate_key_fails_the_publish_and_keeps_the_old_file(paths):
 # Label columns each released view adds right after the code they name.
 LABELS = {"area_code": ["area_name_zh", "area_name_en"], "indicator_code": ["indicator_name_zh", "indicator_name_en"],
           "obs_status": ["obs_status_zh"], "conf_status": ["conf_status_zh"], "actual_obs_status": ["actual_obs_status_zh"],
+          "old_obs_status": ["old_obs_status_zh"], "new_obs_status": ["new_obs_status_zh"],
           "target_status": ["target_status_zh"], "target_scope": ["target_scope_zh"], "rule": ["rule_zh", "rule_en"]}
 
 

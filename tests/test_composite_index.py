@@ -206,7 +206,7 @@ DONGGUAN_2023 = dict(population=10_500_000, stations=21_000, villages=(400, 300)
 def test_the_index_of_two_cities_matches_the_hand_computation(loader):
     submit_2023(loader, {SHENZHEN: SHENZHEN_2023, DONGGUAN: DONGGUAN_2023})
     loader.rebuild()
-    build_index(loader.con, REFERENCE_DATE, small_framework())
+    build_index(loader.con, reference_date=REFERENCE_DATE, fw=small_framework())
     score = ("SELECT score, rank, ranked FROM mart.index WHERE basis = 'latest' AND area_code = ?"
              " AND time_period = '2023' AND component_code = ?")
     # Shenzhen: 5G 52,500 / 17.5 M × 10,000 = 30 → 30/40 = 75; PUE (130+360+60+50)/(100+200+50+50) = 1.5
@@ -239,7 +239,7 @@ def test_a_city_missing_or_with_a_suppressed_input_is_not_ranked_and_says_why(lo
     # Disclosure control blanks a confidential cell: value NULL, status Q (a rate's parts with it).
     loader.con.execute("UPDATE mart.observations SET value = NULL, numerator_value = NULL, denominator_value = NULL,"
                        " obs_status = 'Q' WHERE area_code = ? AND indicator_code = 'fiveg_per_10k_people'", [FOSHAN])
-    build_index(loader.con, REFERENCE_DATE, small_framework())
+    build_index(loader.con, reference_date=REFERENCE_DATE, fw=small_framework())
     ranking = {row[0]: row[1:] for row in loader.rows(
         "SELECT area_code, ranked, rank, index_score, n_ranked, reason_zh, reason_en FROM mart.city_ranking"
         " WHERE basis = 'latest'")}
@@ -270,7 +270,7 @@ def test_the_index_marts_rebuild_identically_and_publish_documented(loader):
     tables = ("index", "city_ranking", "index_correlations")
 
     def snapshot():
-        build_index(loader.con, REFERENCE_DATE)  # the framework in index.yaml
+        build_index(loader.con, reference_date=REFERENCE_DATE)  # the framework in index.yaml
         return {t: loader.rows(f"SELECT * FROM mart.{t} ORDER BY ALL") for t in tables}
 
     assert snapshot() == snapshot()

@@ -172,7 +172,12 @@ def test_every_agency_value_in_the_sample_files_loads_exactly_as_generated(sampl
     wrong = [(code, city, period, value, truth.get((code, city, period)))
              for code, city, period, value in loaded
              if truth.get((code, city, period)) is None or abs(value - truth[(code, city, period)]) > 1e-9]
-    assert wrong == []
+    # but for the two planted wrong figures: gdca's August missed 37 sites (its correction carries the truth),
+    # and gdgsa's withdrawn correction took 12 villages off
+    shaoguan, zhanjiang = ("fiveg_base_stations", "440200", dt.date(2023, 8, 1)), ("admin_villages_yzz", "440800",
+                                                                                   dt.date(2023, 9, 1))
+    assert sorted(wrong) == sorted([(*shaoguan, truth[shaoguan] - 37, truth[shaoguan]),
+                                    (*zhanjiang, truth[zhanjiang] - 12, truth[zhanjiang])])
 
 
 def test_sample_run_rejects_the_planted_file_and_loads_the_rest(sample_run):

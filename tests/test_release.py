@@ -1,11 +1,14 @@
 """Releasing a period, and revisions after the release."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import duckdb
 import pytest
 from mart_support import DONGGUAN, FOSHAN, GUANGZHOU, SHENZHEN, Loader, prepared_build_db, shanghai
 
+from indicators import reference
 from pipelines.build import sync_landing_acts
 from pipelines.paths import Paths
 from pipelines.publish import publish
@@ -40,25 +43,38 @@ def test_release_then_a_revision_after_release(paths):
         assert loader.row("SELECT value, obs_status, released, submission_id FROM mart.observations"
                           " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations' AND period = ?",
                           [SHENZHEN, dt.date(2023, 6, 1)]) == (41000, "A", True, second)
-        revisions = loader.rows(
+        # The submitters' side: every change each source made to its own value, released or not, used or not.
+        changes = loader.rows(
             "SELECT source_profile, change_type, submission_id, old_value, new_value, change_pct, old_submission_id,"
-            " new_submission_id, reason, affects_marts, after_release FROM mart.revisions ORDER BY changed_at")
-        assert revisions == [
-            # before the release: a revision, but not of a released value
+            " new_submission_id, reason, affects_marts FROM mart.submission_revisions ORDER BY changed_at")
+        assert changes == [
             ("gdca", "new_vintage", second, 40000, 41000, pytest.approx(2.5), first, second,
-             "sites commissioned late", True, False),
-            # after it: 500 / 41,000 = 1.22 %
+             "sites commissioned late", True),
+            # 500 / 41,000 = 1.22 %
             ("gdca", "new_vintage", audit, 41000, 41500, pytest.approx(100 * 500 / 41000), second, audit,
-             "annual audit", True, True),
-            # the pilot's first figure for the released cell: listed, though the marts keep gdca's
-            ("pilot-440300", "late_value", pilot - 1, None, 45000, None, None, pilot - 1, None, False, True),
+             "annual audit", True),
             # the pilot revised its own figure, which the marts do not use (gdca reported the cell)
             ("pilot-440300", "new_vintage", pilot, 45000, 45500, pytest.approx(100 * 500 / 45000), pilot - 1, pilot,
-             None, False, True),
+             None, False),
             # withdrawing the audit brings back 41,000; withdrawing the equal duplicate changed nothing
             ("gdca", "withdrawal", audit, 41500, 41000, pytest.approx(-100 * 500 / 41500), audit, second,
-             "sent the wrong file", True, True),
+             "sent the wrong file", True),
         ]
+        # What readers saw change: only the released value, twice. The duplicate and its withdrawal changed
+        # which submission the value came from (new vintages), not the value; the pilot's figures none.
+        assert loader.rows(
+            "SELECT area_code, revision_type, old_value, new_value, old_obs_status, new_obs_status, cause_type,"
+            " cause_submission_id, reason FROM mart.revisions ORDER BY changed_at") == [
+            (SHENZHEN, "revised", 41000, 41500, "A", "A", "submission", audit, "annual audit"),
+            (SHENZHEN, "revised", 41500, 41000, "A", "A", "withdrawal", audit, "sent the wrong file")]
+        assert loader.rows(
+            "SELECT vintage_no, value, submission_id, valid_from, valid_to FROM mart.published_vintages"
+            " WHERE area_code = ? AND indicator_code = 'fiveg_base_stations'", [SHENZHEN]) == [
+            (1, 41000, second, shanghai("2023-08-01 09:00"), shanghai("2023-08-15 10:00")),
+            (2, 41500, audit, shanghai("2023-08-15 10:00"), shanghai("2023-08-16 10:00")),
+            (3, 41500, same, shanghai("2023-08-16 10:00"), shanghai("2023-08-18 10:00")),
+            (4, 41500, audit, shanghai("2023-08-18 10:00"), shanghai("2023-08-20 10:00")),
+            (5, 41000, second, shanghai("2023-08-20 10:00"), None)]
         publish(con, paths.serving_db)
 
     serving = duckdb.connect(str(paths.serving_db), read_only=True)
@@ -67,10 +83,10 @@ def test_release_then_a_revision_after_release(paths):
                                    " WHERE indicator_code = 'fiveg_base_stations' AND area_level = 'city'"
                                    " ORDER BY ALL").fetchall()
         assert released == [("2023-06", SHENZHEN, 41000), ("2023-06", DONGGUAN, 9000)]  # not May
-        notice = serving.execute("SELECT change_type, old_value, new_value, reason FROM mart.v_released_revisions"
-                                 " ORDER BY changed_at").fetchall()
-        assert notice == [("new_vintage", 41000, 41500, "annual audit"),
-                          ("withdrawal", 41500, 41000, "sent the wrong file")]
+        notice = serving.execute("SELECT area_name_zh, revision_type, old_value, new_value, new_obs_status_zh, reason"
+                                 " FROM mart.v_released_revisions ORDER BY changed_at").fetchall()
+        assert notice == [("深圳市", "revised", 41000, 41500, "正常值", "annual audit"),
+                          ("深圳市", "revised", 41500, 41000, "正常值", "sent the wrong file")]
     finally:
         serving.close()
 
@@ -101,18 +117,18 @@ def test_a_value_that_arrives_after_its_period_was_released_is_in_the_revision_n
         # The released cells changed: 4 of 21 cities now (still withheld), Dongguan from the agency of record.
         assert loader.row(province) == (None, "M", 4)
         assert loader.row(dongguan, [DONGGUAN]) == (9100, "A", True)
-        # Each cell that changed it is in the notice with a blank old value: Guangzhou never reported,
-        # Foshan's first value was withdrawn before the release, Dongguan's was the pilot's, not gdca's.
-        # Before the release, first values (Shenzhen's, the pilot's) are no change; the withdrawal is one.
+        # The released cells it changed are in the notice: Guangzhou's and Foshan's first published values
+        # (Foshan's first figure was withdrawn before the release), Dongguan's from the pilot's 9,000 to the
+        # agency's 9,100. The totals stay withheld (M, no value): no revision of what readers see.
         notice = loader.rows(
-            "SELECT area_code, source_profile, change_type, submission_id, old_value, new_value, change, change_pct,"
-            " old_submission_id, new_submission_id, reason, affects_marts FROM mart.revisions"
-            " WHERE after_release ORDER BY area_code")
-        assert notice == [(area, "gdca", "late_value", late, None, value, None, None, None, late, reason, True)
-                          for area, value, reason in ((GUANGZHOU, 30000, "补报"), (FOSHAN, 7100, None),
-                                                      (DONGGUAN, 9100, None))]
-        assert loader.rows("SELECT area_code, change_type FROM mart.revisions WHERE NOT after_release") == [
-            (FOSHAN, "withdrawal")]
+            "SELECT area_code, revision_type, old_value, new_value, change, old_obs_status, new_obs_status,"
+            " cause_type, cause_submission_id, cause_source_profile, reason FROM mart.revisions ORDER BY area_code")
+        assert notice == [(GUANGZHOU, "added", None, 30000, None, None, "A", "submission", late, "gdca", "补报"),
+                          (FOSHAN, "added", None, 7100, None, None, "A", "submission", late, "gdca", None),
+                          (DONGGUAN, "revised", 9000, 9100, 100, "A", "A", "submission", late, "gdca", None)]
+        assert {row[0] for row in loader.rows("SELECT changed_at FROM mart.revisions")} == {shanghai("2023-08-10 10:00")}
+        # The submitters' side: a first value is no change to a source's own value; the withdrawal is one.
+        assert loader.rows("SELECT area_code, change_type FROM mart.submission_revisions") == [(FOSHAN, "withdrawal")]
 
 
 def test_a_release_is_recorded_in_the_landing_zone_so_a_rebuild_keeps_it(paths):
@@ -182,8 +198,9 @@ def test_definitions_carry_every_mart_and_its_checks():
     from pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"mart_observations", "mart_growth", "mart_target_progress", "mart_gigabit_city", "mart_revisions",
-            "mart_discrepancies", "mart_data_quality", "period_completeness", "serving_db"} <= keys
+    assert {"mart_observations", "mart_growth", "mart_target_progress", "mart_gigabit_city", "mart_published_vintages",
+            "mart_revisions", "mart_submission_revisions", "mart_discrepancies", "mart_data_quality",
+            "period_completeness", "serving_db"} <= keys
     checks = {key.name for check in defs.asset_checks for key in check.check_keys}
     assert {"aggregates_equal_city_sums", "rates_within_bounds", "every_city_present",
             "unique_area_period_indicator"} <= checks
@@ -236,9 +253,11 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
                 " AND time_period = '2023-09'", [SHENZHEN]) == [(sep,)]
     # The pilot's revision of October (it had copied September), which the marts do not use: gdiit reports it.
     registrations = "iiot_identifier_registrations"
-    assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts FROM mart.revisions") == [
+    assert rows("SELECT area_code, time_period, source_profile, old_value, new_value, affects_marts"
+                " FROM mart.submission_revisions WHERE source_profile = 'pilot-441900'") == [
         (DONGGUAN, "2023-10", "pilot-441900", truth[(registrations, DONGGUAN, dt.date(2023, 9, 1))],
          truth[(registrations, DONGGUAN, dt.date(2023, 10, 1))], False)]
+    _the_planted_corrections_are_published_revisions(rows, truth)
     # gdiit's December is not due yet: the Dongguan pilot's figure stands in, not from the source of record,
     # a break in the series after gdiit's November (B).
     assert rows("SELECT source_profile, value, obs_status, from_source_of_record FROM mart.observations"
@@ -262,9 +281,85 @@ def test_the_sample_shows_its_planted_events_then_a_release_and_a_revision_after
         f"城市代码,期间,指标代码,数值,单位,备注\n{SHENZHEN},2023-12,fiveg_base_stations,{december + 120},个,补报室内站点\n"
         .encode(), "gdca_2023-12_rev1.csv", "gdca", "test")
     runner.run(paths, today, with_sample=False)
-    assert rows("SELECT area_code, time_period, change_type, old_value, new_value, reason"
-                " FROM mart.v_released_revisions") == [
-        (SHENZHEN, "2023-12", "new_vintage", december, december + 120, "补报室内站点")]
+    # The city, the Pearl River Delta and the province, and their 5G stations per 10,000 people (2023's
+    # months divide by 2022's population: 2023's is due in March 2024).
+    population = {city: truth[("resident_population", city, dt.date(2022, 1, 1))] for city in REGION_OF}
+    prd = [city for city, region in REGION_OF.items() if region == "GD-PRD"]
+    per_10k = {SHENZHEN: population[SHENZHEN], "GD-PRD": sum(population[c] for c in prd),
+               "440000": sum(population.values())}
+    notice = rows("SELECT area_code, indicator_code, revision_type, change, reason FROM mart.v_released_revisions"
+                  " WHERE time_period = '2023-12'")
+    assert sorted(notice) == sorted(
+        [(area, "fiveg_base_stations", "revised", 120, "补报室内站点") for area in per_10k]
+        + [(area, "fiveg_per_10k_people", "revised", pytest.approx(120 * 10_000 / people), "补报室内站点")
+           for area, people in per_10k.items()])
     assert rows("SELECT value, obs_status FROM mart.v_released_observations WHERE area_code = ?"
                 " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-12'", [SHENZHEN]) == [
         (december + 120, "A")]
+
+
+REGION_OF = {c.code: c.region_code for c in reference.cities()}
+
+
+def _the_planted_corrections_are_published_revisions(rows, truth):
+    """gdca's correction of Shaoguan's August (it stands) and gdgsa's withdrawn correction of Zhanjiang's
+    September, both after their month's release: each changed the city, its region, the province and their
+    rates in the released views. Expected values from the generator's truth and the planted differences."""
+    from indicators import sample
+
+    august, september = dt.date(2023, 8, 1), dt.date(2023, 9, 1)
+    stations = {c: truth[("fiveg_base_stations", c, august)] for c in REGION_OF}
+    population = {c: truth[("resident_population", c, dt.date(2022, 1, 1))] for c in REGION_OF}
+    villages = {c: truth[("admin_villages_yzz", c, september)] for c in REGION_OF}
+    all_villages = {c: truth[("admin_villages_total", c, dt.date(2022, 1, 1))] for c in REGION_OF}
+
+    def areas(city):
+        return {city: [city], REGION_OF[city]: [c for c in REGION_OF if REGION_OF[c] == REGION_OF[city]],
+                "440000": list(REGION_OF)}
+
+    def vintages(area, indicator, period):
+        return [value for (value,) in rows(
+            "SELECT value FROM mart.published_vintages WHERE area_code = ? AND indicator_code = ? AND period = ?"
+            " ORDER BY vintage_no", [area, indicator, period])]
+
+    shaoguan, zhanjiang = "440200", "440800"
+    for area, cities in areas(shaoguan).items():
+        now = sum(stations[c] for c in cities)
+        people = sum(population[c] for c in cities)
+        assert vintages(area, "fiveg_base_stations", august) == [now - 37, now], area
+        assert vintages(area, "fiveg_per_10k_people", august) == [
+            pytest.approx((now - 37) * 10_000 / people), pytest.approx(now * 10_000 / people)], area
+    for area, cities in areas(zhanjiang).items():
+        now, total = sum(villages[c] for c in cities), sum(all_villages[c] for c in cities)
+        assert vintages(area, "admin_villages_yzz", september) == [now, now - 12, now], area
+        assert vintages(area, "yzz_village_coverage_pct", september) == [
+            pytest.approx(100 * now / total), pytest.approx(100 * (now - 12) / total),
+            pytest.approx(100 * now / total)], area
+
+    listed = rows("SELECT area_code, indicator_code, changed_at, cause_type, reason FROM mart.revisions"
+                  " WHERE time_period IN ('2023-08', '2023-09')")
+    corrected = [(area, code, sample.CORRECTION_RECEIVED, "submission", sample.CORRECTION_NOTE)
+                 for area in areas(shaoguan) for code in ("fiveg_base_stations", "fiveg_per_10k_people")]
+    lowered = [(area, code, sample.WITHDRAWN_RECEIVED, "submission", None)
+               for area in areas(zhanjiang) for code in ("admin_villages_yzz", "yzz_village_coverage_pct")]
+    restored = [(area, code, sample.WITHDRAWN_AT, "withdrawal", sample.WITHDRAWAL_REASON)
+                for area in areas(zhanjiang) for code in ("admin_villages_yzz", "yzz_village_coverage_pct")]
+    assert sorted(listed) == sorted(corrected + lowered + restored)
+
+    # What BI read on a date: before the correction, between it and the release of the next month, after.
+    def shaoguan_august(as_of):
+        return rows("SELECT value, obs_status_zh FROM mart.published_as_of(?::TIMESTAMPTZ) WHERE area_code = ?"
+                    " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-08'", [as_of, shaoguan])
+
+    assert shaoguan_august(dt.datetime(2023, 9, 19, tzinfo=dt.timezone.utc)) == []  # not released yet
+    assert shaoguan_august(sample.CORRECTION_RECEIVED - dt.timedelta(seconds=1)) == [(stations[shaoguan] - 37, "正常值")]
+    assert shaoguan_august(sample.CORRECTION_RECEIVED) == [(stations[shaoguan], "正常值")]
+
+    # docs/marts.md's recipes on published values, run as written: each returns rows on the sample
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "marts.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```sql\n(.*?)```", doc, re.S)
+              if "published_as_of" in b or "v_released_revisions" in b]
+    recipes = [statement.query for block in blocks for statement in duckdb.extract_statements(block)]
+    assert len(recipes) >= 4
+    for recipe in recipes:
+        assert rows(recipe), recipe

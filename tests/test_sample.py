@@ -28,7 +28,7 @@ COUNTED_LONG_HEADER = ["城市", "期间", "指标代码", "数值", "单位", "
 COUNT_SUFFIX = " 单位数"  # a wide file's count column: the indicator's name, then this
 MAGNITUDE = {i.code for i in ref.base_indicators() if i.magnitude}
 NAME_ZH = {i.name_zh: i.code for i in ref.base_indicators()}
-EVENTS = {"census", "rejected", "revision", "late", "discrepancy", "missing"}
+EVENTS = {"census", "rejected", "revision", "late", "discrepancy", "missing", "correction", "withdrawn"}
 
 
 # ----------------------------------------------------------------------------------------- reading back
@@ -109,10 +109,12 @@ def obs(written) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def agency(obs) -> pd.Series:
-    """The agencies' values: the source of record (each cell reported once)."""
-    frame = obs[obs.profile.isin(["gdca", "gdiit", "gdgsa", "gdstats"])]
-    assert not frame.duplicated(["city", "period", "indicator"]).any()
-    return frame.set_index(["indicator", "city", "period"]).value
+    """The agencies' values as they stand: the source of record (each cell once). The withdrawn file's
+    value never stood; the correction, received later, replaces the one cell it carries."""
+    frame = obs[obs.profile.isin(["gdca", "gdiit", "gdgsa", "gdstats"]) & (obs.event != "withdrawn")]
+    standing = frame.drop_duplicates(["city", "period", "indicator"], keep="last")  # obs are in received order
+    assert len(frame) - len(standing) == 1
+    return standing.set_index(["indicator", "city", "period"]).value
 
 
 def _series(agency: pd.Series, code: str) -> pd.DataFrame:
@@ -162,7 +164,7 @@ def test_manifest_lists_every_file_in_received_order(written):
         assert received <= latest and row["profile"] in ref.profiles() and row["submitted_by"]
         assert 9 <= received.hour < 18, row  # office hours
     assert [e.received_at for e in entries] == sorted(e.received_at for e in entries)
-    assert len(entries) == 137
+    assert len(entries) == 139
 
 
 def test_each_profile_keeps_its_format_and_headers(written):
@@ -376,7 +378,7 @@ def test_planted_events_are_what_they_claim(written, obs, agency):
     late = by_event["late"]
     assert late.file == "gdgsa_2023-11.csv"
     assert late.received_at.date() > calendar.due_date(dt.date(2023, 11, 1), "M")
-    for e in [e for e in entries if e.event not in ("late", "revision", "census")]:
+    for e in [e for e in entries if e.event not in ("late", "revision", "census", "correction", "withdrawn")]:
         month = re.search(r"_(\d{4})(?:-(\d{2}))?", e.file)
         period = dt.date(int(month[1]), int(month[2] or 12), 1)
         due = calendar.due_date(period, "M" if month[2] else "A")
@@ -399,6 +401,24 @@ def test_planted_events_are_what_they_claim(written, obs, agency):
     [pilot_value] = discrepancy.value
     gdca_value = agency[("fiveg_base_stations", "440300", discrepancy.period.iloc[0])]
     assert pilot_value == round(gdca_value * 1.15)
+
+    # The two corrections of released values: one cell each, sent after their month's release.
+    released = {r.month: r.released_at for r in sample.release_history()}
+    original = obs[obs.file == "gdca_2023-08.csv"].set_index(["indicator", "city", "period"]).value
+    correction = by_event["correction"]
+    assert correction.file == "gdca_2023-08_rev1.csv"
+    assert correction.received_at > released[dt.date(2023, 8, 1)]
+    [(key, corrected)] = obs[obs.file == correction.file].set_index(["indicator", "city", "period"]).value.items()
+    assert key == ("fiveg_base_stations", "440200", "2023-08")
+    assert corrected - original[key] == 37 and agency[key] == corrected  # it stands
+    withdrawn = by_event["withdrawn"]
+    assert withdrawn.file == "gdgsa_2023-09_rev1.csv"
+    assert withdrawn.received_at > released[dt.date(2023, 9, 1)]
+    [(key, lowered)] = obs[obs.file == withdrawn.file].set_index(["indicator", "city", "period"]).value.items()
+    assert key == ("admin_villages_yzz", "440800", "2023-09") and agency[key] - lowered == 12
+    [withdrawal] = sample.withdrawal_history()
+    assert withdrawal.file == withdrawn.file and withdrawn.received_at < withdrawal.withdrawn_at
+    assert withdrawal.withdrawn_at < released[dt.date(2023, 11, 1)] and "撤回" in withdrawal.reason
 
 
 def test_pilots_agree_with_the_agencies_but_for_the_planted_values(obs, agency):
@@ -423,6 +443,6 @@ def test_pilots_agree_with_the_agencies_but_for_the_planted_values(obs, agency):
 
 def test_the_seed_changes_the_values_not_the_files(tmp_path):
     entries = sample.write_sample(tmp_path, seed=7)
-    assert len(entries) == 137
+    assert len(entries) == 139
     assert sorted(e.event for e in entries if e.event) == sorted(EVENTS)
     assert sample.sample_values(7) != sample.sample_values()

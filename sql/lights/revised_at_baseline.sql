@@ -1,5 +1,5 @@
 -- The previous release's periods with today's revisions, inside a transaction that is rolled back
--- (pipelines/target_lights.py): what was known at $as_of, but every cell that had a value then takes its
+-- (pipelines.build.rewound, for pipelines/target_lights.py): what was known at $as_of, but every cell that had a value then takes its
 -- value of today (new vintages and withdrawals since are kept). Taken away: cells first received since
 -- (new periods, late values) and the releases recorded since.
 DELETE FROM core.observations o

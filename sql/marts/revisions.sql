@@ -1,105 +1,98 @@
--- mart.revisions: every change to a submitted value, per source and cell, with the old and the new value,
--- both vintages, the submission that made the change and the reason given:
---   new_vintage  a resubmission changed the source's value (ops.vintage_changes, recorded at load);
---                the reason is the note the submitter wrote on the cell;
---   withdrawal   a submission was withdrawn and the cell fell back to the source's previous vintage (or
---                to nothing); the reason is the withdrawal's.
---   late_value   a value for a cell the source had none for, received after the cell's period was
---                released: it enters the released views (and the released totals and rates) at once, so
---                the notice lists it; old value blank. Before a release a first value is no change.
--- affects_marts: the source's value is the one the marts use for the cell (the agency of record, or a
--- pilot filling a cell the agency has not reported). after_release: the cell's period had been released
--- before the change, so a released value changed; these rows are mart.v_released_revisions.
+-- mart.revisions: every change to a published cell after its release (base, derived and aggregate; city,
+-- region and province), from mart.published_vintages: one row per cell and instant its value or status
+-- (obs_status, and conf_status where the marts have it) changed in the released views:
+--   revised  a published value or status changed (a resubmission, a withdrawal, a late city value that
+--            changes a region's total, a denominator that changes a rate: December's per-10k figure when
+--            the year's population arrives);
+--   added    a cell first published after its period's release (a late value), or again after it was
+--            taken out; old value and status blank;
+--   removed  a published cell no longer published (a withdrawal that left no value); new ones blank.
+-- A vintage that changes only other columns (the submission a repeated value comes from, n_areas of a
+-- withheld total) is in mart.published_vintages but is no revision.
+-- cause: the act at the instant of the change, the submission received or withdrawn then (the first by
+-- submission id if several acted at the same instant). reason: a withdrawal's reason; for a submission,
+-- the note it carries on the cell, or, for a derived or aggregate cell, the notes it carries.
 CREATE OR REPLACE TABLE mart.revisions AS
-WITH new_vintages AS (
-    SELECT vc.area_code, vc.period, vc.freq, vc.indicator_code, vc.source,
-           n.received_at AS changed_at, 'new_vintage' AS change_type, vc.submission_id,
-           vc.old_value, vc.new_value,
-           vc.previous_submission_id AS old_submission_id, p.received_at AS old_received_at,
-           vc.submission_id AS new_submission_id, n.received_at AS new_received_at,
-           n.note AS reason
-    FROM ops.vintage_changes vc
-    JOIN core.observations n
-      ON n.submission_id = vc.submission_id AND n.area_code = vc.area_code AND n.period = vc.period
-     AND n.indicator_code = vc.indicator_code
-    JOIN core.observations p
-      ON p.submission_id = vc.previous_submission_id AND p.area_code = vc.area_code AND p.period = vc.period
-     AND p.indicator_code = vc.indicator_code
+-- Each vintage's start, and each end not followed at once by another vintage (the cell unpublished then).
+WITH events AS (
+    SELECT area_code, area_level, period, freq, time_period, indicator_code, unit, source_profile,
+           release_month, released_at, valid_from AS changed_at, TRUE AS published,
+           value, COLUMNS('^(obs_status|conf_status)$')
+    FROM mart.published_vintages
+    UNION ALL BY NAME
+    SELECT area_code, area_level, period, freq, time_period, indicator_code, unit, source_profile,
+           release_month, released_at, valid_to AS changed_at, FALSE AS published
+    FROM mart.published_vintages v
+    WHERE valid_to IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM mart.published_vintages n
+                      WHERE n.area_code = v.area_code AND n.period = v.period
+                        AND n.indicator_code = v.indicator_code AND n.valid_from = v.valid_to)
 ),
-withdrawn_cells AS (
-    SELECT o.*, w.withdrawn_at, w.reason AS withdrawal_reason
-    FROM ops.withdrawals w JOIN core.observations o USING (submission_id)
-),
-withdrawals AS (
-    SELECT c.area_code, c.period, c.freq, c.indicator_code, c.source,
-           c.withdrawn_at AS changed_at, 'withdrawal' AS change_type, c.submission_id,
-           c.value AS old_value, f.value AS new_value,
-           c.submission_id AS old_submission_id, c.received_at AS old_received_at,
-           f.submission_id AS new_submission_id, f.received_at AS new_received_at,
-           c.withdrawal_reason AS reason
-    FROM withdrawn_cells c
-    -- the withdrawal changes the cell only if the withdrawn vintage was the source's value just before it
-    JOIN LATERAL (
-        SELECT x.submission_id FROM core.source_cells_as_of(c.withdrawn_at - INTERVAL 1 MICROSECOND) x
-        WHERE x.source = c.source AND x.area_code = c.area_code AND x.period = c.period
-          AND x.indicator_code = c.indicator_code
-    ) before ON before.submission_id = c.submission_id
-    LEFT JOIN LATERAL (
-        SELECT x.value, x.submission_id, x.received_at FROM core.source_cells_as_of(c.withdrawn_at) x
-        WHERE x.source = c.source AND x.area_code = c.area_code AND x.period = c.period
-          AND x.indicator_code = c.indicator_code
-    ) f ON TRUE
-    WHERE f.value IS DISTINCT FROM c.value
-),
-late_values AS (
-    SELECT o.area_code, o.period, o.freq, o.indicator_code, o.source,
-           o.received_at AS changed_at, 'late_value' AS change_type, o.submission_id,
-           NULL::DOUBLE AS old_value, o.value AS new_value,
-           NULL::BIGINT AS old_submission_id, NULL::TIMESTAMPTZ AS old_received_at,
-           o.submission_id AS new_submission_id, o.received_at AS new_received_at,
-           o.note AS reason
-    FROM core.observations o
-    JOIN ops.releases r ON r.period = mart.release_month(o.period, o.freq) AND r.released_at < o.received_at
-    -- the source had no standing value for the cell when this one came (vintages in received order)
-    WHERE NOT EXISTS (
-        SELECT 1 FROM core.observations p
-        LEFT JOIN ops.withdrawals w USING (submission_id)
-        WHERE p.source = o.source AND p.area_code = o.area_code AND p.period = o.period
-          AND p.indicator_code = o.indicator_code
-          AND (p.received_at, p.submission_id) < (o.received_at, o.submission_id)
-          AND (w.withdrawn_at IS NULL OR w.withdrawn_at > o.received_at))
+steps AS (
+    SELECT area_code, area_level, period, freq, time_period, indicator_code, unit,
+           release_month, released_at, changed_at,
+           coalesce(lag(published) OVER w, FALSE) AS was_published,
+           published AS is_published,
+           lag(value) OVER w AS old_value,
+           value AS new_value,
+           lag(COLUMNS('^(obs_status|conf_status)$')) OVER w AS 'old_\1',
+           COLUMNS('^(obs_status|conf_status)$') AS 'new_\1',
+           source_profile,
+           lag(list_value(*COLUMNS('^(obs_status|conf_status)$'))) OVER w
+               IS DISTINCT FROM list_value(*COLUMNS('^(obs_status|conf_status)$')) AS status_changed
+    FROM events
+    WINDOW w AS (PARTITION BY area_code, period, indicator_code ORDER BY changed_at)
 ),
 changes AS (
-    SELECT * FROM new_vintages
-    UNION ALL BY NAME
-    SELECT * FROM withdrawals
-    UNION ALL BY NAME
-    SELECT * FROM late_values
+    SELECT *,
+           CASE WHEN NOT was_published THEN 'added' WHEN NOT is_published THEN 'removed' ELSE 'revised' END
+               AS revision_type
+    FROM steps
+    WHERE changed_at > released_at  -- a cell's first state, published at its release, is no revision
+      AND (was_published <> is_published OR old_value IS DISTINCT FROM new_value OR status_changed)
+),
+acts AS (
+    SELECT received_at AS acted_at, 'submission' AS cause_type, submission_id, profile
+    FROM ops.submissions WHERE status = 'accepted'
+    UNION ALL
+    SELECT w.withdrawn_at, 'withdrawal', w.submission_id, s.profile
+    FROM ops.withdrawals w JOIN ops.submissions s USING (submission_id)
+),
+submission_notes AS (
+    SELECT submission_id, string_agg(DISTINCT note, '；' ORDER BY note) AS notes
+    FROM core.observations WHERE note IS NOT NULL GROUP BY submission_id
+),
+caused AS (
+    SELECT c.*, a.cause_type, a.submission_id AS cause_submission_id, a.profile AS cause_source_profile,
+           CASE WHEN a.cause_type = 'withdrawal' THEN w.reason
+                WHEN o.submission_id IS NOT NULL THEN o.note
+                ELSE n.notes END AS reason
+    FROM changes c
+    LEFT JOIN acts a ON a.acted_at = c.changed_at
+    LEFT JOIN ops.withdrawals w ON a.cause_type = 'withdrawal' AND w.submission_id = a.submission_id
+    LEFT JOIN core.observations o
+      ON a.cause_type = 'submission' AND o.submission_id = a.submission_id AND o.area_code = c.area_code
+     AND o.period = c.period AND o.indicator_code = c.indicator_code
+    LEFT JOIN submission_notes n ON a.cause_type = 'submission' AND n.submission_id = a.submission_id
+    QUALIFY row_number() OVER (PARTITION BY c.area_code, c.period, c.indicator_code, c.changed_at
+                               ORDER BY a.submission_id, a.cause_type) = 1
 )
-SELECT c.area_code,
-       c.period,
-       c.freq,
-       mart.time_period(c.period, c.freq) AS time_period,
-       c.indicator_code,
-       c.source AS source_profile,
-       c.source = i.submitter AS from_source_of_record,
-       c.source = i.submitter OR l.source IS DISTINCT FROM i.submitter AS affects_marts,
-       c.change_type,
-       c.changed_at,
-       c.submission_id,
-       c.old_value,
-       c.new_value,
-       c.new_value - c.old_value AS change,
-       CASE WHEN c.old_value <> 0 THEN 100.0 * (c.new_value - c.old_value) / abs(c.old_value) END AS change_pct,
-       c.old_submission_id,
-       c.old_received_at,
-       c.new_submission_id,
-       c.new_received_at,
-       c.reason,
-       r.released_at,
-       coalesce(r.released_at < c.changed_at, FALSE) AS after_release
-FROM changes c
-JOIN ref.indicators i USING (indicator_code)
-LEFT JOIN core.v_latest l USING (area_code, period, indicator_code)
-LEFT JOIN ops.releases r ON r.period = mart.release_month(c.period, c.freq)
-ORDER BY c.changed_at, c.area_code, c.indicator_code, c.period, c.source;
+SELECT area_code, area_level, period, freq, time_period, indicator_code, unit,
+       revision_type,
+       changed_at,
+       old_value,
+       new_value,
+       new_value - old_value AS change,
+       CASE WHEN old_value <> 0 THEN 100.0 * (new_value - old_value) / abs(old_value) END AS change_pct,
+       old_obs_status,
+       new_obs_status,
+       -- old_ and new_conf_status where the marts have it, then source_profile (which anchors the pattern)
+       COLUMNS('^((old|new)_conf_status|source_profile)$'),
+       cause_type,
+       cause_submission_id,
+       cause_source_profile,
+       reason,
+       release_month,
+       released_at
+FROM caused
+ORDER BY changed_at, indicator_code, area_level, area_code, period;

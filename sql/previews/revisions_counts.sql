@@ -1,2 +1,4 @@
 -- Counts by category shown beside mart.revisions in the Dagster UI: (label, count) pairs.
-SELECT 'after_release', count(*) FILTER (WHERE after_release AND affects_marts) FROM mart.revisions;
+SELECT 'revised', count(*) FILTER (WHERE revision_type = 'revised') FROM mart.revisions
+UNION ALL SELECT 'added', count(*) FILTER (WHERE revision_type = 'added') FROM mart.revisions
+UNION ALL SELECT 'removed', count(*) FILTER (WHERE revision_type = 'removed') FROM mart.revisions;
