@@ -349,30 +349,22 @@ def derive(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
-    """Rebuild mart.<table> from ``marts/<table>.sql`` and return its row count."""
-    sql = sql_text(f"marts/{table}.sql")
-    used = {key: value for key, value in params.items() if f"${key}" in sql}  # DuckDB rejects extras
-    with atomic(con):
-        con.execute(sql, used or None)
-        if table == "observations":  # confidential cells are blanked before the table is ever committed
-            protect_observations(con)
-    return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
-
-
-@contextmanager
-def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction, or a part of the caller's when one is open (a rebuild as of an earlier time)."""
+    """Rebuild mart.<table> from ``marts/<table>.sql`` in one transaction and return its row count."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:  # already inside one: its COMMIT or ROLLBACK decides
-        yield
-        return
-    try:
-        yield
+        _rebuild_mart(con, table, params)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
+
+
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict) -> None:
+    sql = sql_text(f"marts/{table}.sql")
+    con.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql} or None)  # no extras
+    if table == "observations":  # confidential cells are blanked before the table is ever committed
+        protect_observations(con)
 
 
 @contextmanager
@@ -385,8 +377,8 @@ def rewound(con: duckdb.DuckDBPyConnection, script: str, **params) -> Iterator[d
         for statement in con.extract_statements(sql_text(script)):
             con.execute(statement, {name: params[name] for name in statement.named_parameters})
         derive(con)
-        build_mart(con, "observations")
-        con.complete()  # a relation needs the connection free: build_mart's row count leaves its result open
+        _rebuild_mart(con, "observations", {})
+        con.complete()  # a relation needs the connection free: a row count above leaves its result open
         yield con
     finally:
         con.execute("ROLLBACK")

@@ -171,7 +171,8 @@ def test_the_code_columns_are_found_with_their_codes(codes, serving):
     assert codes[("target_progress", "actual_obs_status")] == {"A", "P", "E", "B", "M", "Q"}  # by its suffix
     assert codes[("growth", "yoy_flag")] == {"break", "estimate"}  # through the mart.growth_flag macro
     assert codes[("gigabit_city", "basis")] == {"released", "latest"}  # WITH bases(basis) AS (VALUES …)
-    assert codes[("v_released_revisions", "change_type")] == {"new_vintage", "withdrawal", "late_value"}
+    assert codes[("v_released_revisions", "revision_type")] == {"revised", "added", "removed"}
+    assert codes[("submission_revisions", "change_type")] == {"new_vintage", "withdrawal"}
     assert codes[("completeness", "completeness_status")] == {
         "received", "received_late", "rejected", "missing", "not_yet_due"}
     assert codes[("growth", "series_kind")] == {"stock", "flow", "ytd", "rate"}  # the sample's

@@ -17,8 +17,10 @@ COMMENT ON COLUMN mart.revisions.old_value IS '修订前发布的数值（新增
 COMMENT ON COLUMN mart.revisions.new_value IS '修订后发布的数值（撤下为空） / Value published after the change (blank when removed)';
 COMMENT ON COLUMN mart.revisions.change IS '修订量（新值减旧值） / Change: new minus old';
 COMMENT ON COLUMN mart.revisions.change_pct IS '修订幅度（%，相对旧值） / Change as % of the old value';
-COMMENT ON COLUMN mart.revisions.old_obs_status IS '修订前的观测状态（新增为空） / Observation status before the change (blank when added)';
-COMMENT ON COLUMN mart.revisions.new_obs_status IS '修订后的观测状态（撤下为空） / Observation status after the change (blank when removed)';
+COMMENT ON COLUMN mart.revisions.old_obs_status IS '修订前的观测状态（SDMX CL_OBS_STATUS：A 正常、P 初步、E 估计、B 序列中断、M 缺失、Q 保密；新增为空） / Observation status before the change (SDMX CL_OBS_STATUS: A normal, P provisional, E estimated, B break, M missing, Q suppressed; blank when added)';
+COMMENT ON COLUMN mart.revisions.new_obs_status IS '修订后的观测状态（SDMX CL_OBS_STATUS：A 正常、P 初步、E 估计、B 序列中断、M 缺失、Q 保密；撤下为空） / Observation status after the change (SDMX CL_OBS_STATUS: A normal, P provisional, E estimated, B break, M missing, Q suppressed; blank when removed)';
+COMMENT ON COLUMN mart.revisions.old_conf_status IS '修订前的保密状态（SDMX CONF_STATUS：F 可公布，C 主隐藏，D 补充隐藏；新增为空） / Confidentiality status before the change (SDMX CONF_STATUS: F free, C primary, D secondary confidential; blank when added)';
+COMMENT ON COLUMN mart.revisions.new_conf_status IS '修订后的保密状态（SDMX CONF_STATUS：F 可公布，C 主隐藏，D 补充隐藏；撤下为空）：变为 C、D 的单元格不再显示数值 / Confidentiality status after the change (SDMX CONF_STATUS: F free, C primary, D secondary confidential; blank when removed): a cell that became C or D shows no value any more';
 COMMENT ON COLUMN mart.revisions.source_profile IS '数值来源：报送主体代码、derived 市级派生或 aggregate 汇总（修订后，撤下时为修订前） / Where the value comes from: the submitting profile, derived or aggregate (after the change; before it when removed)';
 COMMENT ON COLUMN mart.revisions.cause_type IS '引起变动的行为：submission 报送、withdrawal 撤回 / What caused the change: a submission received, or a withdrawal';
 COMMENT ON COLUMN mart.revisions.cause_submission_id IS '引起变动的报送批次（收到或被撤回的批次） / The submission received, or withdrawn, that caused the change';

@@ -6,7 +6,7 @@ ALTER TABLE mart.submission_revisions ADD PRIMARY KEY (change_type, submission_i
 COMMENT ON TABLE mart.submission_revisions IS '报送修订记录：报送主体对其已报数值的每次变动（重新报送、撤回），无论发布前后、是否为汇总表所用，含新旧值、两个版本、修订批次和原因；已发布数值的变动见 mart.revisions / Submission revisions: every change a submitter made to its own values (resubmission or withdrawal), before or after release and whether or not the marts use them, with old and new values, both vintages, the submission and the reason; changes to published values are in mart.revisions';
 COMMENT ON COLUMN mart.submission_revisions.area_code IS '城市代码 / City code';
 COMMENT ON COLUMN mart.submission_revisions.period IS '报告期首日 / First day of the period';
-COMMENT ON COLUMN mart.submission_revisions.freq IS '频度 / Frequency';
+COMMENT ON COLUMN mart.submission_revisions.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.submission_revisions.time_period IS '报告期（SDMX格式） / Period (SDMX form)';
 COMMENT ON COLUMN mart.submission_revisions.indicator_code IS '指标代码 / Indicator code';
 COMMENT ON COLUMN mart.submission_revisions.source_profile IS '数值被修订的报送主体代码（ref.profiles） / Submitting profile whose value changed (ref.profiles)';
