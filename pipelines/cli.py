@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "pipelines.service_commands",  # serve, token, template
     "pipelines.ops_commands",  # submit, backup, restore, instance
     "pipelines.export_command",  # export
+    "pipelines.report_command",  # report
 ]
 USAGE_ERROR = 2
 

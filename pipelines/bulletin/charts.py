@@ -1,0 +1,195 @@
+"""The bulletin's charts: plotly figures, drawn by plotly.js in the page (bundled once into the file, so the
+page needs no network). Each is a fixed A4 content width, so the screen and the PDF show the same chart.
+A withheld figure (Q, M) or one not received has no bar or point: its place carries the status instead."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pipelines.bulletin import fmt
+
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
+WIDTH = 680  # 180 mm, the content width of an A4 page with 15 mm margins, at 96 px per inch
+CONFIG = {"displayModeBar": False, "responsive": False, "displaylogo": False}
+INK, MUTED, GRID = "#1a202c", "#718096", "#e2e8f0"
+REGION_COLOURS = {"GD-PRD": "#2b6cb0", "GD-E": "#dd6b20", "GD-W": "#2f855a", "GD-N": "#805ad5"}
+STATUS_COLOURS = {"achieved": "#2f855a", "on_track": "#2f855a", "at_risk": "#d69e2e", "off_track": "#c53030",
+                  "not_achieved": "#c53030", "no_data": "#a0aec0"}
+COMPLETENESS_COLOURS = {"received": "#2f855a", "received_late": "#d69e2e", "rejected": "#c53030",
+                        "missing": "#9b2c2c", "not_yet_due": "#cbd5e0"}
+
+
+def to_div(fig: go.Figure, div_id: str) -> str:
+    """The figure as a <div> and the script that draws it (plotly.js itself is in the page's head)."""
+    fig.update_layout(font=dict(family=FONT, size=11, color=INK), paper_bgcolor="white", plot_bgcolor="white",
+                      width=WIDTH, hoverlabel=dict(font_family=FONT))
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
+
+
+def _axis(**extra) -> dict:
+    return dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, **extra)
+
+
+def target_chart(targets: pd.DataFrame, names: list[str]) -> go.Figure:
+    """Completion against time elapsed, and where the run-rate leads by the deadline, per target."""
+    rows = targets.iloc[::-1]
+    labels = names[::-1]
+    colours = [STATUS_COLOURS.get(s, MUTED) for s in rows["target_status"]]
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=rows["completion_pct"], orientation="h", marker_color=colours, name="完成率 Completion",
+                text=[f"{fmt.number(v, '%')}%" if not fmt.is_blank(v) else "无数据 no data" for v in rows["completion_pct"]],
+                textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+    fig.add_scatter(y=labels, x=rows["time_elapsed_pct"], mode="markers", name="时间进度 Time elapsed",
+                    marker=dict(symbol="line-ns-open", size=18, line=dict(width=2.5, color=INK)),
+                    hovertemplate="%{y}: %{x:.1f}%<extra>时间进度</extra>")
+    fig.add_scatter(y=labels, x=rows["projected_completion_pct"], mode="markers", name="预计完成率 Projected",
+                    marker=dict(symbol="diamond-open", size=10, line=dict(width=2), color=INK),
+                    hovertemplate="%{y}: %{x:.1f}%<extra>预计</extra>")
+    fig.add_vline(x=100, line=dict(color=MUTED, dash="dot", width=1))
+    top = max(120.0, float(pd.concat([rows["completion_pct"], rows["projected_completion_pct"]]).max(skipna=True) or 0) + 15)
+    fig.update_layout(height=70 + 34 * len(rows), margin=dict(l=10, r=20, t=10, b=60), barmode="overlay",
+                      xaxis=_axis(range=[0, top], ticksuffix="%", title="完成率 Completion (%)"),
+                      yaxis=dict(automargin=True), bargap=0.45,
+                      legend=dict(orientation="h", y=-0.12 - 12 / (70 + 34 * len(rows)), x=0))
+    return fig
+
+
+def ranking_chart(ranking: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Each ranked city's rank, the median over the Monte-Carlo draws and the 5-95 % interval of its ranks."""
+    ranked = ranking[ranking["ranked"]].sort_values("rank", ascending=False)
+    labels = [names[c] for c in ranked["area_code"]]
+    fig = go.Figure()
+    for row, label in zip(ranked.itertuples(), labels, strict=True):
+        fig.add_scatter(x=[row.rank_p05, row.rank_p95], y=[label, label], mode="lines", showlegend=False,
+                        line=dict(color="#90cdf4", width=7), hoverinfo="skip")
+    fig.add_scatter(x=ranked["rank_median"], y=labels, mode="markers", name="模拟名次中位数 Median rank",
+                    marker=dict(symbol="circle-open", size=11, color="#2b6cb0", line=dict(width=2)))
+    fig.add_scatter(x=ranked["rank"], y=labels, mode="markers", name="名次 Rank",
+                    marker=dict(symbol="circle", size=7, color=INK))
+    fig.add_scatter(x=[None], y=[None], mode="lines", name="名次区间 5–95 % rank interval",
+                    line=dict(color="#90cdf4", width=7))
+    n = int(ranking["n_ranked"].max())
+    fig.update_layout(height=110 + 20 * len(ranked), margin=dict(l=10, r=20, t=10, b=50),
+                      xaxis=_axis(range=[0.5, n + 0.5], dtick=1, title="名次 Rank (1 = 最高 highest)", side="top"),
+                      yaxis=dict(automargin=True), legend=dict(orientation="h", y=-0.02, yanchor="top", x=0))
+    return fig
+
+
+def index_map(ranking: pd.DataFrame, cities: pd.DataFrame, boundaries: dict, label_points: dict) -> go.Figure:
+    """The 21 cities shaded by their index score; a city not ranked is grey and says so."""
+    scores = ranking.set_index("area_code")
+    codes = list(cities["area_code"])
+    ranked = [c for c in codes if c in scores.index and bool(scores.at[c, "ranked"])]
+    unranked = [c for c in codes if c not in ranked]
+    names = dict(zip(cities["area_code"], cities["name_zh"], strict=True))
+    fig = go.Figure()
+    fig.add_choropleth(geojson=boundaries, featureidkey="id", locations=ranked,
+                       z=[scores.at[c, "index_score"] for c in ranked], colorscale="Blues",
+                       marker_line=dict(color="white", width=0.8),
+                       colorbar=dict(title=dict(text="指数<br>Index"), thickness=12, len=0.6),
+                       hovertemplate="%{text}<extra></extra>",
+                       text=[f"{names[c]} {fmt.number(scores.at[c, 'index_score'], '', 1)}" for c in ranked])
+    if unranked:
+        fig.add_choropleth(geojson=boundaries, featureidkey="id", locations=unranked, z=[0] * len(unranked),
+                           colorscale=[[0, "#e2e8f0"], [1, "#e2e8f0"]], showscale=False,
+                           marker_line=dict(color="white", width=0.8), name="未排名 Not ranked",
+                           hovertemplate="%{location} 未排名 not ranked<extra></extra>")
+    text = [f"{names[c]}<br>{fmt.number(scores.at[c, 'index_score'], '', 1) if c in ranked else '未排名'}"
+            for c in codes]
+    fig.add_scattergeo(lon=[label_points[c][0] for c in codes], lat=[label_points[c][1] for c in codes],
+                       text=text, mode="text", textfont=dict(size=9, color=INK), hoverinfo="skip", showlegend=False)
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(height=470, margin=dict(l=0, r=0, t=0, b=0))
+    return fig
+
+
+def indicator_bars(values: pd.DataFrame, cities: pd.DataFrame, unit: str, province: float | None,
+                   common_status: str) -> go.Figure:
+    """Every city's value, largest first, coloured by region; the province's figure as a line (for a rate,
+    where it compares). A city without a value shows why: withheld (Q, M) or not received."""
+    by_city = values.set_index("area_code")
+    rows = []
+    for city in cities.itertuples():
+        if city.area_code in by_city.index:
+            cell = by_city.loc[city.area_code]
+            value, status = cell["value"], cell["obs_status"]
+        else:
+            value, status = None, None
+        rows.append((city.name_zh, city.region_code, value, status))
+    shown = sorted((r for r in rows if not fmt.is_blank(r[2])), key=lambda r: r[2])
+    blank = [r for r in rows if fmt.is_blank(r[2])]
+    fig = go.Figure()
+    fig.add_bar(y=[r[0] for r in shown], x=[r[2] for r in shown], orientation="h", cliponaxis=False,
+                marker_color=[REGION_COLOURS[r[1]] for r in shown], textposition="outside", textfont=dict(size=9),
+                text=[fmt.number(r[2], unit) + (f" {r[3]}" if r[3] not in ("A", common_status) else "")
+                      for r in shown], showlegend=False, hovertemplate="%{y}: %{x}<extra></extra>")
+    if blank:
+        fig.add_scatter(y=[r[0] for r in blank], x=[0] * len(blank), mode="text", textposition="middle right",
+                        text=[_blank_reason(r[3]) for r in blank], textfont=dict(size=9, color=MUTED),
+                        showlegend=False, hoverinfo="skip")
+    for region, colour in REGION_COLOURS.items():  # the legend: one swatch per region
+        name = cities.loc[cities["region_code"] == region, ["region_name_zh", "region_name_en"]].iloc[0]
+        fig.add_bar(y=[None], x=[None], marker_color=colour, name=f"{name.iloc[0]} {name.iloc[1]}")
+    if province is not None:
+        fig.add_vline(x=province, line=dict(color=INK, dash="dash", width=1),
+                      annotation=dict(text=f"全省 {fmt.number(province, unit)}", font=dict(size=9), yanchor="bottom"),
+                      annotation_position="top")
+    fig.update_layout(height=90 + 16 * len(rows), margin=dict(l=10, r=40, t=22, b=10), bargap=0.25,
+                      xaxis=_axis(rangemode="tozero", side="top"),
+                      yaxis=dict(automargin=True, categoryorder="array", categoryarray=[r[0] for r in blank] +
+                                 [r[0] for r in shown]),
+                      legend=dict(orientation="h", x=0, y=0, yanchor="top", font=dict(size=9)), barmode="overlay")
+    return fig
+
+
+def _blank_reason(status: str | None) -> str:
+    if status == "Q":
+        return "Q 保密不公布 confidential"
+    if status == "M":
+        return "M 不公布 withheld"
+    return "未报送 not received"
+
+
+def small_multiples(series: pd.DataFrame, cities: pd.DataFrame, province: pd.DataFrame | None) -> go.Figure:
+    """One small panel per city on a shared scale: its series over the bulletin's history, with the
+    province's in grey behind it where the two compare (rates)."""
+    columns = 7
+    grid_rows = -(-len(cities) // columns)
+    fig = make_subplots(rows=grid_rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
+                        subplot_titles=list(cities["name_zh"]), horizontal_spacing=0.012, vertical_spacing=0.09)
+    by_city = {code: part for code, part in series.groupby("area_code")}
+    for n, city in enumerate(cities.itertuples()):
+        row, col = n // columns + 1, n % columns + 1
+        if province is not None and not province.empty:
+            fig.add_scatter(x=province["period"], y=province["value"], mode="lines", hoverinfo="skip",
+                            line=dict(color="#cbd5e0", width=1.2), showlegend=False, row=row, col=col)
+        part = by_city.get(city.area_code)
+        if part is not None:
+            fig.add_scatter(x=part["period"], y=part["value"], mode="lines", showlegend=False,
+                            line=dict(color=REGION_COLOURS[city.region_code], width=1.6),
+                            hovertemplate=f"{city.name_zh} %{{x|%Y-%m}}: %{{y}}<extra></extra>", row=row, col=col)
+    fig.update_annotations(font_size=9)
+    fig.update_xaxes(showgrid=False, showticklabels=False, linecolor=GRID)
+    fig.update_xaxes(showticklabels=True, tickformat="%Y", dtick="M12", tickfont=dict(size=8), row=grid_rows)
+    fig.update_yaxes(gridcolor=GRID, nticks=3, tickfont=dict(size=8), zeroline=False)
+    fig.update_layout(height=110 * grid_rows + 30, margin=dict(l=10, r=10, t=22, b=10))
+    return fig
+
+
+def completeness_chart(board: pd.DataFrame, labels: dict) -> go.Figure:
+    """The month's board: the cells each agency owes, by status."""
+    agencies = list(dict.fromkeys(board["profile_name_zh"]))
+    fig = go.Figure()
+    for status, colour in COMPLETENESS_COLOURS.items():
+        cells = board[board["completeness_status"] == status].set_index("profile_name_zh")["cells"]
+        if cells.empty:
+            continue
+        zh, en = labels[status]
+        fig.add_bar(y=agencies, x=[int(cells.get(a, 0)) for a in agencies], orientation="h", name=f"{zh} {en}",
+                    marker_color=colour, hovertemplate="%{y}: %{x}<extra>" + zh + "</extra>")
+    fig.update_layout(barmode="stack", height=80 + 34 * len(agencies), margin=dict(l=10, r=20, t=10, b=10),
+                      xaxis=_axis(title="应报单元格 Cells expected"), yaxis=dict(automargin=True, autorange="reversed"),
+                      legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"))
+    return fig
