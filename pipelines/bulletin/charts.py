@@ -17,6 +17,7 @@ INK, MUTED, GRID = "#1a202c", "#718096", "#e2e8f0"
 REGION_COLOURS = {"GD-PRD": "#2b6cb0", "GD-E": "#dd6b20", "GD-W": "#2f855a", "GD-N": "#805ad5"}
 STATUS_COLOURS = {"achieved": "#2f855a", "on_track": "#2f855a", "at_risk": "#d69e2e", "off_track": "#c53030",
                   "not_achieved": "#c53030", "no_data": "#a0aec0"}
+MAP_SCALE = [[0, "#dbe9f6"], [0.5, "#6baed6"], [1, "#08306b"]]  # light enough at the bottom to tell from white
 COMPLETENESS_COLOURS = {"received": "#2f855a", "received_late": "#d69e2e", "rejected": "#c53030",
                         "missing": "#9b2c2c", "not_yet_due": "#cbd5e0"}
 
@@ -32,27 +33,32 @@ def _axis(**extra) -> dict:
     return dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, **extra)
 
 
-def target_chart(targets: pd.DataFrame, names: list[str]) -> go.Figure:
-    """Completion against time elapsed, and where the run-rate leads by the deadline, per target."""
+def target_chart(targets: pd.DataFrame, names: list[str], final: set[str]) -> go.Figure:
+    """Completion against time elapsed per target, and, before the deadline, where the pace of the last
+    twelve months leads by then; after it the outcome stands alone."""
     rows = targets.iloc[::-1]
     labels = names[::-1]
-    colours = [STATUS_COLOURS.get(s, MUTED) for s in rows["target_status"]]
+    projected = [None if s in final else p for s, p in zip(rows["target_status"], rows["projected_completion_pct"],
+                                                           strict=True)]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=rows["completion_pct"], orientation="h", marker_color=colours, name="完成率 Completion",
+    fig.add_bar(y=labels, x=rows["completion_pct"].fillna(0), orientation="h", showlegend=False,
+                marker_color=[STATUS_COLOURS.get(s, MUTED) for s in rows["target_status"]],
                 text=[f"{fmt.number(v, '%')}%" if not fmt.is_blank(v) else "无数据 no data" for v in rows["completion_pct"]],
-                textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+                textposition="inside", insidetextanchor="start", textfont=dict(color="white", size=10), constraintext="none",
+                hovertemplate="%{y}: %{x:.2f}%<extra>完成率</extra>")
     fig.add_scatter(y=labels, x=rows["time_elapsed_pct"], mode="markers", name="时间进度 Time elapsed",
-                    marker=dict(symbol="line-ns-open", size=18, line=dict(width=2.5, color=INK)),
+                    marker=dict(symbol="line-ns-open", size=20, color=INK, line=dict(width=2.5, color=INK)),
                     hovertemplate="%{y}: %{x:.1f}%<extra>时间进度</extra>")
-    fig.add_scatter(y=labels, x=rows["projected_completion_pct"], mode="markers", name="预计完成率 Projected",
-                    marker=dict(symbol="diamond-open", size=10, line=dict(width=2), color=INK),
+    fig.add_scatter(y=labels, x=projected, mode="markers", name="预计完成率 Projected",
+                    marker=dict(symbol="diamond", size=10, color="white", line=dict(width=2, color=INK)),
                     hovertemplate="%{y}: %{x:.1f}%<extra>预计</extra>")
     fig.add_vline(x=100, line=dict(color=MUTED, dash="dot", width=1))
-    top = max(120.0, float(pd.concat([rows["completion_pct"], rows["projected_completion_pct"]]).max(skipna=True) or 0) + 15)
-    fig.update_layout(height=70 + 34 * len(rows), margin=dict(l=10, r=20, t=10, b=60), barmode="overlay",
+    reach = pd.concat([rows["completion_pct"], pd.Series(projected, dtype=float)]).max(skipna=True)
+    top = max(120.0, (0 if pd.isna(reach) else float(reach)) + 10)
+    height = 80 + 30 * len(rows)
+    fig.update_layout(height=height, margin=dict(l=10, r=20, t=10, b=70), bargap=0.35,
                       xaxis=_axis(range=[0, top], ticksuffix="%", title="完成率 Completion (%)"),
-                      yaxis=dict(automargin=True), bargap=0.45,
-                      legend=dict(orientation="h", y=-0.12 - 12 / (70 + 34 * len(rows)), x=0))
+                      yaxis=dict(automargin=True), legend=dict(orientation="h", x=0, y=-55 / height, yanchor="top"))
     return fig
 
 
@@ -86,7 +92,7 @@ def index_map(ranking: pd.DataFrame, cities: pd.DataFrame, boundaries: dict, lab
     names = dict(zip(cities["area_code"], cities["name_zh"], strict=True))
     fig = go.Figure()
     fig.add_choropleth(geojson=boundaries, featureidkey="id", locations=ranked,
-                       z=[scores.at[c, "index_score"] for c in ranked], colorscale="Blues",
+                       z=[scores.at[c, "index_score"] for c in ranked], colorscale=MAP_SCALE,
                        marker_line=dict(color="white", width=0.8),
                        colorbar=dict(title=dict(text="指数<br>Index"), thickness=12, len=0.6),
                        hovertemplate="%{text}<extra></extra>",
@@ -96,12 +102,15 @@ def index_map(ranking: pd.DataFrame, cities: pd.DataFrame, boundaries: dict, lab
                            colorscale=[[0, "#e2e8f0"], [1, "#e2e8f0"]], showscale=False,
                            marker_line=dict(color="white", width=0.8), name="未排名 Not ranked",
                            hovertemplate="%{location} 未排名 not ranked<extra></extra>")
+    values = [scores.at[c, "index_score"] for c in ranked]
+    dark = min(values) + 0.6 * (max(values) - min(values)) if values else 0  # white names on the darker blues
     text = [f"{names[c]}<br>{fmt.number(scores.at[c, 'index_score'], '', 1) if c in ranked else '未排名'}"
             for c in codes]
+    colours = ["white" if c in ranked and scores.at[c, "index_score"] > dark else INK for c in codes]
     fig.add_scattergeo(lon=[label_points[c][0] for c in codes], lat=[label_points[c][1] for c in codes],
-                       text=text, mode="text", textfont=dict(size=9, color=INK), hoverinfo="skip", showlegend=False)
+                       text=text, mode="text", textfont=dict(size=9, color=colours), hoverinfo="skip", showlegend=False)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(height=470, margin=dict(l=0, r=0, t=0, b=0))
+    fig.update_layout(height=560, margin=dict(l=0, r=0, t=0, b=0))
     return fig
 
 
@@ -134,13 +143,14 @@ def indicator_bars(values: pd.DataFrame, cities: pd.DataFrame, unit: str, provin
         fig.add_bar(y=[None], x=[None], marker_color=colour, name=f"{name.iloc[0]} {name.iloc[1]}")
     if province is not None:
         fig.add_vline(x=province, line=dict(color=INK, dash="dash", width=1),
-                      annotation=dict(text=f"全省 {fmt.number(province, unit)}", font=dict(size=9), yanchor="bottom"),
+                      annotation=dict(text=f"全省 Guangdong {fmt.number(province, unit)}", font=dict(size=9)),
                       annotation_position="top")
-    fig.update_layout(height=90 + 16 * len(rows), margin=dict(l=10, r=40, t=22, b=10), bargap=0.25,
-                      xaxis=_axis(rangemode="tozero", side="top"),
-                      yaxis=dict(automargin=True, categoryorder="array", categoryarray=[r[0] for r in blank] +
-                                 [r[0] for r in shown]),
-                      legend=dict(orientation="h", x=0, y=0, yanchor="top", font=dict(size=9)), barmode="overlay")
+    height = 110 + 16 * len(rows)
+    fig.update_layout(height=height, margin=dict(l=10, r=45, t=24, b=60), bargap=0.25, barmode="overlay",
+                      xaxis=_axis(rangemode="tozero"),
+                      yaxis=dict(automargin=True, categoryorder="array",
+                                 categoryarray=[r[0] for r in blank] + [r[0] for r in shown]),
+                      legend=dict(orientation="h", x=0, y=-30 / height, yanchor="top", font=dict(size=9)))
     return fig
 
 
@@ -189,7 +199,9 @@ def completeness_chart(board: pd.DataFrame, labels: dict) -> go.Figure:
         zh, en = labels[status]
         fig.add_bar(y=agencies, x=[int(cells.get(a, 0)) for a in agencies], orientation="h", name=f"{zh} {en}",
                     marker_color=colour, hovertemplate="%{y}: %{x}<extra>" + zh + "</extra>")
-    fig.update_layout(barmode="stack", height=80 + 34 * len(agencies), margin=dict(l=10, r=20, t=10, b=10),
-                      xaxis=_axis(title="应报单元格 Cells expected"), yaxis=dict(automargin=True, autorange="reversed"),
-                      legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"))
+    height = 130 + 34 * len(agencies)
+    fig.update_layout(barmode="stack", height=height, margin=dict(l=10, r=20, t=10, b=90),
+                      xaxis=_axis(title="应报数据（城市×指标×期别）Values owed (city × indicator × period)"),
+                      yaxis=dict(automargin=True, autorange="reversed"), legend_traceorder="normal",
+                      legend=dict(orientation="h", x=0, y=-70 / height, yanchor="top"))
     return fig

@@ -57,7 +57,7 @@ class Bulletin:
     notes: dict
     targets: pd.DataFrame | None = None
     index_year: int | None = None  # the latest year up to the bulletin's with ranked cities
-    unranked: pd.DataFrame | None = None  # the cities of the years after it (none ranked), and why
+    gaps: pd.DataFrame | None = None  # the years after it, none ranked: the inputs they lack
     ranking: pd.DataFrame | None = None
     components: pd.DataFrame | None = None
     anomalies: pd.DataFrame | None = None
@@ -161,5 +161,5 @@ def _gather_index(con, bulletin: Bulletin, with_components: bool) -> None:
         if with_components:
             bulletin.components = _frame(con, "index_components", year=bulletin.index_year)
     later = [int(y) for y in years["year"] if bulletin.index_year is None or y > bulletin.index_year]
-    if later:
-        bulletin.unranked = pd.concat([_frame(con, "ranking", year=y).assign(year=y) for y in later])
+    if later and with_components:
+        bulletin.gaps = pd.concat([_frame(con, "index_gaps", year=y).assign(year=y) for y in later])
