@@ -21,6 +21,27 @@ def _tree_state() -> set[str] | None:
     return {line for line in out.splitlines() if not any(part in line for part in NOT_WRITTEN_BY_TESTS)}
 
 
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory) -> Paths:
+    """The bundled sample through `digecon run --sample` (what `make run` does), once per session.
+
+    Shared by every test that reads the sample's warehouse; a test may run the pipeline on it again only if
+    the marts stay as they were (a rerun with nothing new, a rebuild). Its Dagster instance is the folder
+    `dagster` beside the home; DAGSTER_HOME points there only while the sample is built, so a test that
+    runs the pipeline again sets it itself.
+    """
+    from indicators.sample import SAMPLE_REFERENCE_DATE
+    from pipelines import runner
+
+    tmp = tmp_path_factory.mktemp("sample")
+    (tmp / "dagster").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(tmp / "dagster"))
+        paths = Paths.resolve(tmp / "home")
+        runner.run(paths, SAMPLE_REFERENCE_DATE, with_sample=True)
+    return paths
+
+
 @pytest.fixture
 def loader(tmp_path):
     """Hand-made submissions loaded straight into a build DB in tmp_path/home (tests/mart_support.py)."""

@@ -41,15 +41,15 @@ class Written:
     pdf: Path
 
 
-def latest_month(serving_db: Path) -> str | None:
-    """The latest month with published figures (what `digecon run` writes the bulletin for), or None."""
+def latest_month(serving_db: Path, until: str) -> str | None:
+    """The latest month up to `until` (2023-12) with published figures: the bulletin `digecon run` writes."""
     from pipelines.bulletin.data import published_months
 
     if not serving_db.exists():
         return None
     with duckdb.connect(str(serving_db), read_only=True) as con:
-        months = published_months(con)
-    return f"{months[-1]:%Y-%m}" if months else None
+        months = [label for month in published_months(con) if (label := f"{month:%Y-%m}") <= until]
+    return months[-1] if months else None
 
 
 def latest_report(paths: Paths) -> Written | None:

@@ -4,8 +4,12 @@ A withheld figure (Q, M) or one not received has no bar or point: its place carr
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from pipelines.bulletin import fmt
@@ -22,11 +26,18 @@ COMPLETENESS_COLOURS = {"received": "#2f855a", "received_late": "#d69e2e", "reje
                         "missing": "#9b2c2c", "not_yet_due": "#cbd5e0"}
 
 
-def to_div(fig: go.Figure, div_id: str) -> str:
-    """The figure as a <div> and the script that draws it (plotly.js itself is in the page's head)."""
-    fig.update_layout(font=dict(family=FONT, size=11, color=INK), paper_bgcolor="white", plot_bgcolor="white",
-                      width=WIDTH, hoverlabel=dict(font_family=FONT))
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
+def to_div(fig: go.Figure | dict, div_id: str, static: bool = False) -> str:
+    """The figure as a <div> and the script that draws it (plotly.js itself is in the page's head). A static
+    chart has no hover or zoom: the small multiples draw a fifth faster so, and their panels are too small
+    to point at anyway."""
+    style = dict(font=dict(family=FONT, size=11, color=INK), paper_bgcolor="white", plot_bgcolor="white",
+                 width=WIDTH, hoverlabel=dict(font_family=FONT))
+    if isinstance(fig, dict):
+        fig["layout"].update(style)
+    else:
+        fig.update_layout(**style)
+    config = {**CONFIG, "staticPlot": True} if static else CONFIG
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config, validate=False)
 
 
 def _axis(**extra) -> dict:
@@ -162,30 +173,41 @@ def _blank_reason(status: str | None) -> str:
     return "未报送 not received"
 
 
-def small_multiples(series: pd.DataFrame, cities: pd.DataFrame, province: pd.DataFrame | None) -> go.Figure:
+def small_multiples(series: pd.DataFrame, cities: pd.DataFrame, province: pd.DataFrame | None) -> dict:
     """One small panel per city on a shared scale: its series over the bulletin's history, with the
-    province's in grey behind it where the two compare (rates)."""
-    columns = 7
-    grid_rows = -(-len(cities) // columns)
-    fig = make_subplots(rows=grid_rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=list(cities["name_zh"]), horizontal_spacing=0.012, vertical_spacing=0.09)
+    province's in grey behind it where the two compare (rates). Built as a plain figure dict on a grid laid
+    out once: plotly's figure objects would take seconds a chart to check the same 21 panels each time."""
+    figure = {"data": [], "layout": copy.deepcopy(_grid(tuple(cities["name_zh"])))}
     by_city = {code: part for code, part in series.groupby("area_code")}
     for n, city in enumerate(cities.itertuples()):
-        row, col = n // columns + 1, n % columns + 1
+        axes = {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
         if province is not None and not province.empty:
-            fig.add_scatter(x=province["period"], y=province["value"], mode="lines", hoverinfo="skip",
-                            line=dict(color="#cbd5e0", width=1.2), showlegend=False, row=row, col=col)
-        part = by_city.get(city.area_code)
-        if part is not None:
-            fig.add_scatter(x=part["period"], y=part["value"], mode="lines", showlegend=False,
-                            line=dict(color=REGION_COLOURS[city.region_code], width=1.6),
-                            hovertemplate=f"{city.name_zh} %{{x|%Y-%m}}: %{{y}}<extra></extra>", row=row, col=col)
+            figure["data"].append({"type": "scatter", "mode": "lines", **_points(province), **axes,
+                                   "line": {"color": "#cbd5e0", "width": 1.2}, "showlegend": False})
+        if city.area_code in by_city:
+            figure["data"].append({"type": "scatter", "mode": "lines", **_points(by_city[city.area_code]), **axes,
+                                   "line": {"color": REGION_COLOURS[city.region_code], "width": 1.6}, "showlegend": False})
+    return figure
+
+
+def _points(series: pd.DataFrame) -> dict:
+    """x and y of a series; a withheld value is a gap in the line (null), never a point."""
+    return {"x": [f"{p:%Y-%m-%d}" for p in series["period"]],
+            "y": [None if fmt.is_blank(v) else float(v) for v in series["value"]]}
+
+
+@functools.cache
+def _grid(names: tuple[str, ...], columns: int = 7) -> dict:
+    """The small multiples' layout: a panel per city, titled with its name, axes shared."""
+    rows = -(-len(names) // columns)
+    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True, subplot_titles=list(names),
+                        horizontal_spacing=0.012, vertical_spacing=0.09)
     fig.update_annotations(font_size=9)
-    fig.update_xaxes(showgrid=False, showticklabels=False, linecolor=GRID)
-    fig.update_xaxes(showticklabels=True, tickformat="%Y", dtick="M12", tickfont=dict(size=8), row=grid_rows)
+    fig.update_xaxes(showgrid=False, showticklabels=False, linecolor=GRID, type="date")
+    fig.update_xaxes(showticklabels=True, tickformat="%Y", dtick="M12", tickfont=dict(size=8), row=rows)
     fig.update_yaxes(gridcolor=GRID, nticks=3, tickfont=dict(size=8), zeroline=False)
-    fig.update_layout(height=110 * grid_rows + 30, margin=dict(l=10, r=10, t=22, b=10))
-    return fig
+    fig.update_layout(height=110 * rows + 30, margin=dict(l=10, r=10, t=22, b=10))
+    return fig.to_dict()["layout"]
 
 
 def completeness_chart(board: pd.DataFrame, labels: dict) -> go.Figure:

@@ -457,7 +457,7 @@ def _indicator(bulletin: Bulletin, chapter: dict, code: str) -> str:
 <span class="en">Cities in {esc(period)}, status {esc(common)} {esc(status_en)} (any other marked beside the value).</span></p>
 <div class="chart">{charts.to_div(bars, f"chart-bars-{code}")}</div>
 <h4>近期走势<span class="en">{trend_en}</span></h4>
-<div class="chart">{charts.to_div(trend, f"chart-trend-{code}")}</div>
+<div class="chart">{charts.to_div(trend, f"chart-trend-{code}", static=True)}</div>
 </div>"""
 
 
