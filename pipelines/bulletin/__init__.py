@@ -82,10 +82,13 @@ def write_report(paths: Paths, out_dir: Path, period: str | None = None) -> Writ
     text = page.render(bulletin)
     out_dir.mkdir(parents=True, exist_ok=True)
     html, pdf = out_dir / HTML_NAME, out_dir / PDF_NAME
-    with tempfile.TemporaryDirectory(prefix=".report-", dir=out_dir) as staging:
+    # Written beside the targets and swapped in, so a reader never meets half a file; Chromium's profile
+    # (tens of MB, thrown away) goes to the system's temporary folder instead.
+    with (tempfile.TemporaryDirectory(prefix=".report-", dir=out_dir) as staging,
+          tempfile.TemporaryDirectory(prefix="digecon-chromium-") as profile):
         staged_html, staged_pdf = Path(staging) / HTML_NAME, Path(staging) / PDF_NAME
         staged_html.write_text(text, encoding="utf-8")
-        print_pdf(chromium, staged_html, staged_pdf, Path(staging) / "profile")
+        print_pdf(chromium, staged_html, staged_pdf, Path(profile))
         os.replace(staged_html, html)
         os.replace(staged_pdf, pdf)
     return Written(bulletin.label, html, pdf)

@@ -13,8 +13,9 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from pipelines.bulletin import fmt
+from pipelines.bulletin.fonts import EMBEDDED
 
-FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
+FONT = f'"{EMBEDDED}", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 WIDTH = 680  # 180 mm, the content width of an A4 page with 15 mm margins, at 96 px per inch
 CONFIG = {"displayModeBar": False, "responsive": False, "displaylogo": False}
 INK, MUTED, GRID = "#1a202c", "#718096", "#e2e8f0"

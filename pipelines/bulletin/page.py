@@ -10,7 +10,7 @@ from importlib import resources
 
 from plotly.offline import get_plotlyjs
 
-from pipelines.bulletin import charts, fmt, geo
+from pipelines.bulletin import charts, fmt, fonts, geo
 from pipelines.bulletin.data import Bulletin, settings
 
 SECTIONS = [  # id, Chinese, English: the order of the pages
@@ -104,13 +104,15 @@ def render(bulletin: Bulletin) -> str:
   @bottom-center {{ content: "第 " counter(page) " 页，共 " counter(pages) " 页 / Page " counter(page) " of "
                     counter(pages); font-size: 7.5pt; color: #718096; }} }}
 @page :first {{ @top-right {{ content: none; }} }}"""
+    title = f"{esc(title_zh)} {esc(edition_zh)} / {esc(title_en)}, {esc(edition_en)}"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title_zh)} {esc(edition_zh)} / {esc(title_en)}, {esc(edition_en)}</title>
+<title>{title}</title>
 <style>
+{fonts.font_faces(title + page_rules + body)}
 {css}
 {page_rules}
 </style>
@@ -151,8 +153,10 @@ def _summary(bulletin: Bulletin) -> str:
     release = ("" if monthly.empty else
                '<span class="release released">已发布 released</span>' if monthly["released"].all() else
                '<span class="release provisional">初步数，尚未发布 provisional, not released yet</span>')
-    contents = "".join(f"<li>{bilingual(zh, en)}</li>" for _, zh, en in SECTIONS[1:])
-    return f"""{_open("summary")}
+    # The contents name each part without its ordinal, so that searching the PDF for "三、各市指数地图"
+    # lands on the part itself.
+    contents = "".join(f"<li>{bilingual(zh.split('、', 1)[1], en)}</li>" for _, zh, en in SECTIONS[1:])
+    return f"""<section class="page" id="summary">
 <header class="masthead">
   <div class="issuer">{esc(config['issuer_zh'])} · {esc(config['issuer_en'])}</div>
   <h1>{esc(config['title_zh'])}</h1>
