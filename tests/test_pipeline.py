@@ -136,16 +136,11 @@ def test_previews_show_stored_instants_in_shanghai_time():
     assert _shown(dt.datetime(2023, 12, 5, 2, 26, 14, tzinfo=dt.timezone.utc)) == "2023-12-05 10:26:14+08:00"
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    """The sample data through `digecon run`, once for the module."""
-    tmp = tmp_path_factory.mktemp("sample")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DAGSTER_HOME", str(tmp / "dagster"))
-    (tmp / "dagster").mkdir()
-    paths = Paths.resolve(tmp / "home")
-    runner.run(paths, REFERENCE_DATE, with_sample=True)
-    yield paths
-    patch.undo()
+def sample_run(sample_home):
+    """The session's sample warehouse (tests/conftest.py), with its Dagster instance for this module's reruns."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(sample_home.home.parent / "dagster"))
+        yield sample_home
 
 
 def serving(paths):

@@ -255,9 +255,9 @@ def _headline_table(bulletin: Bulletin) -> str:
     headers = [("指标", "Indicator"), ("期别", "Period"), ("全省", "Guangdong", "num"), ("单位", "Unit"),
                ("同比", "Year on year", "num")]
     return table(headers, rows, "headline") + paragraph(
-        "状态：P 初步、E 估计、B 序列中断、M 不公布、Q 保密（见第九部分）；比率的同比为百分点，现价指标为名义增长。",
-        "Status: P provisional, E estimated, B break in series, M withheld, Q confidential (part 9); the growth"
-        " of a rate is in percentage points, of a current-price figure nominal.", "caption")
+        "P 初步 · E 估计 · B 序列中断 · M 不公布 · Q 保密（第九部分）；比率的同比为百分点，现价指标为名义增长。",
+        "P provisional · E estimated · B break · M withheld · Q confidential (part 9); rates grow in points, current"
+        " prices nominally.", "caption")
 
 
 # --------------------------------------------------------------------------------------------- targets
