@@ -286,6 +286,21 @@ def test_target_lights_and_figures_equal_the_marts(sample_page, sample_home):
     assert sum(int(n) for n in counts) == len(latest)
 
 
+def test_a_month_few_cities_have_reported_yet_gives_way_to_the_month_before(sample_page, sample_home):
+    """The sample's December share of enterprises transformed comes from the Dongguan pilot alone: the chart
+    shows the last month at least half the cities reported (the coverage rule for totals), and says why."""
+    with serving(sample_home) as con:
+        reported = dict(con.execute(
+            "SELECT time_period, count(*) FROM mart.observations WHERE indicator_code = 'transformed_share_pct'"
+            " AND area_level = 'city' AND time_period IN ('2023-11', '2023-12') GROUP BY ALL").fetchall())
+    assert reported["2023-12"] * 2 < 21 <= reported["2023-11"] * 2
+    block = sample_page.page.locator(".indicator[data-indicator=transformed_share_pct]")
+    assert block.locator(".caption").first.inner_text().startswith("2023-11 各市数值")
+    assert f"2023-12 目前仅 {reported['2023-12']} 个城市报送" in block.locator(".caption.thin").inner_text()
+    bars = sample_page.page.evaluate("document.getElementById('chart-bars-transformed_share_pct').data[0]")
+    assert len(bars["x"]) == reported["2023-11"]
+
+
 def charted() -> list[str]:
     return [code for chapter in settings()["chapters"] for code in chapter["indicators"]]
 

@@ -456,9 +456,17 @@ def _indicator(bulletin: Bulletin, chapter: dict, code: str) -> str:
     trend = charts.small_multiples(series[series["area_code"] != "440000"], bulletin.cities,
                                    series[series["area_code"] == "440000"] if is_rate else None)
     trend_en = "Recent trend, Guangdong in grey" if is_rate else "Recent trend"
+    later, later_cities = values["latest_time_period"].iloc[0], int(values["latest_cities"].iloc[0])
+    coverage = fmt.number(bulletin.notes["min_coverage_pct"], "", 0)
+    thin = "" if later == period else paragraph(
+        f"{esc(later)} 目前仅 {later_cities} 个城市报送（不足 {coverage}%），故显示 {esc(period)}；走势图含 {esc(later)}。",
+        f"Only {later_cities} {'city has' if later_cities == 1 else 'cities have'} reported {esc(later)} so far"
+        f" (under {coverage} %): {esc(period)} is shown,"
+        f" the trend includes {esc(later)}.", "caption thin")
     return f"""<div class="indicator" data-indicator="{esc(code)}">{lead}{head}
 <p class="caption">{esc(period)} 各市数值，状态 {esc(common)} {esc(status_zh)}（其他状态标在数值旁）。{province_text}
 <span class="en">Cities in {esc(period)}, status {esc(common)} {esc(status_en)} (any other marked beside the value).</span></p>
+{thin}
 <div class="chart">{charts.to_div(bars, f"chart-bars-{code}")}</div>
 <h4>近期走势<span class="en">{trend_en}</span></h4>
 <div class="chart">{charts.to_div(trend, f"chart-trend-{code}", static=True)}</div>
