@@ -157,7 +157,7 @@ def indicator_bars(values: pd.DataFrame, cities: pd.DataFrame, unit: str, provin
         fig.add_vline(x=province, line=dict(color=INK, dash="dash", width=1),
                       annotation=dict(text=f"全省 Guangdong {fmt.number(province, unit)}", font=dict(size=9)),
                       annotation_position="top")
-    height = 110 + 16 * len(rows)
+    height = 100 + 14 * len(rows)  # with the trend below, an indicator keeps to one A4 page
     fig.update_layout(height=height, margin=dict(l=10, r=45, t=24, b=60), bargap=0.25, barmode="overlay",
                       xaxis=_axis(rangemode="tozero"),
                       yaxis=dict(automargin=True, categoryorder="array",
@@ -207,7 +207,7 @@ def _grid(names: tuple[str, ...], columns: int = 7) -> dict:
     fig.update_xaxes(showgrid=False, showticklabels=False, linecolor=GRID, type="date")
     fig.update_xaxes(showticklabels=True, tickformat="%Y", dtick="M12", tickfont=dict(size=8), row=rows)
     fig.update_yaxes(gridcolor=GRID, nticks=3, tickfont=dict(size=8), zeroline=False)
-    fig.update_layout(height=110 * rows + 30, margin=dict(l=10, r=10, t=22, b=10))
+    fig.update_layout(height=100 * rows + 30, margin=dict(l=10, r=10, t=22, b=10))
     return fig.to_dict()["layout"]
 
 
