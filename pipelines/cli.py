@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "pipelines.ops_commands",  # submit, backup, restore, instance
     "pipelines.export_command",  # export
     "pipelines.explain_command",  # explain
+    "pipelines.report_command",  # report
 ]
 USAGE_ERROR = 2
 

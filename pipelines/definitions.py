@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets import exports, period_completeness, pipeline_assets, serving_db
+from pipelines.bulletin.asset import monthly_report, report_job
 from pipelines.checks import pipeline_checks
 from pipelines.inbox import inbox_sensor
 from pipelines.progress import progress_console
@@ -34,9 +35,9 @@ monthly_on_the_10th = dg.build_schedule_from_partitioned_job(
 
 
 defs = dg.Definitions(
-    assets=pipeline_assets,
+    assets=[*pipeline_assets, monthly_report],
     asset_checks=pipeline_checks,
-    jobs=[ingest_job, period_job],
+    jobs=[ingest_job, period_job, report_job],
     schedules=[monthly_on_the_10th],
     sensors=[landed_submissions_sensor, inbox_sensor],
     resources={"warehouse": WarehouseResource()},

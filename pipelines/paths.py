@@ -40,6 +40,11 @@ class Paths:
         return self.home / "exports"
 
     @property
+    def reports(self) -> Path:
+        """The monthly bulletins, one folder per month (pipelines/bulletin)."""
+        return self.home / "reports"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

@@ -96,6 +96,7 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
     import dagster as dg
 
     from pipelines.assets import exports, serving_db
+    from pipelines.bulletin import latest_month
     from pipelines.definitions import defs
     from pipelines.partitions import monthly_partitions, partition_key
 
@@ -125,6 +126,12 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
             tags={**tags, "dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]},
         ))
+        month = latest_month(paths.serving_db, until=keys[-1])
+        if month is not None:  # none until a monthly figure is published
+            say(f"  the {month} monthly bulletin (HTML and PDF) …")
+            _raise_if_failed(defs.resolve_job_def("report_job").execute_in_process(
+                instance=instance, raise_on_error=False, partition_key=month, tags=tags,
+                run_config={"resources": resources_config, "loggers": loggers}))
 
 
 def _raise_if_failed(result) -> None:
@@ -207,6 +214,8 @@ def _replay(paths: Paths, reference_date: dt.date) -> None:
 def print_summary(paths: Paths) -> None:
     import duckdb
 
+    from pipelines.bulletin import latest_report
+
     if not paths.serving_db.exists():
         say("  no serving DB yet.")
         return
@@ -255,6 +264,10 @@ def print_summary(paths: Paths) -> None:
         con.close()
     say("")
     say(f"Serving DB (open read-only): {paths.serving_db}")
+    report = latest_report(paths)
+    if report is not None:
+        say(f"Monthly bulletin / 监测月报 {report.month}: {report.html}")
+        say(f"  PDF: {report.pdf}")
 
 
 def projected_text(projected: float | None) -> str:

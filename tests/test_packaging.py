@@ -23,6 +23,8 @@ def test_wheel_carries_sql_expectations_and_reference_data(tmp_path):
     for required in ("sql/schema/00_schemas.sql", "sql/core/10_vintages.sql", "sql/marts/observations.sql",
                      "indicators/data/catalogue.yaml", "indicators/data/cities.csv",
                      "indicators/data/targets.yaml", "indicators/data/profiles.yaml", "pipelines/dagster.yaml",
-                     "expectations/rules.yaml", "sql/serving_reads/served_cells.sql"):
+                     "expectations/rules.yaml", "sql/serving_reads/served_cells.sql",
+                     "pipelines/bulletin/bulletin.css", "pipelines/bulletin/page.py", "sql/report/targets.sql",
+                     "indicators/data/report.yaml"):
         assert required in names, required
     assert any(n.startswith("expectations/") and n.endswith(".json") for n in names)
