@@ -280,7 +280,7 @@ mart_data_quality = _mart_asset(
     "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
     [loaded_observations])
-mart_index = _mart_asset(  # not in mart_assets: computed in Python (tests call build_index after those)
+mart_index = _mart_asset(  # not in mart_assets: the tests' hand-made homes build it only where they need it
     "index",
     "Digital-economy development index per city and year (pillars, ranks, Monte-Carlo rank intervals,"
     " indicator correlations): mart.index, mart.city_ranking, mart.index_correlations.",

@@ -23,13 +23,6 @@ QUERY = re.compile(r"\s*(SELECT|WITH|FROM)\b", re.I)
 pytestmark = pytest.mark.slow  # the sample run
 # Recipes that the sample cannot answer yet, by the relation they read, and why: strict, so the entry must go
 # as soon as the sample gives them rows.
-NOT_ON_THE_SAMPLE_YET = {
-    "mart.v_released_revisions": "the sample changes no released value the marts use: its one revision is a "
-                                 "pilot's (Dongguan 2023-10) in a cell the agency reported; issue 10 §5 plants "
-                                 "an agency resubmission and a withdrawal after release",
-}
-
-
 @dataclass(frozen=True)
 class Recipe:
     doc: str
@@ -78,14 +71,7 @@ def recipes() -> list[Recipe]:
 RECIPES = recipes()
 
 
-def with_known_gaps(recipe: Recipe):
-    reasons = [why for relation, why in NOT_ON_THE_SAMPLE_YET.items() if relation in recipe.sql]
-    # Only "no rows" is expected: an error in such a recipe still fails.
-    marks = [pytest.mark.xfail(reason=why, strict=True, raises=AssertionError) for why in reasons]
-    return pytest.param(recipe, id=str(recipe), marks=marks)
-
-
-@pytest.mark.parametrize("recipe", [with_known_gaps(recipe) for recipe in RECIPES])
+@pytest.mark.parametrize("recipe", RECIPES, ids=str)
 def test_recipe_returns_rows_on_the_sample(recipe, sample_home):
     with duckdb.connect(str(sample_home.serving_db), read_only=True) as con:
         rows = con.execute(recipe.sql).fetchall()
