@@ -23,8 +23,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -33,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from indicators import reference
+from indicators import reference, suites
 from indicators.clock import today_shanghai
 from indicators.landing import sha256_of
 from indicators.readers import (
@@ -50,6 +48,7 @@ from indicators.readers import (
     find_table,
     read_grid,
 )
+from indicators.suites import SuiteRunner
 from indicators.report import Finding, Report, RuleResult
 from indicators.values import N_UNITS_MAX, TEN_THOUSAND, format_number, is_n_units_header, suggest_indicator
 
@@ -81,9 +80,8 @@ class Rule:
     column: str | None = None  # the cell a finding points at: city, period, indicator, value, unit; None: the file
 
 
-@functools.cache
 def suite_definition() -> dict:
-    return json.loads(resources.files("expectations").joinpath(SUITE_FILE).read_text(encoding="utf-8"))
+    return suites.suite_definition(SUITE_FILE)
 
 
 @functools.cache
@@ -374,26 +372,9 @@ class Validator:
     with the environment's overrides."""
 
     def __init__(self, limits: ReadLimits | None = None) -> None:
-        import great_expectations as gx
-        from great_expectations.core import ExpectationSuite
-        from great_expectations.data_context.types.base import (
-            DataContextConfig,
-            InMemoryStoreBackendDefaults,
-            ProgressBarsConfig,
-        )
-
         self.limits = limits or ReadLimits.from_env()
         rules()  # a broken rules file fails here, at start-up, not on the first file
-        self._lock = threading.Lock()  # GX keeps process-global state
-        context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
-            store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False,
-            progress_bars=ProgressBarsConfig(globally=False),
-        ))
-        batch = context.data_sources.add_pandas("submissions").add_dataframe_asset("cells") \
-            .add_batch_definition_whole_dataframe("whole file")
-        suite = context.suites.add(ExpectationSuite(**suite_definition()))
-        self._validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name="submission", data=batch, suite=suite))
+        self._suite = SuiteRunner(SUITE_FILE, "cell_id")
 
     def check(self, path: Path, profile_id: str, *, display_name: str | None = None,
               history: pd.DataFrame | None = None, reference_date: dt.date | None = None) -> CheckedFile:
@@ -488,27 +469,15 @@ class Validator:
         return CheckedFile(report, observations, kept.carried_frame())
 
     def _run_suite(self, cells: pd.DataFrame, parameters: dict, findings: _Findings) -> set[int]:
-        """Runs the GX suite on a batch; returns the ids of the cells that failed an expectation."""
-        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_row", "cell_id"]}
-        with self._lock:
-            outcome = self._validation.run(batch_parameters={"dataframe": cells},
-                                           expectation_parameters=parameters, result_format=result_format)
-        failing: dict[str, list[int]] = {}
-        for expectation in outcome.results:
-            rule_id = expectation.expectation_config.meta["rule_id"]
-            result = expectation.result
-            if expectation.exception_info.get("raised_exception"):
-                raise RuntimeError(f"GX failed on rule {rule_id}: {expectation.exception_info}")
-            missing = result.get("missing_count") or 0
-            unexpected = result.get("unexpected_count") or 0
-            findings.count(rule_id, evaluated=result["element_count"] - missing, failed=unexpected,
-                           not_evaluable=missing)
-            failing[rule_id] = sorted(int(index["cell_id"]) for index in result.get("unexpected_index_list") or [])
-        failed = set().union(*failing.values())
+        """Runs the suite on a batch; returns the ids of the cells that failed an expectation."""
+        outcomes = self._suite.run(cells, parameters)
+        failed = {cell_id for outcome in outcomes for cell_id in outcome.failing_ids}
         records = {cell["cell_id"]: cell for cell in cells[cells["cell_id"].isin(failed)].to_dict("records")}
-        for rule_id, cell_ids in failing.items():
-            for cell_id in cell_ids:
-                findings.add(rule_id, records[cell_id])
+        for outcome in outcomes:
+            findings.count(outcome.rule_id, evaluated=outcome.evaluated, failed=len(outcome.failing_ids),
+                           not_evaluable=outcome.not_evaluable)
+            for cell_id in outcome.failing_ids:
+                findings.add(outcome.rule_id, records[cell_id])
         return failed
 
 
