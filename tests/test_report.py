@@ -286,6 +286,42 @@ def test_target_lights_and_figures_equal_the_marts(sample_page, sample_home):
     assert sum(int(n) for n in counts) == len(latest)
 
 
+def test_each_headline_figure_links_to_its_submissions_in_mart_lineage(sample_page, sample_home):
+    """Every headline figure and target actual links to its entry in part 10, which lists exactly the
+    submissions mart.lineage gives for it (every vintage used, none superseded), and as many reporting cities
+    as mart.observations says the total counts (n_areas: the cities that reported, imputed ones apart)."""
+    page = sample_page.page
+    links = page.locator("table.headline a.sourced, table.targets a.sourced")
+    headline = page.locator("table.headline tbody tr")
+    assert page.locator("table.headline a.sourced").count() == headline.count()  # every headline figure
+    targets = {tr.get_attribute("data-target") for tr in page.locator("table.targets tbody tr").all()}
+    assert page.locator("table.targets a.sourced").count() == len(targets)
+    checked = set()
+    with serving(sample_home) as con:
+        for href in {links.nth(n).get_attribute("href") for n in range(links.count())}:
+            entry = page.locator(f"table.lineage tr[id='{href[1:]}']")
+            assert entry.count() == 1, href
+            area, period, code = re.fullmatch(r"#lineage-(\w+|GD-\w+)-([\dQ-]+)-(\w+)", href).groups()
+            # A target's year of a quarterly series (PUE) is made of the year's quarters.
+            periods = [period] if "-" in period or con.execute(
+                "SELECT freq FROM ref.indicators WHERE indicator_code = ?", [code]).fetchone()[0] == "A" else \
+                [f"{period}-Q{q}" for q in range(1, 5)]
+            submissions = [row[0] for row in con.execute(
+                "SELECT DISTINCT submission_id FROM mart.lineage WHERE area_code = ? AND indicator_code = ?"
+                " AND time_period IN (SELECT unnest(?)) AND role <> 'superseded' ORDER BY 1",
+                [area, code, periods]).fetchall()]
+            assert submissions, href
+            shown_ids = entry.locator("[data-submission]").evaluate_all("s => s.map(e => +e.dataset.submission)")
+            assert shown_ids == submissions, href
+            if len(periods) == 1:
+                reported = con.execute(
+                    "SELECT n_areas FROM mart.observations WHERE area_code = ? AND time_period = ?"
+                    " AND indicator_code = ?", [area, period, code]).fetchone()[0] or 1  # a city covers itself
+                assert f"{reported} {'city' if reported == 1 else 'cities'} reported" in entry.inner_text(), href
+            checked.add(href)
+    assert len(checked) >= len(settings()["headline"])
+
+
 def test_a_month_few_cities_have_reported_yet_gives_way_to_the_month_before(sample_page, sample_home):
     """The sample's December share of enterprises transformed comes from the Dongguan pilot alone: the chart
     shows the last month at least half the cities reported (the coverage rule for totals), and says why."""

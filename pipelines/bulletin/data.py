@@ -14,9 +14,11 @@ import pandas as pd
 import yaml
 
 from indicators import reference
+from indicators.reference import PROVINCE_CODE
 from indicators.clock import SHANGHAI
 from indicators.errors import BilingualError
 from indicators.values import parse_period
+from pipelines.bulletin import fmt
 from pipelines.paths import sql_text
 
 # The marts each optional section reads: a serving DB published before their branch was merged lacks them,
@@ -29,6 +31,7 @@ SECTION_MARTS = {
     "completeness": "completeness",
     "quality": "data_quality",
     "revisions": "v_released_revisions",
+    "lineage": "lineage",
 }
 
 
@@ -66,6 +69,7 @@ class Bulletin:
     owed: pd.DataFrame | None = None
     quality: pd.DataFrame | None = None
     revisions: pd.DataFrame | None = None
+    lineage: pd.DataFrame | None = None  # per headline figure (headline_figures): its cities and submissions
     absent: dict[str, str] = field(default_factory=dict)  # section -> the mart it lacks
 
     @property
@@ -148,7 +152,23 @@ def gather(con: duckdb.DuckDBPyConnection, month: dt.date) -> Bulletin:
         bulletin.quality = _frame(con, "data_quality", since=since, until=until)
     if "revisions" not in bulletin.absent:
         bulletin.revisions = _frame(con, "revisions", since=since, until=until)
+    if "lineage" not in bulletin.absent:
+        figures = headline_figures(bulletin)
+        bulletin.lineage = _frame(con, "lineage", areas=[f[0] for f in figures], periods=[f[1] for f in figures],
+                                  codes=[f[2] for f in figures]).set_index(["area_code", "time_period", "indicator_code"])
     return bulletin
+
+
+def headline_figures(bulletin: Bulletin) -> list[tuple[str, str, str]]:
+    """(area, period, indicator) of each figure the first pages state: the province's headline figures and
+    the targets' actuals. Each links to where it comes from (mart.lineage)."""
+    province = bulletin.values[bulletin.values["area_code"] == PROVINCE_CODE].set_index("indicator_code")
+    figures = [(PROVINCE_CODE, province.at[code, "time_period"], code)
+               for code in settings()["headline"] if code in province.index]
+    if bulletin.targets is not None:
+        figures += [(t.area_code, t.actual_time_period, t.indicator_code)
+                    for t in bulletin.targets.itertuples() if not fmt.is_blank(t.actual_time_period)]
+    return list(dict.fromkeys(figures))
 
 
 def _gather_index(con, bulletin: Bulletin, with_components: bool) -> None:

@@ -24,6 +24,7 @@ SECTIONS = [  # id, Chinese, English: the order of the pages
     ("quality", "七、数据质量", "Data quality"),
     ("revisions", "八、数据修订", "Revisions since the last bulletin"),
     ("notes", "九、说明", "Notes on method and status codes"),
+    ("lineage", "十、数字溯源", "Where the headline figures come from"),
 ]
 # The map draws the cities' own boundaries with every base layer off (geo.visible false); plotly.js would
 # still fetch its world base map from a CDN, unless, as its offline bundle (plotly-geo-assets) does, the
@@ -57,8 +58,9 @@ def table(headers: list[tuple], rows: list[str], css: str = "") -> str:
     return f'<table class="{css}"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def row(cells: list[str], **data) -> str:
-    return f"<tr{data_attributes(data)}>{''.join(cells)}</tr>"
+def row(cells: list[str], element_id: str | None = None, **data) -> str:
+    anchor = f' id="{esc(element_id)}"' if element_id else ""
+    return f"<tr{anchor}{data_attributes(data)}>{''.join(cells)}</tr>"
 
 
 def td(content: str = "", num: bool = False, span: int = 1, **data) -> str:
@@ -86,6 +88,17 @@ def figure(value, unit: str, status, bulletin: Bulletin) -> str:
     return f'<span class="figure">{fmt.number(value, unit)}</span>{status_tag(status, bulletin)}'
 
 
+def lineage_id(area_code: str, time_period: str, indicator_code: str) -> str:
+    return f"lineage-{area_code}-{time_period}-{indicator_code}"
+
+
+def sourced(content: str, area_code: str, time_period, indicator_code: str, bulletin: Bulletin) -> str:
+    """A headline figure linked to its entry in part 10, where mart.lineage says where it comes from."""
+    if bulletin.lineage is None or (area_code, time_period, indicator_code) not in bulletin.lineage.index:
+        return content
+    return f'<a class="sourced" href="#{lineage_id(area_code, time_period, indicator_code)}">{content}</a>'
+
+
 def light(status: str, bulletin: Bulletin) -> str:
     zh, en = bulletin.status_label("target_status", status)
     return f'<span class="light {esc(status)}"></span>{bilingual(zh, en)}'
@@ -95,8 +108,8 @@ def render(bulletin: Bulletin) -> str:
     config = settings()
     title_zh, title_en = config["title_zh"], config["title_en"]
     edition_zh, edition_en = fmt.month_zh(bulletin.month), fmt.month_en(bulletin.month)
-    body = "\n".join(section(bulletin) for section in (
-        _summary, _targets, _ranking, _map, _indicators, _anomalies, _completeness, _quality, _revisions, _notes))
+    body = "\n".join(section(bulletin) for section in (_summary, _targets, _ranking, _map, _indicators, _anomalies,
+                                                      _completeness, _quality, _revisions, _notes, _lineage))
     css = resources.files("pipelines").joinpath("bulletin/bulletin.css").read_text(encoding="utf-8")
     running = esc(f"{title_zh} {edition_zh}")
     page_rules = f"""@page {{ size: A4; margin: 16mm 15mm 16mm 15mm;
@@ -249,7 +262,8 @@ def _headline_table(bulletin: Bulletin) -> str:
         meta, cell = bulletin.indicators.loc[code], province.loc[code]
         rows.append(row([
             td(bilingual(meta["name_zh"], meta["name_en"])), td(esc(cell["time_period"])),
-            td(figure(cell["value"], meta["unit"], cell["obs_status"], bulletin), num=True, field="value"),
+            td(sourced(figure(cell["value"], meta["unit"], cell["obs_status"], bulletin), "440000", cell["time_period"],
+                       code, bulletin), num=True, field="value"),
             td(esc(fmt.UNIT_SHOWN.get(meta["unit"], meta["unit"]))), td(_growth(cell), num=True),
         ], indicator=code, area="440000", period=cell["time_period"]))
     headers = [("指标", "Indicator"), ("期别", "Period"), ("全省", "Guangdong", "num"), ("单位", "Unit"),
@@ -300,7 +314,8 @@ def _targets(bulletin: Bulletin) -> str:
         rows.append(row([
             td(bilingual(name_zh, name_en) + note),
             td(f"{esc(target.comparison)} {fmt.number(target.target_value, target.unit)}", num=True),
-            td(figure(target.actual, target.unit, target.actual_obs_status, bulletin)
+            td(sourced(figure(target.actual, target.unit, target.actual_obs_status, bulletin), target.area_code,
+                       target.actual_time_period, target.indicator_code, bulletin)
                + f'<span class="en">{esc(target.actual_time_period)}</span>', num=True, field="actual"),
             td(f"{fmt.number(target.completion_pct, '%')}%", num=True, field="completion"),
             td(f"{fmt.number(target.time_elapsed_pct, '%', 1)}%", num=True, field="elapsed"),
@@ -686,3 +701,52 @@ def _notes(bulletin: Bulletin) -> str:
            " rounded half away from zero for display; storage keeps full precision.")}
 </section>"""
 
+
+
+def _lineage(bulletin: Bulletin) -> str:
+    absent = _absent(bulletin, "lineage")
+    if absent:
+        return absent
+    rows = []
+    for (area, period, code), figure_lineage in bulletin.lineage.iterrows():
+        inputs_zh, inputs_en = [], []
+        periods = figure_lineage["periods"]
+        if len(periods) > 1:
+            inputs_zh.append(f"{periods[0]} 至 {periods[-1]} 合计")
+            inputs_en.append(f"summed over {periods[0]} to {periods[-1]}")
+        reported = figure_lineage["n_cities_reported"]
+        if reported:
+            inputs_zh.append(f"{reported} 个城市报送")
+            inputs_en.append(f"{reported} {'city' if reported == 1 else 'cities'} reported")
+        if len(figure_lineage["imputed_zh"]):
+            inputs_zh.append(f"估计 {'、'.join(figure_lineage['imputed_zh'])}")
+            inputs_en.append(f"imputed: {', '.join(figure_lineage['imputed_en'])}")
+        if figure_lineage["n_confidential_inputs"]:
+            inputs_zh.append(f"保密输入 {figure_lineage['n_confidential_inputs']} 项")
+            inputs_en.append(f"{figure_lineage['n_confidential_inputs']} confidential inputs")
+        if figure_lineage["n_superseded"]:
+            inputs_zh.append(f"被取代的早先版本 {figure_lineage['n_superseded']} 个")
+            inputs_en.append(f"{figure_lineage['n_superseded']} earlier vintages superseded")
+        listed = "<br>".join(
+            f'<span data-submission="{s["submission_id"]}">#{s["submission_id"]} {esc(s["file"])}'
+            f'<span class="en">{esc(s["profile"])}, {esc(s["received_at"])}</span></span>'
+            for s in figure_lineage["submissions"])
+        command = f"digecon explain {area} {periods[0] if len(periods) > 1 else period} {code}"
+        command += f" … {periods[-1]}" if len(periods) > 1 else ""
+        rows.append(row([
+            td(bilingual(f"{figure_lineage['area_name_zh']} {figure_lineage['indicator_name_zh']}",
+                         f"{figure_lineage['area_name_en']}: {figure_lineage['indicator_name_en']}")
+               + f'<span class="en">{esc(period)}</span>'),
+            td(bilingual("；".join(inputs_zh) or "无输入", "; ".join(inputs_en) or "no inputs")
+               + f'<span class="en"><code>{esc(command)}</code></span>'),
+            td(listed or bilingual("无", "none")),
+        ], element_id=lineage_id(area, period, code)))
+    headers = [("数字", "Figure"), ("来源", "Inputs"), ("报送批次", "Submissions")]
+    return f"""{_open("lineage")}
+{paragraph("前文每个标题数字和目标实际值都链接到此处：它由哪些城市的报送值得出（估计、保密的各有多少），依据哪些报送批次。"
+           "完整的逐项来源见服务库 mart.lineage，或运行所列 digecon explain 命令。",
+           "Each headline figure and target actual above links here: the cities it is made of (how many imputed or"
+           " confidential) and the submissions it rests on. The full account of each is in the serving DB's"
+           " mart.lineage, or printed by the digecon explain command shown.")}
+{table(headers, rows, "lineage")}
+</section>"""
