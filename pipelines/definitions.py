@@ -1,4 +1,4 @@
-"""The one Dagster Definitions of digecon: assets, checks, jobs, the monthly schedule."""
+"""The one Dagster Definitions of digecon: assets, checks, jobs, the monthly schedules."""
 
 from __future__ import annotations
 
@@ -33,12 +33,18 @@ monthly_on_the_10th = dg.build_schedule_from_partitioned_job(
     description="On the 10th at 06:00 Shanghai time, when the previous month's data is due, build that"
                 " month's completeness board (who owes what) and republish.")
 
+# An hour later, from the board and figures just published, that month's bulletin (监测月报).
+bulletin_on_the_10th = dg.build_schedule_from_partitioned_job(
+    report_job, name="bulletin_on_the_10th", day_of_month=10, hour_of_day=7,
+    description="On the 10th at 07:00 Shanghai time, an hour after the month's board, write the previous"
+                " month's bulletin (HTML and PDF) from the serving DB.")
+
 
 defs = dg.Definitions(
     assets=[*pipeline_assets, monthly_report],
     asset_checks=pipeline_checks,
     jobs=[ingest_job, period_job, report_job],
-    schedules=[monthly_on_the_10th],
+    schedules=[monthly_on_the_10th, bulletin_on_the_10th],
     sensors=[landed_submissions_sensor, inbox_sensor],
     resources={"warehouse": WarehouseResource()},
     loggers={"progress": progress_console},  # chosen by `digecon run`; the UI keeps Dagster's console log

@@ -39,14 +39,17 @@ def test_definitions_load_with_jobs_checks_and_schedule():
             assert spec.group_name in {"intake", "core", "marts", "publish"}
 
 
-def test_schedule_runs_on_the_10th_for_the_previous_month_in_shanghai_time():
-    schedule = defs.resolve_schedule_def("monthly_on_the_10th")
-    assert schedule.execution_timezone == "Asia/Shanghai"
-    assert schedule.cron_schedule == "0 6 10 * *"
+@pytest.mark.parametrize(("name", "job", "hour"), [("monthly_on_the_10th", "period_job", 6),
+                                                    ("bulletin_on_the_10th", "report_job", 7)])
+def test_schedules_run_on_the_10th_for_the_previous_month_in_shanghai_time(name, job, hour):
+    """The board when the month's data is due, the bulletin an hour later."""
+    schedule = defs.resolve_schedule_def(name)
+    assert (schedule.job_name, schedule.execution_timezone) == (job, "Asia/Shanghai")
+    assert schedule.cron_schedule == f"0 {hour} 10 * *"
     assert schedule.description
     with dg.instance_for_test() as instance:
         context = dg.build_schedule_context(instance=instance, scheduled_execution_time=dt.datetime(
-            2024, 1, 10, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+            2024, 1, 10, hour, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
         requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2023-12"]
 

@@ -5,8 +5,10 @@ every chart is drawn, the console stays clean, nothing is fetched; the headline 
 lights equal the marts; a suppressed cell shows its status and never its value; a section whose mart the
 serving DB lacks says so in one line; the PDF has an A4 page per section and per indicator."""
 
+import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -427,9 +429,17 @@ def test_sections_whose_mart_is_not_published_say_so_in_one_line(sample_home, tm
 
 def test_a_backfill_of_the_monthly_report_asset_writes_a_past_month(planted, tmp_path, monkeypatch):
     """report_job for one partition, as the UI's backfill runs it: November's bulletin, whose province total
-    of enterprises transformed is estimated (E), into DIGECON_HOME/reports/2023-11/."""
+    of enterprises transformed is estimated (E), into DIGECON_HOME/reports/2023-11/. A staging folder that a
+    writer killed mid-print left there an hour ago is removed; one a writer may still be using is not."""
     from pipelines.definitions import defs
 
+    month_dir = planted.paths.reports / "2023-11"
+    killed, live = month_dir / ".report-killed", month_dir / ".report-live"
+    for staging in (killed, live):
+        staging.mkdir(parents=True)
+        (staging / "report.html").write_text("half a page")
+    hour_ago = time.time() - 3600
+    os.utime(killed, (hour_ago, hour_ago))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     result = defs.resolve_job_def("report_job").execute_in_process(
         instance=dg.DagsterInstance.get(), partition_key="2023-11",
@@ -439,6 +449,7 @@ def test_a_backfill_of_the_monthly_report_asset_writes_a_past_month(planted, tmp
     html = planted.paths.reports / "2023-11" / "report.html"
     text = html.read_text(encoding="utf-8")
     assert 'data-month="2023-11"' in text and (html.parent / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert not killed.exists() and live.exists()
     with serving(planted.paths) as con:
         estimated = [code for code, in con.execute(
             "SELECT indicator_code FROM mart.observations WHERE area_code = '440000' AND time_period = '2023-11'"

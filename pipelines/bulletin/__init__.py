@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipelines.paths import Paths
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
 CHROMIUM = "chromium"  # Debian's package (.ci/run installs it with fonts-noto-cjk)
 PRINT_TIMEOUT_S = 300
+STAGING_PREFIX = ".report-"  # a bulletin being written, beside the files it replaces
 # Headless printing: no sandbox (a root CI container has none to offer; the page is our own file), no
 # GPU, no network beyond the file itself, no header or footer of Chromium's own (the page has its own), and
 # virtual time run forward until plotly has drawn every chart.
@@ -81,10 +83,11 @@ def write_report(paths: Paths, out_dir: Path, period: str | None = None) -> Writ
         bulletin = data.gather(con, month)
     text = page.render(bulletin)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_staging(out_dir)
     html, pdf = out_dir / HTML_NAME, out_dir / PDF_NAME
     # Written beside the targets and swapped in, so a reader never meets half a file; Chromium's profile
     # (tens of MB, thrown away) goes to the system's temporary folder instead.
-    with (tempfile.TemporaryDirectory(prefix=".report-", dir=out_dir) as staging,
+    with (tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=out_dir) as staging,
           tempfile.TemporaryDirectory(prefix="digecon-chromium-") as profile):
         staged_html, staged_pdf = Path(staging) / HTML_NAME, Path(staging) / PDF_NAME
         staged_html.write_text(text, encoding="utf-8")
@@ -92,6 +95,18 @@ def write_report(paths: Paths, out_dir: Path, period: str | None = None) -> Writ
         os.replace(staged_html, html)
         os.replace(staged_pdf, pdf)
     return Written(bulletin.label, html, pdf)
+
+
+def remove_abandoned_staging(out_dir: Path) -> None:
+    """A writer killed mid-print (kill -9) leaves its staging folder behind; the next writer removes those
+    older than any print could take, and leaves a concurrent writer's alone."""
+    cutoff = time.time() - 2 * PRINT_TIMEOUT_S
+    for staging in out_dir.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if staging.is_dir() and staging.stat().st_mtime < cutoff:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError:  # removed by another writer meanwhile
+            pass
 
 
 def print_pdf(chromium: str, html: Path, pdf: Path, profile: Path) -> None:
