@@ -26,7 +26,7 @@ from pipelines.publish import publish
 from pipelines.published import build_published_vintages
 from pipelines.partitions import monthly_partitions, partition_period
 from pipelines.resources import WarehouseResource, shared_validator
-from pipelines.target_lights import target_lights_asset
+from pipelines.target_lights import build_target_lights
 
 
 # Every asset and check touches the build DB: the instance admits one run holding this pool at a time
@@ -220,7 +220,8 @@ def _column_comments(table: str) -> dict[str, str]:
 
 
 # A mart built by Python as well as SQL names its builder (called like build_mart) here.
-MART_BUILDERS = {"published_vintages": build_published_vintages, "index": build_index}
+MART_BUILDERS = {"published_vintages": build_published_vintages, "index": build_index,
+                 "target_lights": build_target_lights}
 
 
 def _mart_asset(table: str, doc: str, deps: list):
@@ -289,7 +290,11 @@ mart_lineage = _mart_asset(
     "lineage",
     "Where each figure comes from: the submitted city cells, cities imputed and submissions behind it.",
     [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
-mart_target_lights = target_lights_asset([mart_target_progress, mart_lineage])  # pipelines/target_lights.py
+mart_target_lights = _mart_asset(
+    "target_lights",
+    "Each target's traffic light against the previous release's, and whether new data or a revision of earlier"
+    " data changed it, naming the submissions.",
+    [mart_target_progress, mart_lineage])
 mart_anomalies = _mart_asset(
     "anomalies",
     "City values that look wrong (change against the cities, HB, 万/个 slip, fall, season): rule, score, reason.",

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 import signal
@@ -89,7 +90,9 @@ def execute_pipeline(paths: Paths, reference_date: dt.date, submission_id: int |
     """Run ingest_job (check, load, derive, marts, publish), then every month's completeness board, under
     one hold of the writer lock; `command` tags the runs (digecon/command) so the UI shows who started them."""
     with writer_lock(paths, purpose=f"digecon {command}", on_wait=say):
-        _execute(paths, reference_date, submission_id, command, rejudge)
+        # In a copy of the context: entering a Dagster 1.13 instance sets a context variable (its defs-state
+        # storage) that leaving it never resets, which would outlive the run in a long-lived process.
+        contextvars.copy_context().run(_execute, paths, reference_date, submission_id, command, rejudge)
 
 
 def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, command: str, rejudge: bool) -> None:

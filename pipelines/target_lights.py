@@ -7,30 +7,27 @@ rebuilt as they stood then: inside a transaction that is rolled back, the build 
 release (sql/lights/*.sql) and derive, mart.observations (with disclosure control) and
 mart.target_progress run exactly as a run builds them. Nothing of it is ever committed; it costs two
 rebuilds of those marts per run (a few seconds at province scale).
-
-Built on what main holds (core.observations_as_of, ops.withdrawals, ops.releases, mart.lineage); the
-published-vintages mart, once merged, can name the release instead of re-deriving it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import dagster as dg
 import duckdb
 import pandas as pd
 
 from indicators.clock import SHANGHAI
 from pipelines.build import rewound
 from pipelines.paths import sql_text
-from pipelines.resources import WarehouseResource
 
 STATE_COLUMNS = ["state", "target_id", "basis", "target_status", "actual_period", "actual_time_period", "actual",
                  "run_rate_base_period"]
 
 
-def build_target_lights(con: duckdb.DuckDBPyConnection, reference_date: dt.date) -> int:
-    """Rebuild mart.target_lights (after mart.target_progress and mart.lineage); returns its row count."""
+def build_target_lights(con: duckdb.DuckDBPyConnection, table: str = "target_lights", *,
+                        reference_date: dt.date) -> int:
+    """Rebuild mart.target_lights (after mart.target_progress and mart.lineage; called like build_mart);
+    returns its row count."""
     baseline = con.execute("SELECT period, released_at FROM ops.releases ORDER BY released_at DESC"
                            " LIMIT 1 OFFSET 1").fetchone()
     states = pd.DataFrame(columns=STATE_COLUMNS)  # no previous release: nothing to compare with
@@ -61,25 +58,3 @@ def _progress_as_of(con: duckdb.DuckDBPyConnection, state: str, script: str, as_
         con.execute(sql_text("marts/target_progress.sql"), dict(reference_date=reference_date))
         return con.execute("SELECT ? AS state, target_id, basis, target_status, actual_period, actual_time_period,"
                            " actual, run_rate_base_period FROM mart.target_progress", [state]).df()
-
-
-def target_lights_asset(deps: list) -> dg.AssetsDefinition:
-    """The mart_target_lights asset (registered in pipelines/assets.py after mart_target_progress and
-    mart_lineage), with the standard table metadata and preview."""
-    from pipelines.assets import OWNERS, WAREHOUSE_POOL
-
-    @dg.asset(pool=WAREHOUSE_POOL, name="mart_target_lights", group_name="marts", kinds={"duckdb"}, deps=deps,
-              owners=OWNERS, description="Each target's traffic light against the previous release's, and whether"
-                                         " new data or a revision of earlier data changed it, naming the submissions.")
-    def mart_target_lights(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        from pipelines.assets import _preview, _table_metadata
-
-        with warehouse.get_connection() as con:
-            rows = build_target_lights(con, warehouse.today())
-        with warehouse.get_connection(read_only=True) as con:
-            counts = dict(con.execute(sql_text("previews/target_lights_counts.sql")).fetchall())
-            metadata = {**_table_metadata(con, "mart.target_lights", rows), **counts,
-                        "preview": _preview(con, sql_text("previews/target_lights.sql"))}
-        return dg.MaterializeResult(metadata=metadata)
-
-    return mart_target_lights

@@ -82,9 +82,10 @@ def test_an_ingest_run_opens_the_build_db_for_writing_once_per_asset_and_checks_
 
     monkeypatch.setattr(duckdb, "connect", counting)
     job = defs.resolve_job_def("ingest_job")
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        run_config={"resources": {"warehouse": {"config": {"home": str(paths.home), "reference_date": "2024-01-10"}}}})
+    with dg.DagsterInstance.get() as instance:  # entered: Dagster's defs-state storage is this instance's
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"resources": {"warehouse": {"config": {"home": str(paths.home), "reference_date": "2024-01-10"}}}})
     assert result.success
     assets = len(job.asset_layer.executable_asset_keys)
     checks = len(result.get_asset_check_evaluations())
@@ -102,11 +103,12 @@ def test_whole_graph_materialises_in_process_with_row_counts(isolated_home):
     _land_csv(paths, "census.csv", "gdstats", census, "2021-05-11T09:00:00")
     _land_csv(paths, "gdca_2023-12.csv", "gdca", stations, "2024-01-05T10:00:00")
 
-    result = dg.materialize(
-        pipeline_assets, partition_key="2023-12",
-        resources={"warehouse": WarehouseResource(home=str(paths.home), reference_date="2024-01-10")},
-        instance=dg.DagsterInstance.get(),
-    )
+    with dg.DagsterInstance.get() as instance:
+        result = dg.materialize(
+            pipeline_assets, partition_key="2023-12",
+            resources={"warehouse": WarehouseResource(home=str(paths.home), reference_date="2024-01-10")},
+            instance=instance,
+        )
     assert result.success
     # What the UI shows for a table asset: its name, row count, and every column with its zh/en comment.
     [materialized] = result.asset_materializations_for_node("mart_observations")

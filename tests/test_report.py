@@ -441,10 +441,11 @@ def test_a_backfill_of_the_monthly_report_asset_writes_a_past_month(planted, tmp
     hour_ago = time.time() - 3600
     os.utime(killed, (hour_ago, hour_ago))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    result = defs.resolve_job_def("report_job").execute_in_process(
-        instance=dg.DagsterInstance.get(), partition_key="2023-11",
-        run_config={"resources": {"warehouse": {"config": {"home": str(planted.paths.home),
-                                                           "reference_date": "2024-01-10"}}}})
+    with dg.DagsterInstance.get() as instance:  # entered: Dagster's defs-state storage is this instance's
+        result = defs.resolve_job_def("report_job").execute_in_process(
+            instance=instance, partition_key="2023-11",
+            run_config={"resources": {"warehouse": {"config": {"home": str(planted.paths.home),
+                                                               "reference_date": "2024-01-10"}}}})
     assert result.success
     html = planted.paths.reports / "2023-11" / "report.html"
     text = html.read_text(encoding="utf-8")

@@ -42,7 +42,7 @@ def lights(tmp_path):
         ids["recount"] = loader.submit("gdca", [(SHENZHEN, "2023-08-01", "M", "fiveg_base_stations", 51_000,
                                                  "recount")], "2023-10-25 14:00")
         loader.rebuild(reference_date="2023-10-30")
-        build_target_lights(con, dt.date(2023, 10, 30))
+        build_target_lights(con, reference_date=dt.date(2023, 10, 30))
         yield loader, ids, paths
 
 
@@ -101,6 +101,6 @@ def test_without_a_previous_release_there_is_nothing_to_compare(tmp_path):
         loader.submit("gdca", [(SHENZHEN, "2023-08-01", "M", "fiveg_base_stations", 57_000)], "2023-09-05 10:00")
         loader.release("2023-08", "2023-09-20 09:00")
         loader.rebuild(reference_date="2023-10-30")
-        build_target_lights(con, dt.date(2023, 10, 30))
+        build_target_lights(con, reference_date=dt.date(2023, 10, 30))
         assert loader.rows("SELECT DISTINCT previous_light, change_cause, change_note_en FROM mart.target_lights") == \
             [(None, None, "no previous release to compare with")]
