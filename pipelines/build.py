@@ -282,7 +282,9 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",
                  "not_evaluable"],
     )
-    carried = cells.iloc[0:0] if report.accepted or register else cells
+    carried = cells.iloc[0:0] if report.accepted else cells
+    if register:  # an accepted list's records are no carried cells
+        carried = pd.DataFrame(columns=["city_code", "period", "freq", "indicator_code"])
     carried = carried.dropna(subset=["city_code", "period", "indicator_code"]).drop_duplicates(
         subset=["city_code", "period", "indicator_code"])  # one row per cell, whatever its frequency
     carried = carried.rename(columns={"city_code": "area_code"})[["area_code", "period", "freq", "indicator_code"]]
