@@ -512,8 +512,12 @@ def find_table(grid: Grid) -> Table | None:
         headers = [cell_text(c) for c in cells]
         registry = match_layout(headers)
         if registry is not None:  # a registry's list: its layout is its name, its roles are its fields
+            data_rows = _above_footer(rows)
+            below = next(data_rows, None)  # the template's row of English field codes translates the header
+            if below is not None and match_layout([cell_text(c) for c in below[1]]) is None:
+                data_rows = itertools.chain([below], data_rows)
             return Table(grid.sheet, number, headers, registry[0].name, registry[1], set(registry[1].values()),
-                         data_rows=_above_footer(rows))
+                         data_rows=data_rows)
         role_of, roles = _roles(headers)
         if "city" not in roles or "period" not in roles:
             continue
