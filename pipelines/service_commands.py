@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from indicators import reference
+from indicators.errors import BilingualError
 from indicators.readers import ReadLimits
 from indicators.registers import REGISTRIES
 from indicators.tokens import TokenStore, UnknownProfile
@@ -89,8 +90,8 @@ def template(args) -> int:
         print(f"模板已写入 {output}。Template of the {args.registry} written to {output}.")
         return 0
     if args.profile is None:
-        raise SystemExit("请用 --as 指定报送方，或用 --registry 指定名录 / "
-                         "give a profile with --as, or a registry with --registry")
+        raise BilingualError("请用 --as 指定报送方，或用 --registry 指定名录",
+                             "give a profile with --as, or a registry with --registry")
     if args.profile not in reference.profiles():
         raise UnknownProfile(args.profile)
     from indicators.template import build_template, template_file_name

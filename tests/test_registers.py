@@ -243,3 +243,19 @@ def test_only_the_registry_submitter_may_send_it(home, validator):
 def test_the_p_percent_dominance_rule_by_hand(total, largest, second, sensitive):
     from indicators.disclosure import dominated
     assert dominated(total, largest, second, 10) is sensitive
+
+
+def test_the_cli_writes_a_registry_template_the_readers_take_back(tmp_path, validator):
+    import openpyxl
+
+    from pipelines import cli
+
+    path = tmp_path / "dc.xlsx"
+    assert cli.main(["template", "--registry", "dc_register", "-o", str(path)]) == 0
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["数据"]
+    for column, value in enumerate(["2023Q3", "GZ-A", "广州市", 1000, 800, 5000, 6500, "A"], start=1):
+        sheet.cell(4, column, value)  # under the Chinese header (row 2) and its English codes (row 3)
+    workbook.save(path)
+    report = validator.check(path, "gdiit", reference_date=dt.date(2023, 10, 15)).report
+    assert report.accepted and report.rows == 1 and not report.warnings
