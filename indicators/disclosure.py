@@ -16,7 +16,9 @@
   (CONF_STATUS D): the smallest published one that can hide it (value ≥ the protection interval), city
   cells before totals, so that the least is lost; failing that, the largest.
 
-Unit-level data (the data-centre register of the registries issue) adds the p % dominance rule there.
+* Primary suppression (p % dominance rule), where a registry gives the units' own values (the data-centre
+  register): a cell is confidential, C, when (T − x1 − x2) < p/100 · x1, x1 and x2 its two largest
+  contributions: the second largest contributor could estimate the largest's value to within p %.
 """
 
 from __future__ import annotations
@@ -115,17 +117,28 @@ class Cells:
         return inputs
 
 
-def primary(cells: Cells, min_units: int, unknown_units: str) -> dict[Key, str]:
-    """The threshold rule on every magnitude cell (cities and totals): key → reason."""
+def dominated(total: float, largest: float, second_largest: float | None, p: float) -> bool:
+    """The p % rule: (T − x1 − x2) < p/100 · x1. A single contributor (no x2) is dominant whenever x1 > 0."""
+    second = 0.0 if _missing(second_largest) else second_largest
+    return total - largest - second < p / 100.0 * largest
+
+
+def primary(cells: Cells, min_units: int, unknown_units: str, dominance_p: float | None = None) -> dict[Key, str]:
+    """The threshold rule on every magnitude cell (cities and totals), and the p % dominance rule on those
+    whose contributions a registry gives: key → reason."""
     found = {}
     for key, row in cells.rows.items():
         if key[2] not in cells.magnitude or _missing(row.value):
             continue
+        largest = getattr(row, "largest", None)
         if _missing(row.n_units):
             if unknown_units == "withhold":
                 found[key] = "not_evaluable"
         elif row.n_units < min_units:
             found[key] = "threshold"
+        elif dominance_p is not None and not _missing(largest) and dominated(
+                row.value, largest, getattr(row, "second_largest", None), dominance_p):
+            found[key] = "dominance"
     return found
 
 
@@ -296,11 +309,11 @@ def _components(relations: list[Relation], status: dict[Key, str]) -> list[tuple
 
 
 def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: float,
-             max_rounds: int = 50) -> Suppression:
+             max_rounds: int = 50, dominance_p: float | None = None) -> Suppression:
     """Primary, carried and secondary suppression until every suppressed magnitude cell is protected by
     what mart.observations publishes (mart.growth's figures over a suppressed cell are blank, and the
     audit of the published marts checks them too)."""
-    reason = primary(cells, min_units, unknown_units)
+    reason = primary(cells, min_units, unknown_units, dominance_p)
     status = {k: "C" for k in reason}
     p = interval_pct / 100.0
     bounds: list[Bounds] = []

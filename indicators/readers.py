@@ -43,6 +43,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators import reference
 from indicators.errors import BilingualError
+from indicators.registers import match_layout
 from indicators.values import (
     N_UNITS_HEADERS,
     cell_text,
@@ -446,8 +447,8 @@ class Table:
     sheet: str | None
     header_row: int
     headers: list[str]  # as written in the file
-    layout: str  # "long" or "wide"
-    roles: dict[str, int]  # role -> column index
+    layout: str  # "long", "wide", or a registry's name (indicators.registers.REGISTRIES)
+    roles: dict[str, int]  # role -> column index; a registry's: field -> column index
     role_columns: set[int] = field(default_factory=set)  # every column with a role (a second city column too)
     indicator_columns: list[IndicatorColumn] = field(default_factory=list)  # wide layout: the headed ones
     # wide layout: the columns giving an indicator's number of contributing units (`… 单位数`), by index
@@ -500,7 +501,8 @@ def _above_footer(rows: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[in
 
 
 def find_table(grid: Grid) -> Table | None:
-    """The first row naming a city and a period column is the header; None if there is none. In the wide
+    """The first row naming a city and a period column is the header; None if there is none. A row heading
+    every field of a registry (indicators.registers) is that registry's header instead. In the wide
     layout a row naming indicators right below it is a second header row: under group headings such as
     网络基础设施 merged above them its names win; under a header that names the indicators itself it is
     a translation (the template's English row), and the header's names stay. Reads the grid's rows up to
@@ -508,6 +510,14 @@ def find_table(grid: Grid) -> Table | None:
     rows = iter(grid.rows)
     for number, cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
         headers = [cell_text(c) for c in cells]
+        registry = match_layout(headers)
+        if registry is not None:  # a registry's list: its layout is its name, its roles are its fields
+            data_rows = _above_footer(rows)
+            below = next(data_rows, None)  # the template's row of English field codes translates the header
+            if below is not None and match_layout([cell_text(c) for c in below[1]]) is None:
+                data_rows = itertools.chain([below], data_rows)
+            return Table(grid.sheet, number, headers, registry[0].name, registry[1], set(registry[1].values()),
+                         data_rows=data_rows)
         role_of, roles = _roles(headers)
         if "city" not in roles or "period" not in roles:
             continue

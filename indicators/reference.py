@@ -341,6 +341,8 @@ def disclosure() -> dict:
         raise ValueError("disclosure.yaml: unknown_units 须为 publish 或 withhold / must be publish or withhold")
     if not 0 < data.get("protection_interval_pct", 0) < 100:
         raise ValueError("disclosure.yaml: protection_interval_pct 须在 (0, 100) 内 / must be in (0, 100)")
+    if not 0 < data.get("dominance_p", 0) < 100 or not data.get("dominance_p_source"):
+        raise ValueError("disclosure.yaml: dominance_p 须在 (0, 100) 内并注明依据 / must be in (0, 100), with its source")
     return data
 
 

@@ -745,6 +745,69 @@ def withdrawal_history() -> list[SampleWithdrawal]:
     return [SampleWithdrawal(withdrawn.file, STYLES[withdrawn.profile].sender, WITHDRAWN_AT, WITHDRAWAL_REASON)]
 
 
+# ------------------------------------------------------------------------------------------- registries
+
+# The sample's registry lists (indicators/registers.py): Yunfu's, each received the day before the agency's
+# ordinary file of the same month (at 09:00), whose totals they agree with. The ordinary file, received
+# later, stays the latest vintage of every cell, so the marts' figures are as without the lists; the lists'
+# own vintages, records and mart.register_crosscheck / mart.register_site_bands show what they carry.
+REGISTER_CITY = "445300"  # Yunfu: one data centre (its racks are confidential by the threshold rule)
+REGISTER_SAMPLES = (("enterprise_list", dt.date(2023, 6, 1)), ("dc_register", dt.date(2023, 6, 1)),
+                    ("site_list", dt.date(2023, 6, 1)))
+REGISTER_AREA = "445302"  # 云城区: where the sample's enterprises registered
+REGISTER_RETIRED_SITES = 12  # 退网 rows in the site list: listed, not counted
+
+
+def _uscc(serial: int) -> str:
+    """A valid USCC for a sample enterprise (91 = enterprise, registered in REGISTER_AREA)."""
+    from indicators.registers import USCC_CHARSET, uscc_check_character
+    body = "".join(USCC_CHARSET[(serial * 7 + k * 3) % len(USCC_CHARSET)] for k in range(9))
+    first17 = f"91{REGISTER_AREA}{body}"
+    return first17 + uscc_check_character(first17)
+
+
+def _register_rows(registry: str, month: dt.date, values: dict[Key, int | float]) -> list[list]:
+    """The list's rows, their totals those of `values` for REGISTER_CITY."""
+    city, quarter = REGISTER_CITY, Period(month, "M").as_freq("Q").start
+    if registry == "enterprise_list":
+        count = int(values["enterprises_transformed", city, month])
+        rows = [[f"{month:%Y-%m}", _uscc(n), f"云浮样例企业{n + 1:03d}", city, "C39", "是", "数字化车间改造",
+                 dt.date(month.year, 1 + n % month.month, 1 + n % 28).isoformat()] for n in range(count)]
+        # a second project of the first enterprise (counted once) and a firm below the scale (not counted)
+        rows.append([f"{month:%Y-%m}", _uscc(0), "云浮样例企业001", city, "C39", "是", "工业互联网平台",
+                     dt.date(month.year, month.month, 15).isoformat()])
+        rows.append([f"{month:%Y-%m}", _uscc(count), "云浮样例小微企业", city, "C33", "否", "上云",
+                     dt.date(month.year, 2, 1).isoformat()])
+        return rows
+    if registry == "dc_register":
+        [figures] = [[values[code, city, quarter] for code in DC_COUNT_INDICATORS[:4]]]
+        return [[f"{quarter.year}Q{(quarter.month + 2) // 3}", "YF-DC-01", city, *figures, "A"]]
+    stations = int(values["fiveg_base_stations", city, month])
+    on_700 = int(values["fiveg_base_stations_700mhz", city, month])
+    bands = ["700MHz"] * on_700 + [("2.6GHz", "3.5GHz", "4.9GHz")[n % 3] for n in range(stations - on_700)]
+    rows = [[f"{month:%Y-%m}", f"YF{n + 1:05d}", city, "445302", band, ("中国移动", "中国电信", "中国联通", "中国广电")[n % 4],
+             add_months(dt.date(2020, 1, 1), n % 40).isoformat(), "在网"] for n, band in enumerate(bands)]
+    rows += [[f"{month:%Y-%m}", f"YF{stations + n + 1:05d}", city, "445381", "3.5GHz", "中国电信", "2020-06-01", "退网"]
+             for n in range(REGISTER_RETIRED_SITES)]
+    return rows
+
+
+def _register_files(planned: list[_Planned], values: dict[Key, int | float]) -> list[tuple[SampleFile, bytes]]:
+    from indicators.registers import REGISTRIES
+    files = []
+    for registry, month in REGISTER_SAMPLES:
+        spec = REGISTRIES[registry]
+        [ordinary] = [p for p in planned if (p.profile, p.month, p.event) == (spec.submitter, month, "")]
+        received = (ordinary.received_at - dt.timedelta(days=1)).replace(hour=9, minute=0, second=0)
+        header = [f.header_zh for f in spec.fields]
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerows([header, *_register_rows(registry, month, values)])
+        name = f"{spec.submitter}_{month:%Y-%m}_{registry}.csv"
+        files.append((SampleFile(name, spec.submitter, STYLES[spec.submitter].sender, received, ""),
+                      text.getvalue().encode("utf-8")))
+    return files
+
+
 def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:
     """Write every sample submission into `dest` and `dest/manifest.csv`; the entries by time received."""
     dest = Path(dest)
@@ -764,6 +827,10 @@ def write_sample(dest: Path, seed: int = DEFAULT_SEED) -> list[SampleFile]:
             continue  # not due yet on the reference date (gdstats' 2023 figures come in March 2024)
         (dest / p.file).write_bytes(_file_bytes(p, values, n_units))
         entries.append(SampleFile(p.file, p.profile, STYLES[p.profile].sender, p.received_at, p.event))
+    for entry, data in _register_files(planned, values):
+        (dest / entry.file).write_bytes(data)
+        entries.append(entry)
+    entries.sort(key=lambda e: (e.received_at, e.file))
     with open(dest / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["file", "profile", "submitted_by", "received_at", "event"])

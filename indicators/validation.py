@@ -50,6 +50,7 @@ from indicators.readers import (
 )
 from indicators.suites import SuiteRunner
 from indicators.report import Finding, Report, RuleResult
+from indicators.registers import REGISTRIES
 from indicators.values import N_UNITS_MAX, TEN_THOUSAND, format_number, is_n_units_header, suggest_indicator
 
 SUITE_FILE = "submission.json"
@@ -61,6 +62,8 @@ ENGINES = {  # where a rule is checked, as `digecon rules` names it
     "great_expectations": "Great Expectations: expectations/submission.json",
     "python": "Python: indicators/validation.py",
 }
+# What a rule applies to: every file, a submitted file of values, every registry's list, or one registry's.
+APPLIES_TO = ("file", "submission", "register", *REGISTRIES)
 DIMENSIONS = ("format", "completeness", "validity", "consistency", "history")
 CELL_ROLES = ("city", "period", "indicator", "value", "unit", "n_units")
 
@@ -78,6 +81,27 @@ class Rule:
     rationale_zh: str
     rationale_en: str
     column: str | None = None  # the cell a finding points at: city, period, indicator, value, unit; None: the file
+    applies_to: str = "submission"  # file, submission, register or a registry's name (APPLIES_TO)
+
+    @property
+    def suite(self) -> str | None:
+        """The expectation suite that checks a great_expectations rule."""
+        if self.engine != "great_expectations":
+            return None
+        return SUITE_FILE if self.applies_to == "submission" else REGISTRIES[self.applies_to].suite
+
+    @property
+    def checked_by(self) -> str:
+        """Where the rule is checked, as `digecon rules` names it."""
+        if self.suite is not None:
+            return f"Great Expectations: expectations/{self.suite}"
+        if self.applies_to in ("submission", "file"):
+            return ENGINES["python"]
+        return "Python: indicators/register_validation.py"
+
+    def applies(self, kind: str) -> bool:
+        """Whether the rule judges a file of `kind` (submission or a registry's name)."""
+        return self.applies_to in ("file", kind) or (self.applies_to == "register" and kind in REGISTRIES)
 
 
 def suite_definition() -> dict:
@@ -86,8 +110,9 @@ def suite_definition() -> dict:
 
 @functools.cache
 def rules() -> dict[str, Rule]:
-    """Every rule, from expectations/rules.yaml, by id; checked against the GX suite: each rule GX checks
-    has exactly one expectation, and each expectation names such a rule."""
+    """Every rule, from expectations/rules.yaml, by id; checked against every GX suite (submission.json and
+    each registry's): each rule GX checks has exactly one expectation in the suite of the files it applies
+    to, and each expectation names such a rule."""
     data = yaml.safe_load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"))
     known = {f.name for f in fields(Rule)}
     registry: dict[str, Rule] = {}
@@ -99,14 +124,16 @@ def rules() -> dict[str, Rule]:
         problems += [f"severity {rule.severity!r}"] if rule.severity not in ("error", "warning") else []
         problems += [f"dimension {rule.dimension!r}"] if rule.dimension not in DIMENSIONS else []
         problems += [f"column {rule.column!r}"] if rule.column not in (None, *CELL_ROLES) else []
+        problems += [f"applies_to {rule.applies_to!r}"] if rule.applies_to not in APPLIES_TO else []
         problems += ["defined twice"] if rule.rule_id in registry else []
         if problems:
             raise ValueError(f"{RULES_FILE}: rule {rule.rule_id}: {'; '.join(problems)}")
         registry[rule.rule_id] = rule
-    checked_by_gx = sorted(e["meta"]["rule_id"] for e in suite_definition()["expectations"])
-    declared = sorted(r.rule_id for r in registry.values() if r.engine == "great_expectations")
-    if checked_by_gx != declared:
-        raise ValueError(f"{SUITE_FILE} checks {checked_by_gx}, {RULES_FILE} gives great_expectations {declared}")
+    for suite in (SUITE_FILE, *(r.suite for r in REGISTRIES.values())):
+        checked_by_gx = sorted(e["meta"]["rule_id"] for e in suites.suite_definition(suite)["expectations"])
+        declared = sorted(r.rule_id for r in registry.values() if r.suite == suite)
+        if checked_by_gx != declared:
+            raise ValueError(f"{suite} checks {checked_by_gx}, {RULES_FILE} gives great_expectations {declared}")
     return registry
 
 
@@ -159,6 +186,7 @@ class _Findings:
     def __init__(self, context: Mapping, cap: int) -> None:
         self.context = dict(context)
         self.cap = cap
+        self.kind = "submission"  # or the registry's name: the rules reported are those that apply to it
         self.header_row: int | None = None
         self.listed: dict[str, list[Finding]] = {rule_id: [] for rule_id in rules()}
         self.results = {r.rule_id: RuleResult(r.rule_id, r.severity, r.dimension) for r in rules().values()}
@@ -224,7 +252,7 @@ class _Findings:
             file=file, sha256=sha256, profile=profile, accepted=not errors, rows=rows,
             observations=observations if not errors else 0,
             errors=errors, warnings=[f for f in findings if f.severity == "warning"],
-            rule_results=list(self.results.values()),
+            rule_results=[r for r in self.results.values() if rules()[r.rule].applies(self.kind)],
         )
 
 
@@ -430,6 +458,9 @@ class Validator:
             _check_formulas(grid, None, findings)
             return _rejected(findings, report_fields, rows=0)
         findings.header_row = table.header_row
+        if table.layout in REGISTRIES:
+            from indicators.register_validation import check_register
+            return check_register(self, reading, profile, findings, report_fields, reference_date)
         parameters = {
             "province_codes": [reference.PROVINCE_CODE],
             "derived_indicator_codes": [i.code for i in reference.derived_indicators()],

@@ -277,6 +277,13 @@ mart_discrepancies = _mart_asset(
     "discrepancies",
     "Cells reported by both a pilot team and the agency of record: both values and the gap.",
     [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
+mart_register_crosscheck = _mart_asset(
+    "register_crosscheck",
+    "Cells an agency sent both as a registry's list and in an ordinary file: both values and the gap.",
+    [mart_observations])  # after disclosure control: a suppressed cell's values are not shown
+mart_register_site_bands = _mart_asset(
+    "register_site_bands", "5G base stations in service by city, month and band, from the 5G site list.",
+    [loaded_observations])
 mart_data_quality = _mart_asset(
     "data_quality",
     "Each submission's validation results per rule: evaluated, passed, failed, not evaluable.",
@@ -329,7 +336,8 @@ with warnings.catch_warnings():  # single-run backfills are beta in Dagster 1.13
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="publish", kinds={"duckdb"},
           deps=[mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
                 mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality, mart_anomalies,
-                mart_index, mart_lineage, mart_target_lights, period_completeness])
+                mart_index, mart_lineage, mart_target_lights, period_completeness, mart_register_crosscheck,
+                mart_register_site_bands])
 def serving_db(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only file BI tools open: ref and mart only, atomically replaced."""
     paths = warehouse.paths
@@ -359,6 +367,6 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
 
 mart_assets = [mart_observations, mart_growth, mart_target_progress, mart_gigabit_city, mart_published_vintages,
                mart_revisions, mart_submission_revisions, mart_discrepancies, mart_data_quality, mart_lineage,
-               mart_anomalies]
+               mart_anomalies, mart_register_crosscheck, mart_register_site_bands]
 pipeline_assets = [reference_tables, landed_submissions, validated_submissions, loaded_observations, derived_indicators,
                    *mart_assets, mart_index, mart_target_lights, period_completeness, serving_db, exports]

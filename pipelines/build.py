@@ -28,6 +28,7 @@ from indicators.report import Report
 from indicators.tokens import AuditLog
 from pipelines.disclosure import protect_observations
 from pipelines.paths import Paths, sql_files, sql_text
+from pipelines.registers import is_register, load_register
 
 
 class WriterBusy(BilingualError):
@@ -273,20 +274,17 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     which is quarantined: its report, per-rule results and the cells it tried to send are kept, its values
     are not; the completeness board tells a cell the agency tried to send from one it never sent).
     """
+    register = is_register(cells)  # a registry's records: aggregated into observations in the transaction
     loaded = cells if report.accepted else cells.iloc[0:0]
-    rows = loaded.assign(
-        submission_id=receipt.submission_id, source=receipt.profile,
-        received_at=receipt.received_at,
-    ).rename(columns={"city_code": "area_code"}).reindex(columns=[
-        "submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
-        "value", "note", "source_row", "n_units"])
-    rows["n_units"] = rows["n_units"].astype("Int64")  # blank (or a file checked before counts): NULL
+    rows = _observation_rows(receipt, loaded.iloc[0:0] if register else loaded)
     rule_rows = pd.DataFrame(
         [dict(submission_id=receipt.submission_id, **vars(r)) for r in report.rule_results],
         columns=["submission_id", "rule", "severity", "dimension", "evaluated", "passed", "failed",
                  "not_evaluable"],
     )
     carried = cells.iloc[0:0] if report.accepted else cells
+    if register:  # an accepted list's records are no carried cells
+        carried = pd.DataFrame(columns=["city_code", "period", "freq", "indicator_code"])
     carried = carried.dropna(subset=["city_code", "period", "indicator_code"]).drop_duplicates(
         subset=["city_code", "period", "indicator_code"])  # one row per cell, whatever its frequency
     carried = carried.rename(columns={"city_code": "area_code"})[["area_code", "period", "freq", "indicator_code"]]
@@ -300,6 +298,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
     )
     con.execute("BEGIN TRANSACTION")
     try:
+        if register and report.accepted:
+            rows = _observation_rows(receipt, load_register(con, receipt, loaded))
         con.execute(
             "INSERT INTO ops.submissions VALUES ($id, $sha, $profile, $by, $name, $path, $received,"
             " $status, $rows, $obs, $errors, $warnings, $report, $processed)",
@@ -324,6 +324,18 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         con.execute("ROLLBACK")
         raise
     return len(rows)
+
+
+def _observation_rows(receipt: Receipt, observations: pd.DataFrame) -> pd.DataFrame:
+    """A submission's observations (validation.OBSERVATION_COLUMNS) as core.observations holds them."""
+    rows = observations.assign(
+        submission_id=receipt.submission_id, source=receipt.profile,
+        received_at=receipt.received_at,
+    ).rename(columns={"city_code": "area_code"}).reindex(columns=[
+        "submission_id", "source", "received_at", "area_code", "period", "freq", "indicator_code",
+        "value", "note", "source_row", "n_units"])
+    rows["n_units"] = rows["n_units"].astype("Int64")  # blank (or a file checked before counts): NULL
+    return rows
 
 
 def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> dict[str, int]:

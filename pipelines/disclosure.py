@@ -36,8 +36,10 @@ def protect_observations(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("DELETE FROM core.disclosure")
     cells = _cells(con)
     rules = _rules(con)
+    p = rules.get("dominance_p")
     result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
-                                 float(rules["protection_interval_pct"]))
+                                 float(rules["protection_interval_pct"]),
+                                 dominance_p=None if p is None or pd.isna(p) else float(p))
     suppressed = pd.DataFrame([
         dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
              suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,

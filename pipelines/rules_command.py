@@ -24,10 +24,11 @@ SEVERITY_LABELS = {"error": "错误 error", "warning": "警告 warning"}
 
 
 def rule_records() -> list[dict]:
-    from indicators.validation import ENGINES, rules
+    from indicators.validation import rules
 
     return [{"id": r.rule_id, "severity": r.severity, "dimension": r.dimension, "engine": r.engine,
-             "checked_by": ENGINES[r.engine], "column": r.column, "label_zh": r.label_zh, "label_en": r.label_en,
+             "checked_by": r.checked_by,
+             "applies_to": r.applies_to, "column": r.column, "label_zh": r.label_zh, "label_en": r.label_en,
              "rationale_zh": r.rationale_zh, "rationale_en": r.rationale_en,
              "message_zh": r.message_zh, "message_en": r.message_en} for r in rules().values()]
 

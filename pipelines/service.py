@@ -58,7 +58,10 @@ from indicators.clock import now_shanghai
 from indicators.landing import Receipt, Withdrawal, display_filename, pid_alive, sha256_of
 from indicators.readers import ReadLimits
 from indicators.served import previous_values, read_served, read_serving
+from indicators.register_template import build_register_template, register_template_file_name
+from indicators.registers import REGISTRIES
 from indicators.template import build_template, template_file_name
+from pipelines.registers import is_register
 from indicators.tokens import RefusalTally, Token, TokenStore
 from pipelines.paths import Paths
 from pipelines.service_commands import Limits
@@ -234,6 +237,8 @@ class Intake:
             raise self.refused(submitter, over)
         if landed is None:
             report["changes"] = self._changes(served, checked.observations) if checked.report.accepted else []
+            if is_register(checked.observations):  # a list's city values are aggregated at load, over its vintages
+                report["changes"] = None
             receipt, is_new = self.landing.receive(
                 upload.data, upload.filename, submitter.profile, submitter.name, received_at,
                 intake_status="accepted" if checked.report.accepted else "rejected", report=report,
@@ -377,8 +382,15 @@ class Intake:
                           file=receipt.original_filename, reason=reason)
         return submission_view(receipt, withdrawal, report, self.progress([submission_id])[submission_id])
 
-    def template(self, submitter: Token) -> bytes:
-        return build_template(submitter.profile)
+    def template(self, submitter: Token, registry: str | None = None) -> bytes:
+        if registry is None:
+            return build_template(submitter.profile)
+        if REGISTRIES[registry].submitter != submitter.profile:
+            raise self.refused(submitter, ServiceError(
+                403, f"“{REGISTRIES[registry].name_zh}”只能由其报送机构报送，本报送方不能下载其模板",
+                f"the {REGISTRIES[registry].name_en} is submitted by its agency only; this profile cannot download"
+                " its template", action="template", registry=registry))
+        return build_register_template(registry)
 
     def health(self) -> tuple[int, dict]:
         """Whether uploads can land, and how far the pipeline has got: the highest submission id landed
@@ -782,11 +794,13 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
 
     @app.get("/api/v1/template", responses={**answers(), 200: {"content": {XLSX_MEDIA_TYPE: {}},
                                                                    "description": "the profile's Excel template"}})
-    def template(request: Request, who: Submitter, format: Literal["xlsx"] = "xlsx") -> Response:
-        return Response(intake(request).template(who), media_type=XLSX_MEDIA_TYPE, headers={
+    def template(request: Request, who: Submitter, format: Literal["xlsx"] = "xlsx",
+                 registry: Literal["enterprise_list", "dc_register", "site_list"] | None = None) -> Response:
+        name = template_file_name(who.profile) if registry is None else register_template_file_name(registry)
+        return Response(intake(request).template(who, registry), media_type=XLSX_MEDIA_TYPE, headers={
             # RFC 6266/5987: an ASCII name for old clients, the Chinese name (UTF-8, percent-encoded) for the rest.
-            "Content-Disposition": f'attachment; filename="digecon-template-{who.profile}.xlsx"; '
-                                   f"filename*=UTF-8''{quote(template_file_name(who.profile))}"})
+            "Content-Disposition": f'attachment; filename="digecon-template-{registry or who.profile}.xlsx"; '
+                                   f"filename*=UTF-8''{quote(name)}"})
 
     @app.get("/api/v1/me", responses=answers())
     def me(request: Request, who: Submitter) -> dict:

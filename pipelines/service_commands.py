@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 from indicators import reference
+from indicators.errors import BilingualError
 from indicators.readers import ReadLimits
+from indicators.registers import REGISTRIES
 from indicators.tokens import TokenStore, UnknownProfile
 from pipelines.runner import pad
 from pipelines.paths import Paths
@@ -80,6 +82,16 @@ def token_revoke(args) -> int:
 
 
 def template(args) -> int:
+    if args.registry:
+        from indicators.register_template import build_register_template, register_template_file_name
+
+        output = Path(args.output or register_template_file_name(args.registry))
+        output.write_bytes(build_register_template(args.registry))
+        print(f"模板已写入 {output}。Template of the {args.registry} written to {output}.")
+        return 0
+    if args.profile is None:
+        raise BilingualError("请用 --as 指定报送方，或用 --registry 指定名录",
+                             "give a profile with --as, or a registry with --registry")
     if args.profile not in reference.profiles():
         raise UnknownProfile(args.profile)
     from indicators.template import build_template, template_file_name
@@ -131,8 +143,10 @@ def register(commands) -> None:
         description="Write the Excel template (统计报表) for a profile: periods from the first monitored one to the "
                     "last one ended before the reference date. 生成报送方的 Excel 报表模板。",
         epilog="example / 例: digecon template --as pilot-440300  (writes 深圳市数字经济监测报表模板.xlsx)")
-    template_parser.add_argument("--as", dest="profile", required=True, metavar="PROFILE",
+    template_parser.add_argument("--as", dest="profile", metavar="PROFILE",
                                  help=f"the profile the template is for (报送方): {', '.join(reference.profiles())}")
+    template_parser.add_argument("--registry", choices=list(REGISTRIES),
+                                 help="a registry's list instead (名录模板): enterprise_list, dc_register, site_list")
     template_parser.add_argument("-o", "--output", metavar="FILE.xlsx",
                                  help="where to write it (default: its Chinese name in the current folder, "
                                       "e.g. 深圳市数字经济监测报表模板.xlsx)")

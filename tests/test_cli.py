@@ -130,6 +130,7 @@ BAD_ARGUMENTS = [  # argv, exit code, part of the English half
     (["token", "revoke", "nosuchid"], 1, "there is no token with id nosuchid"),
     (["token", "renew"], 2, "invalid choice: 'renew'"),
     (["template", "--as", "nobody"], 1, "there is no submitter profile nobody"),
+    (["template"], 1, "give a profile with --as, or a registry with --registry"),
     (["template", "--as", "gdca", "-o", "{tmp}/no/such/folder/t.xlsx"], 1, "cannot read or write"),
     (["template", "--as", "gdca", "--reference-date", "2020-06-01"], 1, "no reporting period has ended"),
     (["template", "--as", "gdca", "--reference-date", "2024-1-x"], 1, "is not a date"),

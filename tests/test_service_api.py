@@ -292,6 +292,39 @@ def test_a_filled_template_uploads_and_is_accepted(base_url, tokens):
     assert response.json()["report"]["observations"] == 1 and response.json()["report"]["warnings"] == []
 
 
+def test_a_registry_template_filled_in_uploads_and_a_bad_list_is_refused_whole(base_url, tokens):
+    """The 5G site list (gdca's registry): its template, filled in, is accepted; a row with an unknown band
+    rejects the whole list with a finding naming row and column; a pilot may not have the template."""
+    template = httpx.get(f"{base_url}/api/v1/template", params={"registry": "site_list"}, headers=auth(tokens["赵六"]))
+    assert template.status_code == 200
+    assert f"filename*=UTF-8''{quote('5G基站站址清单模板.xlsx')}" in template.headers["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = workbook["数据"]
+    assert [c.value for c in sheet[2]][:3] == ["报告期", "站址编号", "城市代码"]
+    for row, values in enumerate([["2023-06", "GZ-1", "440100", "440106", "700MHz", "中国广电", "2023-01-10", "在网"],
+                                  ["2023-06", "GZ-2", "440100", "440106", "3.5GHz", "中国移动", "2023-02-10", "在网"]],
+                                 start=4):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row, column, value)
+    filled = io.BytesIO()
+    workbook.save(filled)
+    accepted = upload(base_url, tokens["赵六"], filled.getvalue(), "站址清单.xlsx")
+    assert accepted.status_code == 201
+    assert accepted.json()["report"]["rows"] == 2 and accepted.json()["report"]["changes"] is None
+    sheet.cell(5, 5, "5GHz")
+    bad = io.BytesIO()
+    workbook.save(bad)
+    rejected = upload(base_url, tokens["赵六"], bad.getvalue(), "站址清单-错.xlsx")
+    assert rejected.status_code == 422
+    [error] = rejected.json()["report"]["errors"]
+    assert (error["rule"], error["sheet"], error["row"], error["column"], error["value"]) == (
+        "site_band_unknown", "数据", 5, "频段", "5GHz")
+    assert "频段“5GHz”无法识别" in error["message_zh"] and 'unknown band "5GHz"' in error["message_en"]
+    assert rejected.json()["report"]["observations"] == 0
+    pilot = httpx.get(f"{base_url}/api/v1/template", params={"registry": "site_list"}, headers=auth(tokens["张三"]))
+    assert_bilingual_error(pilot, 403)
+
+
 def test_twenty_concurrent_uploads_none_lost_none_duplicated(base_url, home, tokens):
     files = [csv_bytes([LONG_HEADER, [city, "2023-06", "5G基站数", str(50000 + n), "个", ""]])
              for n, city in enumerate(["广州市", "深圳市", "珠海市", "汕头市", "佛山市"] * 4)]

@@ -95,3 +95,6 @@ CREATE TABLE IF NOT EXISTS ref.disclosure_rules (
     protection_interval_source VARCHAR NOT NULL,
     legal_basis VARCHAR NOT NULL
 );
+-- The p % dominance rule (registries, issue 12); added after the table's first release.
+ALTER TABLE ref.disclosure_rules ADD COLUMN IF NOT EXISTS dominance_p DOUBLE;
+ALTER TABLE ref.disclosure_rules ADD COLUMN IF NOT EXISTS dominance_p_source VARCHAR;

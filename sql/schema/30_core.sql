@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS core.disclosure (
     indicator_code VARCHAR NOT NULL,
     conf_status VARCHAR NOT NULL CHECK (conf_status IN ('C', 'D')),
     suppression_reason VARCHAR NOT NULL CHECK (suppression_reason IN (
-        'threshold', 'not_evaluable', 'rate_of_confidential', 'estimate_of_confidential', 'complementary')),
+        'threshold', 'dominance', 'not_evaluable', 'rate_of_confidential', 'estimate_of_confidential', 'complementary')),
     obs_status VARCHAR NOT NULL,        -- what the cell's status was before suppression
     true_value DOUBLE,
     true_numerator_value DOUBLE,

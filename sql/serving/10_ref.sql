@@ -85,3 +85,5 @@ COMMENT ON COLUMN ref.disclosure_rules.unknown_units_reason IS '上述选择的�
 COMMENT ON COLUMN ref.disclosure_rules.protection_interval_pct IS '保护区间（真实值的±%）：由全部公布数字可推算出的范围必须至少覆盖此区间 / Protection interval (± % of the true value): the range derivable from everything published must cover at least this';
 COMMENT ON COLUMN ref.disclosure_rules.protection_interval_source IS '保护区间的依据 / Source of the protection interval';
 COMMENT ON COLUMN ref.disclosure_rules.legal_basis IS '法律依据 / Legal basis';
+COMMENT ON COLUMN ref.disclosure_rules.dominance_p IS 'p% 优势规则的 p：由名录得到单位数值的格，若（合计 − 最大 − 次大）< p% × 最大，则为主隐藏（C） / p of the p % dominance rule: a cell whose units'' values come from a registry is primary confidential (C) when (total − largest − second largest) < p % × largest';
+COMMENT ON COLUMN ref.disclosure_rules.dominance_p_source IS 'p% 优势规则的依据 / Source of the p % dominance rule';
