@@ -135,11 +135,27 @@ def open_build_db(paths: Paths, *, read_only: bool = False) -> Iterator[duckdb.D
 
 def prepare_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing (idempotent DDL) and the core views and macros: once per run."""
+    outdated = _outdated_disclosure_table(con)
     for name in sql_files("schema"):
         con.execute(sql_text(name))
+    if outdated:
+        con.execute(f"INSERT INTO core.disclosure SELECT * FROM {outdated}; DROP TABLE {outdated}")
     for name in sql_files("core"):
         if name.startswith("core/1"):  # views and macros; derive (core/2x) is a step of its own
             con.execute(sql_text(name))
+
+
+def _outdated_disclosure_table(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A build DB made before the registers' dominance rule has core.disclosure with a CHECK that refuses
+    the reason 'dominance', and DuckDB cannot alter a CHECK: the table is moved aside (its rows are copied
+    into the new one by prepare_schema). Returns the name it was moved to, or None."""
+    checks = [expression for expression, in con.execute(
+        "SELECT expression FROM duckdb_constraints() WHERE schema_name = 'core' AND table_name = 'disclosure'"
+        " AND constraint_type = 'CHECK' AND expression LIKE '%threshold%'").fetchall()]
+    if not checks or "dominance" in checks[0]:
+        return None
+    con.execute("ALTER TABLE core.disclosure RENAME TO disclosure_before_registers")
+    return "core.disclosure_before_registers"
 
 
 def bump_generation(con: duckdb.DuckDBPyConnection) -> int:

@@ -259,3 +259,31 @@ def test_the_cli_writes_a_registry_template_the_readers_take_back(tmp_path, vali
     workbook.save(path)
     report = validator.check(path, "gdiit", reference_date=dt.date(2023, 10, 15)).report
     assert report.accepted and report.rows == 1 and not report.warnings
+
+
+def test_a_build_db_from_before_the_registers_keeps_its_suppressions_and_takes_dominance(tmp_path):
+    """core.disclosure of an earlier version refuses the reason 'dominance' (a CHECK DuckDB cannot alter):
+    preparing the schema moves it aside, makes the new table and copies its rows over."""
+    import duckdb
+
+    from pipelines.build import prepare_schema
+
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("CREATE SCHEMA core")
+        con.execute("""CREATE TABLE core.disclosure (
+            area_code VARCHAR NOT NULL, period DATE NOT NULL, indicator_code VARCHAR NOT NULL,
+            conf_status VARCHAR NOT NULL CHECK (conf_status IN ('C', 'D')),
+            suppression_reason VARCHAR NOT NULL CHECK (suppression_reason IN (
+                'threshold', 'not_evaluable', 'rate_of_confidential', 'estimate_of_confidential', 'complementary')),
+            obs_status VARCHAR NOT NULL, true_value DOUBLE, true_numerator_value DOUBLE,
+            true_denominator_value DOUBLE, PRIMARY KEY (area_code, period, indicator_code))""")
+        con.execute("INSERT INTO core.disclosure VALUES ('445300', DATE '2023-07-01', 'dc_standard_racks', 'C',"
+                    " 'threshold', 'A', 120, NULL, NULL)")
+        prepare_schema(con)
+        prepare_schema(con)  # and again: nothing more to do
+        con.execute("INSERT INTO core.disclosure VALUES ('440300', DATE '2023-07-01', 'dc_standard_racks', 'C',"
+                    " 'dominance', 'A', 9000, NULL, NULL)")
+        assert con.execute("SELECT area_code, suppression_reason, true_value FROM core.disclosure ORDER BY 1"
+                           ).fetchall() == [("440300", "dominance", 9000), ("445300", "threshold", 120)]
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'disclosure_before_registers'"
+                           ).fetchone()[0] == 0
