@@ -190,6 +190,8 @@ SERVING_KEYS = {
     "mart.publication": ["build_generation"],
     "mart.lineage": ["area_code", "period", "indicator_code", "role", "input_area_code", "input_period",
                      "input_indicator_code", "submission_id"],
+    "mart.register_crosscheck": ["area_code", "period", "indicator_code"],
+    "mart.register_site_bands": ["area_code", "period", "band"],
 }
 
 
