@@ -179,6 +179,10 @@ def _check_static(expectation: Expectation) -> None:
     if kind == "expect_column_values_to_be_between" and kwargs.get("min_value") is None \
             and kwargs.get("max_value") is None:
         raise ValueError("min_value and max_value cannot both be None")
+    if kind == "expect_column_values_to_be_between":
+        for key in ("min_value", "max_value"):
+            if not _is_parameter(kwargs.get(key)):
+                gx_bound(kwargs.get(key))
     if kind in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set") \
             and "value_set" not in kwargs:
         raise ValueError("value_set is required")
@@ -356,21 +360,37 @@ def _is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
-def _as_datetime(value, rule: Expectation, column: str):
-    """A bound compared with a datetime column, as GX's pandas engine takes it: text parsed by dateutil."""
-    if isinstance(value, str):
-        from dateutil.parser import parse  # pandas' own dependency, loaded only when a rule needs it
-
-        value = parse(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
+def gx_bound(value):
+    """A `between` bound as GX 1.x takes it (pydantic: a number becomes a float; text becomes a float, else a
+    date (YYYY-MM-DD), else a datetime; a date or datetime stays as given)."""
+    if value is None or isinstance(value, dt.date):
         return value
-    raise _fail(f"rule {rule.rule_id}: column {column} holds datetimes, the bound {value!r} is not one")
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, str):
+        from pydantic.v1.datetime_parse import parse_date, parse_datetime  # GX's own parsers, loaded when needed
+
+        for parse in (float, parse_date, parse_datetime):
+            try:
+                return parse(value)
+            except (TypeError, ValueError):
+                pass
+    raise ValueError(f"bound {value!r} is not a number, a date or a datetime")
+
+
+def _raise_on_any_value(rule: Expectation, column: str, why: str) -> str:
+    """GX's per-value comparison raises at the first value it compares: only when there is one."""
+    message = f"rule {rule.rule_id}: column {column} {why}".replace("'", "''")
+    return f"CASE WHEN {quoted(column)} IS NULL THEN FALSE ELSE error('{message}') IS NULL END"
 
 
 def _between(rule: Expectation, q: _Query, params: dict) -> tuple[str, str]:
     column = rule.kwargs["column"]
     col, kind = quoted(column), q.kinds[column]
-    low, high = (resolve(rule.kwargs.get(key), params) for key in ("min_value", "max_value"))
+    try:
+        low, high = (gx_bound(resolve(rule.kwargs.get(key), params)) for key in ("min_value", "max_value"))
+    except ValueError as exc:
+        raise _fail(f"rule {rule.rule_id}: {exc}") from exc
     strict_min, strict_max = (bool(resolve(rule.kwargs.get(key), params)) for key in ("strict_min", "strict_max"))
     if low is None and high is None:
         raise _fail(f"rule {rule.rule_id}: min_value and max_value cannot both be None")
@@ -382,32 +402,28 @@ def _between(rule: Expectation, q: _Query, params: dict) -> tuple[str, str]:
             raise _fail(f"rule {rule.rule_id}: min_value and max_value cannot be compared") from exc
     bounds = [b for b in (low, high) if b is not None]
     skip = f"{col} IS NULL"
+    is_datetime = [isinstance(b, dt.datetime) for b in bounds]
+    is_date = [isinstance(b, dt.date) and not isinstance(b, dt.datetime) for b in bounds]
     if kind == EMPTY:
         return skip, "FALSE"
-    if kind == NUMBER:
-        if not all(_is_number(b) for b in bounds):
+    if kind == NUMBER:  # pandas compares the whole column at once: a bound of another kind raises, values or not
+        if not all(isinstance(b, float) for b in bounds):
             raise _fail(f"rule {rule.rule_id}: column {column} holds numbers, the bounds {bounds!r} are not")
-        cast = "DOUBLE" if any(isinstance(b, float) for b in bounds) else None
+        cast = "DOUBLE"
     elif kind == DATETIME:
-        low, high = (None if b is None else _as_datetime(b, rule, column) for b in (low, high))
+        if not all(is_datetime):
+            raise _fail(f"rule {rule.rule_id}: column {column} holds datetimes, the bounds {bounds!r} are not")
         cast = "TIMESTAMP"
-    elif kind == TEXT:
-        if not all(isinstance(b, str) for b in bounds):
-            # GX raises on the first value it compares: only when there is one.
-            return skip, f"error('rule {rule.rule_id}: column holds text, the bounds are not text') IS NULL"
-        cast = None
-    elif kind == DATE:
-        if not all(isinstance(b, dt.date) and not isinstance(b, dt.datetime) for b in bounds):
-            return skip, f"error('rule {rule.rule_id}: column holds dates, the bounds are not dates') IS NULL"
+    elif kind == DATE and all(is_date):
         cast = "DATE"
+    elif kind in (TEXT, DATE):  # compared value by value: GX raises on the first one
+        return skip, _raise_on_any_value(rule, column, f"holds {kind} values, the bounds are not of that kind")
     else:
         raise _fail(f"rule {rule.rule_id}: column {column} holds {kind} values, which are not compared")
     conditions = []
     for bound, strict, op in ((low, strict_min, ">"), (high, strict_max, "<")):
         if bound is not None:
-            value = q.bind(bound)
-            value = f"CAST({value} AS {cast})" if cast else value
-            conditions.append(f"{col} {op}{'' if strict else '='} {value}")
+            conditions.append(f"{col} {op}{'' if strict else '='} CAST({q.bind(bound)} AS {cast})")
     return skip, f"{col} IS NOT NULL AND NOT ({' AND '.join(conditions)})"
 
 
@@ -423,8 +439,14 @@ def _members(rule: Expectation, kind: str, column: str, params: dict) -> list:
         return [m for m in members if isinstance(m, str)]
     if kind == NUMBER:
         return [float(m) for m in members if _is_number(m)]
-    if kind == DATETIME:
-        return [_as_datetime(m, rule, column) for m in members]
+    if kind == DATETIME:  # pandas matches a datetime column against members it can read as datetimes
+        try:
+            if all(isinstance(m, (str, dt.date)) for m in members):
+                return [pd.Timestamp(m).to_pydatetime() for m in members]
+        except ValueError:
+            pass
+        raise _fail(f"rule {rule.rule_id}: column {column} holds datetimes; value_set must hold datetimes or "
+                    f"date text, not {members!r}")
     if kind == DATE:
         return [m for m in members if isinstance(m, dt.date) and not isinstance(m, dt.datetime)]
     if kind == EMPTY:
@@ -454,8 +476,8 @@ def _regex(rule: Expectation, q: _Query, params: dict, *, negate: bool) -> tuple
     skip = f"{col} IS NULL"
     if kind == EMPTY:
         return skip, "FALSE"
-    if kind != TEXT:
-        raise _fail(f"rule {rule.rule_id}: column {column} holds {kind} values; regexes are matched on text only")
+    if kind != TEXT:  # GX would match the values' str(): not done here, so refused, if there is a value
+        return skip, _raise_on_any_value(rule, column, f"holds {kind} values; regexes are matched on text only")
     try:
         pattern = python_regex_to_re2(resolve(rule.kwargs["regex"], params))
     except (TypeError, ValueError, re.error) as exc:

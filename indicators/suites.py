@@ -67,14 +67,20 @@ class GXSuiteRunner:
         Raises SuiteError where GX raised on an expectation."""
         result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [self.id_column]}
         with self._lock:
-            outcome = self._validation.run(batch_parameters={"dataframe": rows},
-                                           expectation_parameters=parameters, result_format=result_format)
+            try:
+                outcome = self._validation.run(batch_parameters={"dataframe": rows},
+                                               expectation_parameters=parameters, result_format=result_format)
+            except Exception as exc:  # GX refuses a parameter's value (pydantic) for the whole suite
+                raise SuiteError(f"GX refused the suite {self.definition['name']}: {exc}") from exc
         outcomes = []
         for expectation in outcome.results:
             rule_id = expectation.expectation_config.meta["rule_id"]
-            if expectation.exception_info.get("raised_exception"):
-                raise SuiteError(f"GX failed on rule {rule_id}: {expectation.exception_info}")
             result = expectation.result
+            info = expectation.exception_info  # flat, or one entry per metric GX tried to compute
+            raised = info.get("raised_exception") or any(isinstance(v, dict) and v.get("raised_exception")
+                                                         for v in info.values())
+            if raised or "element_count" not in result:
+                raise SuiteError(f"GX failed on rule {rule_id}: {info}")
             missing = result.get("missing_count") or 0
             failing = sorted(int(index[self.id_column]) for index in result.get("unexpected_index_list") or [])
             outcomes.append(RuleOutcome(rule_id, result["element_count"] - missing, missing, tuple(failing)))

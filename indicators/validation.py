@@ -88,7 +88,8 @@ def suite_definition() -> dict:
 def rules() -> dict[str, Rule]:
     """Every rule, from expectations/rules.yaml, by id; checked against the GX suite: each rule GX checks
     has exactly one expectation, and each expectation names such a rule."""
-    data = yaml.safe_load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+    data = yaml.load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"),
+                     Loader=yaml.CSafeLoader)
     known = {f.name for f in fields(Rule)}
     registry: dict[str, Rule] = {}
     for item in data["rules"]:
@@ -108,6 +109,16 @@ def rules() -> dict[str, Rule]:
     if checked_by_gx != declared:
         raise ValueError(f"{SUITE_FILE} checks {checked_by_gx}, {RULES_FILE} gives great_expectations {declared}")
     return registry
+
+
+def suite_parameters(reference_date: dt.date) -> dict:
+    """The values of the suite's $PARAMETERs for a file received on `reference_date`."""
+    return {
+        "province_codes": [reference.PROVINCE_CODE],
+        "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
+        "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
+        "latest_period": dt.datetime.combine(reference_date, dt.time()),
+    }
 
 
 @dataclass
@@ -430,12 +441,7 @@ class Validator:
             _check_formulas(grid, None, findings)
             return _rejected(findings, report_fields, rows=0)
         findings.header_row = table.header_row
-        parameters = {
-            "province_codes": [reference.PROVINCE_CODE],
-            "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
-            "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
-            "latest_period": dt.datetime.combine(reference_date, dt.time()),
-        }
+        parameters = suite_parameters(reference_date)
         kept = _Kept((reference.calendar().earliest_valid_period, reference_date))
         values = 0
         for batch in cell_batches(table, self.limits.batch_cells):
