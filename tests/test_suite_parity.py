@@ -49,7 +49,7 @@ def parity(suite: dict, frame: pd.DataFrame, parameters: dict, gx: GXSuiteRunner
     """Both engines on the same rows: the same outcomes per rule, or both refuse."""
     try:
         expected = sorted(gx.run(frame.copy(), parameters), key=lambda o: o.rule_id)
-    except SuiteError as gx_error:
+    except SuiteError:
         with pytest.raises(SuiteError):
             sql.run(frame, parameters)
         return
@@ -141,12 +141,12 @@ def generated_frame(pools: dict[str, list], seed: int, rows: int = 80) -> pd.Dat
         blanks = rng.random(rows) < 0.2
         kind = _kind(pool[0]) if pool else "text"
         if kind == "number":
-            data[column] = pd.Series([np.nan if b else float(v) for v, b in zip(picked, blanks)], dtype=float)
+            data[column] = pd.Series([np.nan if b else float(v) for v, b in zip(picked, blanks, strict=True)], dtype=float)
         elif kind == "datetime":
-            data[column] = pd.to_datetime(pd.Series([None if b else v for v, b in zip(picked, blanks)]))
+            data[column] = pd.to_datetime(pd.Series([None if b else v for v, b in zip(picked, blanks, strict=True)]))
         else:
             data[column] = pd.Series([(np.nan if i % 2 else None) if b else v
-                                      for i, (v, b) in enumerate(zip(picked, blanks))], dtype=object)
+                                      for i, (v, b) in enumerate(zip(picked, blanks, strict=True))], dtype=object)
     return pd.DataFrame(data)
 
 
@@ -390,7 +390,7 @@ def test_translated_classes_match_every_character_as_python_does(pattern):
         con.register("chars", pd.DataFrame({"c": characters}))
         got = [row[0] for row in con.execute("SELECT regexp_matches(c, $p) FROM chars",
                                              {"p": python_regex_to_re2(pattern)}).fetchall()]
-    differing = [f"U+{ord(c):04X}" for c, e, g in zip(characters, expected, got) if e != g]
+    differing = [f"U+{ord(c):04X}" for c, e, g in zip(characters, expected, got, strict=True) if e != g]
     assert not differing, f"{pattern}: {differing[:20]}"
 
 
