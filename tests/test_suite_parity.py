@@ -411,3 +411,21 @@ def test_translated_classes_match_every_character_as_python_does(pattern):
 def test_what_cannot_run_as_gx_runs_is_refused_at_start_up(expectation, reason):
     with pytest.raises(UnsupportedExpectation, match=reason):
         CompiledSuite({"name": "refused", "expectations": [expectation]}, ID)
+
+
+# ------------------------------------------------------------------------------------ where the data is
+
+def test_a_relation_in_duckdb_finds_what_the_frame_finds(tmp_path, matrix_runners):
+    """The same rules on rows DuckDB reads itself (read_csv, typed by DuckDB), not through pandas."""
+    _, sql = matrix_runners
+    frame = matrix_frame().drop(columns=["when2"])
+    frame["when2"] = frame["when"]
+    frame["text"] = frame["text"].where(frame["text"] != LONG_TEXT, "long")  # one value per CSV line
+    frame["text"] = frame["text"].where(~frame["text"].isin(["abc\n", "", " "]), "x")  # CSV blanks read as NULL
+    frame["text2"] = frame["text2"].where(~frame["text2"].isin([""]), "x")
+    path = tmp_path / "rows.csv"
+    frame.to_csv(path, index=False)
+    with duckdb.connect() as con:
+        con.read_csv(str(path), header=True).create_view("rows")
+        from_relation = sql.run_relation(con, "rows", MATRIX_PARAMETERS)
+    assert from_relation == sql.run(frame, MATRIX_PARAMETERS)
