@@ -2,11 +2,13 @@
 
 Every rule is data in `expectations/rules.yaml` (id, engine, severity, quality dimension, label, message
 and rationale in Chinese and English), gathered by `rules()`. The Great Expectations suite
-`expectations/submission.json` checks each reported value (GX 1.x on pandas); the rest are checked here,
-for what GX cannot express: the file itself, the submitter's scope, duplicates, numerators above
-denominators within the file, units, and checks against the served history, which the caller hands in
-as data (`indicators.served.read_served`). A rule reports evaluated / passed / failed / not evaluable
-counts; with no history at hand the history rules are not evaluable, never passed.
+`expectations/submission.json` (GX 1.x suite JSON) checks each reported value; it runs as DuckDB SQL
+compiled from the suite (`indicators.suite_sql`, proved equal to GX by tests/test_suite_parity.py), so GX
+itself is not imported here. The rest are checked here, for what a suite cannot express: the file
+itself, the submitter's scope, duplicates, numerators above denominators within the file, units, and
+checks against the served history, which the caller hands in as data (`indicators.served.read_served`).
+A rule reports evaluated / passed / failed / not evaluable counts; with no history at hand the history
+rules are not evaluable, never passed.
 
 Work is bounded whatever the file (`ReadLimits`): the file is read and checked a batch of values at a
 time; what is kept between batches (one value per distinct cell, the findings listed) is bounded by the
@@ -58,7 +60,7 @@ RULES_FILE = "rules.yaml"
 # of the anomaly rule unit_slip (indicators/data/anomalies.yaml), one threshold for intake and mart.anomalies.
 JUMP_FACTOR = reference.anomaly_parameter("unit_slip", "factor")
 ENGINES = {  # where a rule is checked, as `digecon rules` names it
-    "great_expectations": "Great Expectations: expectations/submission.json",
+    "great_expectations": "Great Expectations: expectations/submission.json, run as DuckDB SQL",
     "python": "Python: indicators/validation.py",
 }
 DIMENSIONS = ("format", "completeness", "validity", "consistency", "history")
@@ -378,8 +380,8 @@ class _Reading:
 
 
 class Validator:
-    """Checks submitted files against the rules. Builds the GX context and suite once (GX is slow to
-    import and to set up); `check` may be called from several threads. `limits` default to ReadLimits
+    """Checks submitted files against the rules. Compiles the suite once (a rule the compiler cannot run
+    as GX does fails here, at start-up); `check` may be called from several threads. `limits` default to ReadLimits
     with the environment's overrides."""
 
     def __init__(self, limits: ReadLimits | None = None) -> None:

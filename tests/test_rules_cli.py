@@ -11,7 +11,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     by_id = {r["id"]: r for r in listed}
     assert len(by_id) == len(listed) == 30
     assert by_id["city_unknown"]["engine"] == "great_expectations"
-    assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json"
+    assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json, run as DuckDB SQL"
     assert by_id["formula_not_calculated"] == {
         "id": "formula_not_calculated", "severity": "error", "dimension": "format", "engine": "python",
         "checked_by": "Python: indicators/validation.py", "column": None,
