@@ -56,7 +56,7 @@ class RuleOutcome:
 
 # Keywords any expectation may carry that do not change which rows fail (`mostly` only decides success).
 _NEUTRAL = {"mostly", "catch_exceptions", "result_format", "include_config", "meta", "notes", "description",
-            "severity", "windows"}
+            "severity"}
 _COLUMN = {"column", "row_condition", "condition_parser"}
 _PAIR = {"column_A", "column_B", "ignore_row_if", "row_condition", "condition_parser"}
 _MULTI = {"column_list", "ignore_row_if", "row_condition", "condition_parser"}
