@@ -156,7 +156,7 @@ def compile_suite(definition: dict) -> list[Expectation]:
         expectation = Expectation(rule_id, kind, kwargs)
         try:
             _check_static(expectation)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, re.error) as exc:
             raise UnsupportedExpectation(f"{where}: {exc}") from exc
         compiled.append(expectation)
     return compiled
@@ -252,7 +252,7 @@ def python_regex_to_re2(pattern: str) -> str:
         if char == "{":
             quantifier = _QUANTIFIER.match(pattern, i)
             low, comma, high = quantifier.groups() if quantifier else ("", "", "")
-            if quantifier and (low or (comma and high)):
+            if quantifier and (low or comma):  # Python: {,n} is {0,n} and {,} is {0,}; {} is literal
                 if max(int(low or 0), int(high or 0)) > _RE2_MAX_REPEAT:
                     raise ValueError(f"regex {pattern!r}: repetition over {_RE2_MAX_REPEAT}")
                 out.append("{" + (low or "0") + comma + high + "}")

@@ -394,6 +394,22 @@ def test_translated_classes_match_every_character_as_python_does(pattern):
     assert not differing, f"{pattern}: {differing[:20]}"
 
 
+PATTERNS = [r"^abc$", r"abc$|^x", r"(abc$)", r"a{,2}c", r"a{,}c", r"a{}", r"x{2}", r"[]a]", r"[^\d]", r"[\w-]+$",
+            r"\++", r"(?i)ABC", r"(?s)a.c", r"(?m)^c$", r"\Aab", r"c\Z", r"\u6df1\x41?", r"(?P<n>市)", r"a|b|",
+            r"[\[:alpha:\]]", r"[[:alpha:]]", r"\.", r"\s+$", r"^\S{6}$", r"\W"]
+SAMPLES = ["abc", "abc\n", "abc\n\n", "xabc", "ac", "aac", "aaac", "a{}", "xx", "]", "1", "a-b", "+++", "ABC",
+           "a\nc", "b\nc\n", "ab", "深A", "深", "广州市", ".", "  ", "440300", "４４０３００", ":", "[", "", "a c", "é"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_translated_patterns_search_as_python_does(pattern):
+    with duckdb.connect() as con:
+        con.register("samples", pd.DataFrame({"s": SAMPLES}))
+        got = [row[0] for row in con.execute("SELECT regexp_matches(s, $p) FROM samples",
+                                             {"p": python_regex_to_re2(pattern)}).fetchall()]
+    assert got == [bool(re.search(pattern, s)) for s in SAMPLES]
+
+
 # ------------------------------------------------------------------------------------------ refusals
 
 @pytest.mark.parametrize(("expectation", "reason"), [
