@@ -352,10 +352,6 @@ class _Query:
         return name
 
 
-def _fail(message: str) -> SuiteError:
-    return SuiteError(message)
-
-
 def _is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
@@ -390,16 +386,16 @@ def _between(rule: Expectation, q: _Query, params: dict) -> tuple[str, str]:
     try:
         low, high = (gx_bound(resolve(rule.kwargs.get(key), params)) for key in ("min_value", "max_value"))
     except ValueError as exc:
-        raise _fail(f"rule {rule.rule_id}: {exc}") from exc
+        raise SuiteError(f"rule {rule.rule_id}: {exc}") from exc
     strict_min, strict_max = (bool(resolve(rule.kwargs.get(key), params)) for key in ("strict_min", "strict_max"))
     if low is None and high is None:
-        raise _fail(f"rule {rule.rule_id}: min_value and max_value cannot both be None")
+        raise SuiteError(f"rule {rule.rule_id}: min_value and max_value cannot both be None")
     if low is not None and high is not None:
         try:
             if low > high:
-                raise _fail(f"rule {rule.rule_id}: min_value cannot be greater than max_value")
+                raise SuiteError(f"rule {rule.rule_id}: min_value cannot be greater than max_value")
         except TypeError as exc:
-            raise _fail(f"rule {rule.rule_id}: min_value and max_value cannot be compared") from exc
+            raise SuiteError(f"rule {rule.rule_id}: min_value and max_value cannot be compared") from exc
     bounds = [b for b in (low, high) if b is not None]
     skip = f"{col} IS NULL"
     is_datetime = [isinstance(b, dt.datetime) for b in bounds]
@@ -408,18 +404,18 @@ def _between(rule: Expectation, q: _Query, params: dict) -> tuple[str, str]:
         return skip, "FALSE"
     if kind == NUMBER:  # pandas compares the whole column at once: a bound of another kind raises, values or not
         if not all(isinstance(b, float) for b in bounds):
-            raise _fail(f"rule {rule.rule_id}: column {column} holds numbers, the bounds {bounds!r} are not")
+            raise SuiteError(f"rule {rule.rule_id}: column {column} holds numbers, the bounds {bounds!r} are not")
         cast = "DOUBLE"
     elif kind == DATETIME:
         if not all(is_datetime):
-            raise _fail(f"rule {rule.rule_id}: column {column} holds datetimes, the bounds {bounds!r} are not")
+            raise SuiteError(f"rule {rule.rule_id}: column {column} holds datetimes, the bounds {bounds!r} are not")
         cast = "TIMESTAMP"
     elif kind == DATE and all(is_date):
         cast = "DATE"
     elif kind in (TEXT, DATE):  # compared value by value: GX raises on the first one
         return skip, _raise_on_any_value(rule, column, f"holds {kind} values, the bounds are not of that kind")
     else:
-        raise _fail(f"rule {rule.rule_id}: column {column} holds {kind} values, which are not compared")
+        raise SuiteError(f"rule {rule.rule_id}: column {column} holds {kind} values, which are not compared")
     conditions = []
     for bound, strict, op in ((low, strict_min, ">"), (high, strict_max, "<")):
         if bound is not None:
@@ -434,7 +430,7 @@ def _members(rule: Expectation, kind: str, column: str, params: dict) -> list:
         return None
     members = [m for m in members if not (m is None or (isinstance(m, float) and m != m))]
     if any(isinstance(m, bool) for m in members):
-        raise _fail(f"rule {rule.rule_id}: booleans in value_set are not supported")
+        raise SuiteError(f"rule {rule.rule_id}: booleans in value_set are not supported")
     if kind == TEXT:
         return [m for m in members if isinstance(m, str)]
     if kind == NUMBER:
@@ -445,13 +441,13 @@ def _members(rule: Expectation, kind: str, column: str, params: dict) -> list:
                 return [pd.Timestamp(m).to_pydatetime() for m in members]
         except ValueError:
             pass
-        raise _fail(f"rule {rule.rule_id}: column {column} holds datetimes; value_set must hold datetimes or "
+        raise SuiteError(f"rule {rule.rule_id}: column {column} holds datetimes; value_set must hold datetimes or "
                     f"date text, not {members!r}")
     if kind == DATE:
         return [m for m in members if isinstance(m, dt.date) and not isinstance(m, dt.datetime)]
     if kind == EMPTY:
         return []
-    raise _fail(f"rule {rule.rule_id}: column {column} holds {kind} values, which are not compared with a set")
+    raise SuiteError(f"rule {rule.rule_id}: column {column} holds {kind} values, which are not compared with a set")
 
 
 def _in_set(rule: Expectation, q: _Query, params: dict, *, negate: bool) -> tuple[str, str]:
@@ -481,7 +477,7 @@ def _regex(rule: Expectation, q: _Query, params: dict, *, negate: bool) -> tuple
     try:
         pattern = python_regex_to_re2(resolve(rule.kwargs["regex"], params))
     except (TypeError, ValueError, re.error) as exc:
-        raise _fail(f"rule {rule.rule_id}: {exc}") from exc
+        raise SuiteError(f"rule {rule.rule_id}: {exc}") from exc
     matches = f"regexp_matches({col}, {q.bind(pattern)})"
     return skip, f"{col} IS NOT NULL AND {matches if negate else 'NOT ' + matches}"
 
@@ -503,7 +499,7 @@ def _comparable(rule: Expectation, columns: list[str], kinds: dict[str, str]) ->
     """Columns compared with each other hold the same kind of value (or none at all)."""
     held = {kinds[c] for c in columns} - {EMPTY}
     if MIXED in held or len(held) > 1:
-        raise _fail(f"rule {rule.rule_id}: columns {columns} hold {sorted(held)} values, not one comparable kind")
+        raise SuiteError(f"rule {rule.rule_id}: columns {columns} hold {sorted(held)} values, not one comparable kind")
 
 
 def _missing(columns: list[str], how: str) -> str:
@@ -518,7 +514,7 @@ def _missing(columns: list[str], how: str) -> str:
 def _ignore_row_if(rule: Expectation, params: dict, default: str, allowed: tuple[str, ...]) -> str:
     how = resolve(rule.kwargs.get("ignore_row_if", default), params)
     if how not in allowed:
-        raise _fail(f"rule {rule.rule_id}: ignore_row_if {how!r}")
+        raise SuiteError(f"rule {rule.rule_id}: ignore_row_if {how!r}")
     return how
 
 
@@ -526,7 +522,7 @@ def _pair(rule: Expectation, q: _Query, params: dict, *, greater: bool) -> tuple
     a, b = rule.kwargs["column_A"], rule.kwargs["column_B"]
     _comparable(rule, [a, b], q.kinds)
     if greater and BOOLEAN in (q.kinds[a], q.kinds[b]):
-        raise _fail(f"rule {rule.rule_id}: booleans are not ordered")
+        raise SuiteError(f"rule {rule.rule_id}: booleans are not ordered")
     skip = _missing([a, b], _ignore_row_if(rule, params, "both_values_are_missing", PAIR_IGNORE))
     op = (">=" if resolve(rule.kwargs.get("or_equal"), params) else ">") if greater else "="
     # pandas compares a missing value as False: the row fails unless it was ignored.
@@ -537,7 +533,7 @@ def _compound(rule: Expectation, q: _Query, params: dict) -> tuple[str, str]:
     columns = list(rule.kwargs["column_list"])
     for column in columns:
         if q.kinds[column] == MIXED:
-            raise _fail(f"rule {rule.rule_id}: column {column} mixes kinds of value")
+            raise SuiteError(f"rule {rule.rule_id}: column {column} mixes kinds of value")
     skip = _missing(columns, _ignore_row_if(rule, params, "all_values_are_missing", MULTI_IGNORE))
     # Ignored rows sit in a partition of their own; missing values are equal to each other, as in pandas.
     count = q.window(f"count(*) OVER (PARTITION BY ({skip}), {', '.join(quoted(c) for c in columns)})")
@@ -569,7 +565,7 @@ def suite_query(expectations: list[Expectation], relation: str, id_column: str, 
     for rule in expectations:
         missing = [c for c in rule.columns if c not in kinds]
         if missing:
-            raise _fail(f"rule {rule.rule_id}: no column {missing} in the rows")
+            raise SuiteError(f"rule {rule.rule_id}: no column {missing} in the rows")
         skip, fail = _PREDICATES[rule.type](rule, q, parameters)
         selects.append(f"count(*) FILTER (WHERE {skip})")
         selects.append(f"list({quoted(id_column)} ORDER BY {quoted(id_column)}) FILTER (WHERE {fail})")
@@ -617,7 +613,7 @@ class CompiledSuite:
             described = connection.execute(f"DESCRIBE {quoted(relation)}").fetchall()
             kinds = {name: kind_of_duckdb_type(type_name) for name, type_name, *_ in described}
         if self.id_column not in kinds:
-            raise _fail(f"suite {self.definition.get('name')}: no id column {self.id_column!r} in the rows")
+            raise SuiteError(f"suite {self.definition.get('name')}: no id column {self.id_column!r} in the rows")
         sql, bound = suite_query(self.expectations, relation, self.id_column, kinds, parameters)
         try:
             row = connection.execute(sql, bound).fetchone()
