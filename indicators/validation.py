@@ -2,11 +2,13 @@
 
 Every rule is data in `expectations/rules.yaml` (id, engine, severity, quality dimension, label, message
 and rationale in Chinese and English), gathered by `rules()`. The Great Expectations suite
-`expectations/submission.json` checks each reported value (GX 1.x on pandas); the rest are checked here,
-for what GX cannot express: the file itself, the submitter's scope, duplicates, numerators above
-denominators within the file, units, and checks against the served history, which the caller hands in
-as data (`indicators.served.read_served`). A rule reports evaluated / passed / failed / not evaluable
-counts; with no history at hand the history rules are not evaluable, never passed.
+`expectations/submission.json` (GX 1.x suite JSON) checks each reported value; it runs as DuckDB SQL
+compiled from the suite (`indicators.suite_sql`, proved equal to GX by tests/test_suite_parity.py), so GX
+itself is not imported here. The rest are checked here, for what a suite cannot express: the file
+itself, the submitter's scope, duplicates, numerators above denominators within the file, units, and
+checks against the served history, which the caller hands in as data (`indicators.served.read_served`).
+A rule reports evaluated / passed / failed / not evaluable counts; with no history at hand the history
+rules are not evaluable, never passed.
 
 Work is bounded whatever the file (`ReadLimits`): the file is read and checked a batch of values at a
 time; what is kept between batches (one value per distinct cell, the findings listed) is bounded by the
@@ -59,7 +61,7 @@ RULES_FILE = "rules.yaml"
 # of the anomaly rule unit_slip (indicators/data/anomalies.yaml), one threshold for intake and mart.anomalies.
 JUMP_FACTOR = reference.anomaly_parameter("unit_slip", "factor")
 ENGINES = {  # where a rule is checked, as `digecon rules` names it
-    "great_expectations": "Great Expectations: expectations/submission.json",
+    "great_expectations": "Great Expectations: the suite in expectations/, run as DuckDB SQL",
     "python": "Python: indicators/validation.py",
 }
 # What a rule applies to: every file, a submitted file of values, every registry's list, or one registry's.
@@ -94,7 +96,7 @@ class Rule:
     def checked_by(self) -> str:
         """Where the rule is checked, as `digecon rules` names it."""
         if self.suite is not None:
-            return f"Great Expectations: expectations/{self.suite}"
+            return f"Great Expectations: expectations/{self.suite}, run as DuckDB SQL"
         if self.applies_to in ("submission", "file"):
             return ENGINES["python"]
         return "Python: indicators/register_validation.py"
@@ -113,7 +115,8 @@ def rules() -> dict[str, Rule]:
     """Every rule, from expectations/rules.yaml, by id; checked against every GX suite (submission.json and
     each registry's): each rule GX checks has exactly one expectation in the suite of the files it applies
     to, and each expectation names such a rule."""
-    data = yaml.safe_load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+    data = yaml.load(resources.files("expectations").joinpath(RULES_FILE).read_text(encoding="utf-8"),
+                     Loader=yaml.CSafeLoader)
     known = {f.name for f in fields(Rule)}
     registry: dict[str, Rule] = {}
     for item in data["rules"]:
@@ -135,6 +138,16 @@ def rules() -> dict[str, Rule]:
         if checked_by_gx != declared:
             raise ValueError(f"{suite} checks {checked_by_gx}, {RULES_FILE} gives great_expectations {declared}")
     return registry
+
+
+def suite_parameters(reference_date: dt.date) -> dict:
+    """The values of the suite's $PARAMETERs for a file received on `reference_date`."""
+    return {
+        "province_codes": [reference.PROVINCE_CODE],
+        "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
+        "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
+        "latest_period": dt.datetime.combine(reference_date, dt.time()),
+    }
 
 
 @dataclass
@@ -395,8 +408,8 @@ class _Reading:
 
 
 class Validator:
-    """Checks submitted files against the rules. Builds the GX context and suite once (GX is slow to
-    import and to set up); `check` may be called from several threads. `limits` default to ReadLimits
+    """Checks submitted files against the rules. Compiles the suite once (a rule the compiler cannot run
+    as GX does fails here, at start-up); `check` may be called from several threads. `limits` default to ReadLimits
     with the environment's overrides."""
 
     def __init__(self, limits: ReadLimits | None = None) -> None:
@@ -461,12 +474,7 @@ class Validator:
         if table.layout in REGISTRIES:
             from indicators.register_validation import check_register
             return check_register(self, reading, profile, findings, report_fields, reference_date)
-        parameters = {
-            "province_codes": [reference.PROVINCE_CODE],
-            "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
-            "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
-            "latest_period": dt.datetime.combine(reference_date, dt.time()),
-        }
+        parameters = suite_parameters(reference_date)
         kept = _Kept((reference.calendar().earliest_valid_period, reference_date))
         values = 0
         for batch in cell_batches(table, self.limits.batch_cells):

@@ -6,10 +6,10 @@ and appends to the audit log; it reads the token store, and the serving DB read-
 list of changed cells, how far each file has got). It never opens the build DB: the Dagster sensor turns
 each landed file into a run that loads it.
 
-The GX context is built once, at start-up, before the port opens (uvicorn runs the lifespan first), so
-a client that can connect gets answers at full speed. A file is checked in a worker thread, never on the
-event loop, so the page, the history and other uploads answer while a large file is being checked; the
-validator serialises its GX part and the landing zone's register serialises ids.
+The validator (its suite compiled to DuckDB SQL) is built once, at start-up, before the port opens
+(uvicorn runs the lifespan first), so a client that can connect gets answers at full speed. A file is
+checked in a worker thread, never on the event loop, so the page, the history and other uploads answer
+while a large file is being checked; the landing zone's register serialises ids.
 
 Every request gets an id (header `X-Request-ID`) and one JSON log line (request id, token id, submission
 id, outcome, duration). Every refused request is in the audit log, including an internal error, which
@@ -699,7 +699,7 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from indicators.validation import Validator  # GX: seconds to import, so only when serving
+        from indicators.validation import Validator  # pandas and the readers: only when serving
 
         log.info("starting", extra={"fields": {"event": "start", "versions": versions(), "digecon_home": str(paths.home),
                                                "limits": dataclasses.asdict(limits)}})

@@ -47,7 +47,7 @@ def exit_code(report: Report) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from indicators.validation import Validator  # imports GX: only when the command runs
+    from indicators.validation import Validator  # pandas, openpyxl: only when the command runs
 
     try:
         validator = Validator()  # the limits: defaults, or the environment's DIGECON_MAX_… overrides

@@ -11,7 +11,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     by_id = {r["id"]: r for r in listed}
     assert len(by_id) == len(listed) == 54  # 30 for files of values, 24 for the registries
     assert by_id["city_unknown"]["engine"] == "great_expectations"
-    assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json"
+    assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json, run as DuckDB SQL"
     assert by_id["formula_not_calculated"] == {
         "id": "formula_not_calculated", "severity": "error", "dimension": "format", "engine": "python",
         "checked_by": "Python: indicators/validation.py", "applies_to": "file", "column": None,
@@ -23,7 +23,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     }
     assert "Open the file in Excel, save it and send it again" in by_id["formula_not_calculated"]["message_en"]
     assert by_id["ent_uscc_check"]["checked_by"] == "Python: indicators/register_validation.py"
-    assert by_id["site_band_unknown"]["checked_by"] == "Great Expectations: expectations/site_list.json"
+    assert by_id["site_band_unknown"]["checked_by"] == "Great Expectations: expectations/site_list.json, run as DuckDB SQL"
     assert [r["id"] for r in listed if r["severity"] == "warning"] == [
         "duplicate_identical", "unit_converted", "unit_unclear", "n_units_zero_with_value", "monotone_fall",
         "jump_10000x", "ent_uscc_check", "ent_uscc_area", "ent_completed_before_year", "ent_duplicate_project",
