@@ -313,6 +313,7 @@ def write_panel_dirty(rng: np.random.Generator, areas: list[dict], size: Size, o
                 row[4] = ""  # no unit to compare with an unknown indicator
             elif check == "indicator_derived":
                 row[2], row[4] = "pon_10g_share_pct", catalogue["pon_10g_share_pct"].unit  # monthly, as its parts
+                row[3] = "35.5"  # within the rate's range: the code alone is wrong
             elif check == "period_invalid":
                 row[1] = f"{year}-13"
             elif check == "period_too_early":
