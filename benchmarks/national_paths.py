@@ -49,7 +49,8 @@ def manifest(data: Path) -> dict:
 
 def files(data: Path, workload: str) -> list[Path]:
     """The workload's files: the clean ones, then the planted bad rows."""
-    return [data / f for f in manifest(data)[workload]["files"]] + [data / "dirty" / f"{workload}.csv"]
+    dirty = data / "dirty" / f"{workload}.csv"
+    return [data / f for f in manifest(data)[workload]["files"]] + ([dirty] if dirty.exists() else [])
 
 
 def window(data: Path) -> tuple[dt.date, dt.date]:
@@ -188,7 +189,7 @@ def naive_panel(data: Path, out: Path) -> dict:
         ("unit_mismatch", E.ExpectColumnValuesToNotBeNull(column="unit_factor")),
     ])
     rows = len(frame)
-    kept = frame[frame["area_level"].eq("county") & ~frame["indicator_code"].isin(derived)
+    kept = frame[frame["area_level"].isin(["county", "city"]) & ~frame["indicator_code"].isin(derived)
                  & frame["indicator_code"].notna() & frame["period_start"].between(earliest_ts, latest_ts)
                  & frame["period_freq"].eq(frame["indicator_freq"]) & frame["value"].ge(0)
                  & frame["value"].le(frame["max_value"])]
