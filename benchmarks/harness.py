@@ -25,19 +25,32 @@ PATHS = ("ours", "naive", "limit_proxy")
 RAN = ("ok", "validation_only")  # statuses of a path that ran and was timed
 
 
+# Linux counts in a process's peak RSS the memory of the process that forked it (the high-water mark
+# carried over at exec), so a big harness would inflate every measurement. A bare Python (about 10 MB)
+# starts the command instead and writes that command's rusage (itself and the children it waited for).
+LAUNCHER = """import os, sys
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as handle:
+    handle.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(command: list[str], *, env: dict | None = None, cwd: Path = ROOT) -> dict:
-    """Runs `command` in its own process: wall seconds, its peak RSS (wait4's rusage: that process and
-    the children it waited for, nothing else), its exit code and the end of its stderr."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Runs `command` in its own process: wall seconds, its peak RSS (that process and the children it
+    waited for, nothing else), its exit code, its stdout and the end of its stderr."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".maxrss") as maxrss:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, maxrss.name, *command], cwd=cwd, env=env,
+                              stdout=out, stderr=err, check=False)
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         out.seek(0)
-        return {"wall_s": round(wall, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-                "returncode": process.returncode, "stdout": out.read().decode(errors="replace"),
+        kilobytes = maxrss.read().strip()
+        return {"wall_s": round(wall, 3), "peak_rss_mb": round(int(kilobytes) / 1024, 1) if kilobytes else None,
+                "returncode": done.returncode, "stdout": out.read().decode(errors="replace"),
                 "stderr_tail": err.read()[-3000:].decode(errors="replace")}
 
 
@@ -100,7 +113,9 @@ def machine() -> dict:
     import duckdb
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
             "platform": platform.platform(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
-                                                                 * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+                                                                 * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            # the machine is shared: the load when the result was written says how quiet it was
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
 def write_result(benchmark: str, size: str, workloads: list[dict], results: Path = RESULTS, **extra) -> Path:
