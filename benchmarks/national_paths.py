@@ -86,7 +86,8 @@ def ours(workload: str, data: Path, out: Path) -> dict:
     report = validator.check(probe_file, probe_profile, reference_date=reference_date).report
     if not report.accepted:
         failed = [r for r in report.rule_results if r.failed and r.severity == "error"]
-        first = report.errors[0] if report.errors else None
+        # the first finding on a row (a rule past its listing cap also has a summary finding, on no row)
+        first = next((f for f in report.errors if f.row is not None), report.errors[0] if report.errors else None)
         reason = (f"Validator.check({probe_file.relative_to(data)}, {probe_profile!r}) rejects the file "
                   f"({report.rows} rows): " + ", ".join(f"{r.rule} ×{r.failed}" for r in failed)
                   + (f" (first: {first.message_en})" if first else ""))
