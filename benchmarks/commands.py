@@ -125,8 +125,9 @@ def sample_run(work: Path, results: Path = harness.RESULTS) -> tuple[dict, Path]
 
 
 def bi(serving_db: Path | None, national_db: Path | None, work: Path, rounds: int,
-       results: Path = harness.RESULTS, size: str = "full") -> dict:
-    """The three BI queries on the sample's serving DB (ours) and on the limit proxy's national file."""
+       results: Path = harness.RESULTS, size: str = "full") -> list[dict]:
+    """The three BI queries on the sample's serving DB (ours) and on the limit proxy's national file: one
+    workload for each, as the national serving DB ours would publish does not exist yet."""
     paths = {}
     for name, db, parameters in (
             ("ours", serving_db, {"indicator": "fiveg_base_stations", "area": "440300", "level": "city"}),
@@ -151,17 +152,21 @@ def bi(serving_db: Path | None, national_db: Path | None, work: Path, rounds: in
                                slowest_median_s=round(max(result["median_s"].values()), 5))
     paths["naive"] = harness.not_run("not_applicable", "BI tools query the serving DuckDB file; there is no "
                                      "hand-written twin")
-    record = harness.workload("bi_queries", "median of each BI query (latest value of one indicator for all areas, "
-                              "one area's series, the ranking) on a read-only connection",
-                              {"slowest_median_s_at_most": 0.05},
-                              {"slowest_median_s": paths["ours"].get("slowest_median_s")}, paths,
-                              notes=["ours: the serving DB of `digecon run --sample` (21 cities; no national "
-                                     "serving DB exists yet); limit_proxy: the national panel's DuckDB file built "
-                                     "by the limit proxy (mart.observations, county/city/province)",
-                                     "wall_s is the whole process (start, open, all rounds); the target bounds "
-                                     "the per-query medians"])
-    harness.write_result("bi_queries", size, [record], results)
-    return record
+    notes = ["ours: the serving DB of `digecon run --sample` (21 cities); limit_proxy: the national panel's "
+             "DuckDB file built by the limit proxy (mart.observations, county/city/province, no sort order or index)",
+             "wall_s is the whole process (start, open, all rounds); the target bounds the per-query medians"]
+    what = ("median of each BI query (latest value of one indicator for all areas, one area's series, the ranking) "
+            "on a read-only connection")
+    target = {"slowest_median_s_at_most": 0.05}
+    records = [
+        harness.workload("bi_queries", f"{what}, on the sample's serving DB", target,
+                         {"slowest_median_s": paths["ours"].get("slowest_median_s")}, paths, notes=notes),
+        # No national serving DB exists yet: the limit proxy's national file stands in for it.
+        harness.workload("bi_queries_national_file", f"{what}, on the limit proxy's national DuckDB file", target,
+                         {"slowest_median_s": paths["limit_proxy"].get("slowest_median_s")}, paths, notes=notes),
+    ]
+    harness.write_result("bi_queries", size, records, results)
+    return records
 
 
 def main() -> int:
