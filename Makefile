@@ -7,7 +7,7 @@ export DIGECON_HOME ?= $(CURDIR)/warehouse
 # The bundled sample's reference date ("today" for late, missing and time elapsed); empty means today.
 export DIGECON_REFERENCE_DATE ?= 2024-01-10
 
-.PHONY: install run test soak dev lint clean
+.PHONY: install run test soak bench dev lint clean
 
 install: $(BIN)/.installed
 
@@ -30,6 +30,11 @@ test: install
 soak: install
 	$(BIN)/python benchmarks/service_load.py
 	for round in 1 2 3; do $(BIN)/python -m pytest -q tests/test_faults.py tests/test_full_disk.py || exit 1; done
+
+# Every benchmark at full size (the national data, the three paths side by side, the commands, BI, the
+# upload): one JSON each in benchmarks/results/ and the README's Benchmarks table. Long: run it once.
+bench: install
+	$(BIN)/python benchmarks/bench.py
 
 dev: install
 	$(BIN)/digecon dev

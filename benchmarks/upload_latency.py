@@ -38,9 +38,12 @@ import openpyxl
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # benchmarks.harness: the workload record every benchmark writes
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' harness starts and stops the real service
 
 from service_harness import DIGECON, running_service  # noqa: E402
+
+from benchmarks import harness  # noqa: E402
 
 from indicators import reference  # noqa: E402
 from indicators.tokens import TokenStore  # noqa: E402
@@ -48,7 +51,7 @@ from indicators.tokens import TokenStore  # noqa: E402
 ROWS = 1000
 WARMUP_ROUNDS = 2
 ROUNDS = 15
-TARGET_MEDIAN_SECONDS = 1.0
+TARGET_MEDIAN_SECONDS = 0.3  # issue 12: a 1,000-row upload answered within 0.3 s (median), warm service
 REFERENCE_DATE = "2024-01-10"  # the sample's "today"
 PROFILE = "gdca"
 HEADER = ["城市", "期间", "指标", "数值", "单位", "备注"]
@@ -188,6 +191,12 @@ def bare_csv(path: Path, serving_db: Path) -> dict[str, int]:
         return bare_checks(con, serving_db)
 
 
+def _timed_path(summary_: dict, rows: int) -> dict:
+    """A path of the workload record from a median summary (in-process rounds, not a process of its own)."""
+    return {"status": "ok", "wall_s": summary_["median_s"], "rows": rows,
+            "rows_per_s": round(rows / summary_["median_s"]), "peak_rss_mb": None, "rounds": summary_["rounds"]}
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="digecon-bench-") as folder:
         home = Path(folder) / "home"
@@ -265,6 +274,14 @@ def main() -> int:
              "XLSX path reads with openpyxl; the CSV path is DuckDB alone"),
         ],
     }
+    results["workloads"] = [harness.workload(
+        "upload_1000_rows_warm", "POST of a 1,000-row XLSX to a warm digecon serve until the report is back",
+        {"median_s_at_most": TARGET_MEDIAN_SECONDS}, {"median_s": service["median_s"]},
+        {"ours": _timed_path(service, ROWS), "limit_proxy": _timed_path(results["bare_duckdb_csv_read_plus_checks"], ROWS),
+         "naive": harness.not_run("not_measured", "the in-process validator and the openpyxl + DuckDB floor are "
+                                  "listed above as validator_in_process and bare_openpyxl_read_plus_duckdb_checks")},
+        notes=["in-process medians over the rounds (the service is one long-running process): peak RSS not measured",
+               "limit_proxy: the same rows as CSV read and checked by DuckDB alone"])]
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     say(json.dumps({k: v for k, v in results.items() if k.endswith(("http", "process", "checks"))},
