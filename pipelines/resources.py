@@ -69,7 +69,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
 @functools.cache
 def shared_validator():
-    """The GX context and suites are built once per process (costly) and shared by every run in it."""
+    """The suites are compiled once per process and shared by every run in it."""
     from indicators.validation import Validator
 
     return Validator()

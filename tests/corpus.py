@@ -88,7 +88,7 @@ def shenzhen_june() -> list[list]:
 
 @pytest.fixture(scope="session")
 def validator():
-    """One Validator per test session: building the GX context takes seconds."""
+    """One Validator per test session: its suites are compiled once."""
     from indicators.validation import Validator
 
     return Validator()

@@ -22,7 +22,7 @@ from pipelines.resources import WarehouseResource
 from pipelines.sensors import landed_submissions_sensor
 
 DIGECON = Path(sys.executable).with_name("digecon")
-START_TIMEOUT = 90  # seconds: importing GX and building its context takes a few
+START_TIMEOUT = 90  # seconds: a loaded CI machine can take a while to import the service
 
 
 def free_port() -> int:
