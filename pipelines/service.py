@@ -161,6 +161,8 @@ class Intake:
         # Copies of files being checked, removed by the check; a folder per process. Outside the landing
         # zone, which backups take whole: a copy is never part of what was received.
         self.scratch = paths.home / "tmp" / "uploads"
+        self._served: dict[str, tuple[tuple, object]] = {}  # profile -> (serving file identity, its history)
+        self._served_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------ the scratch folder
 
@@ -229,7 +231,7 @@ class Intake:
         # What is served in the profile's scope, read once: the check's history and the change list's
         # previous vintages both come from it.
         known = reference.profiles().get(submitter.profile)
-        served = read_served(self.paths.serving_db, known) if known else None
+        served = self.served_history(known) if known else None
         checked = self._check(upload, submitter.profile, received_at.date(), served)
         report = checked.report.to_dict()
         over = over_limit(report)
@@ -250,6 +252,24 @@ class Intake:
             if receipt.profile == submitter.profile:  # the same bytes landed from a concurrent request
                 return self._sent_again(submitter, receipt)
         return self._sent_by_another(submitter, upload, received_at, report)
+
+    def served_history(self, profile: reference.Profile):
+        """What the serving DB publishes in the profile's scope (served.read_served), read once per published
+        file: a publish replaces the file (a new inode), so its identity says when to read it again. The
+        frame is shared by concurrent checks, which only read it."""
+        try:
+            stat = self.paths.serving_db.stat()
+            identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            return None
+        with self._served_lock:
+            cached = self._served.get(profile.profile_id)
+        if cached is not None and cached[0] == identity:
+            return cached[1]
+        served = read_served(self.paths.serving_db, profile)
+        with self._served_lock:
+            self._served[profile.profile_id] = (identity, served)
+        return served
 
     def refused(self, submitter: Token, refusal: ServiceError) -> ServiceError:
         """Record a refused upload or withdrawal in the audit log; returns the refusal, to raise."""

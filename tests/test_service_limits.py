@@ -2,11 +2,14 @@
 over real HTTP on loopback: a service with three uploads per token per minute; the sensor's run and
 `digecon release` move a file along."""
 
+import datetime as dt
 import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
+import duckdb
 import httpx
 import pytest
 from corpus import LONG_HEADER, csv_bytes
@@ -159,3 +162,29 @@ def test_start_up_clears_the_copies_of_processes_no_longer_running_and_keeps_the
     gone = str(finished.pid)
     assert sorted(removed) == sorted([gone, f"{gone}/upload-x", f"{gone}/upload-x/upload.csv", "stray.csv"])
     assert [p.name for p in intake.scratch.iterdir()] == [str(os.getpid())]  # a running process's copies stay
+
+
+def test_the_served_history_is_read_once_per_published_file(tmp_path, sample_home):
+    """Each upload's checks against history read the serving DB in the profile's scope; the service reads it
+    once per published file and again as soon as a publish replaces the file."""
+    paths = Paths.resolve(tmp_path / "home")
+    paths.serving_db.parent.mkdir(parents=True)
+    shutil.copy(sample_home.serving_db, paths.serving_db)
+    intake = Intake(paths, validator=None, limits=Limits())
+    gdca = reference.profiles()["gdca"]
+
+    first = intake.served_history(gdca)
+    assert intake.served_history(gdca) is first  # the same file: not read again
+    staged = paths.serving_db.with_name("staged.duckdb")
+    shutil.copy(paths.serving_db, staged)
+    with duckdb.connect(str(staged)) as con:  # a publish with a new Guangzhou figure
+        con.execute("UPDATE mart.observations SET value = 123456 WHERE area_code = '440100'"
+                    " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-12'")
+    os.replace(staged, paths.serving_db)  # as publish swaps the file in
+
+    again = intake.served_history(gdca)
+    assert again is not first
+    cell = again[(again["city_code"] == "440100") & (again["indicator_code"] == "fiveg_base_stations")
+                 & (again["period"] == dt.date(2023, 12, 1))]
+    assert cell["served_value"].tolist() == [123456]
+    assert intake.served_history(reference.profiles()["pilot-440300"]) is not again  # per profile
