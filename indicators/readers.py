@@ -582,6 +582,11 @@ CELL_KEY = ["city_code", "period_start", "period_freq", "indicator_code"]  # wha
 _EARLIEST_HELD, _LATEST_HELD = dt.date(1678, 1, 1), dt.date(2262, 1, 1)
 
 
+def held_date(day: dt.date | None) -> dt.date | None:
+    """A date as a pandas column can hold it: one before 1678 or after 2262 at the nearest of those."""
+    return None if day is None else min(max(day, _EARLIEST_HELD), _LATEST_HELD)
+
+
 def cell_batches(table: Table, size: int) -> Iterator[pd.DataFrame]:
     """The table's values, about `size` at a time (a row's values stay together): frames of CELL_COLUMNS,
     `cell_id` counting on across batches. The wide layout is unpivoted; values are in catalogue units."""
@@ -701,7 +706,7 @@ def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator
         unit_text=" / ".join(declared) or None,
         unit_column=common["unit_column"] if unit_in_column else indicator_column,
         unit_row=common["source_row"] if unit_in_column else indicator_row,
-        period_start=min(max(period.start, _EARLIEST_HELD), _LATEST_HELD) if period else None,
+        period_start=held_date(period.start) if period else None,
         period_freq=period.freq if period else None,
         indicator_code=code, indicator_freq=indicator.freq if indicator else None,
         catalogue_unit=indicator.unit if indicator else None, unit_factor=factor, value_in_file=in_file,

@@ -15,7 +15,7 @@ import functools
 import pandas as pd
 
 from indicators import reference
-from indicators.readers import column_label
+from indicators.readers import column_label, held_date
 from indicators.registers import REGISTRIES, USCC_CHARSET, Registry, city_name, read_record, uscc_check_character, uscc_city
 from indicators.suites import SuiteRunner
 from indicators.validation import CheckedFile, _check_formulas, _Findings, _Reading, _rejected
@@ -109,12 +109,13 @@ def _frame(registry: Registry, records: list[dict]) -> pd.DataFrame:
     a flag as compared, the smallest of a data centre's numbers."""
     frame = pd.DataFrame.from_records(records)
     periods = frame["period"]
-    frame["period_start"] = pd.to_datetime([p.start if p else None for p in periods])
-    frame["period_end"] = pd.to_datetime([p.end if p else None for p in periods])
-    frame["year_start"] = pd.to_datetime([dt.date(p.start.year, 1, 1) if p else None for p in periods])
+    # Dates as pandas holds them (held_date): a period or date in 2999 is judged by the rules, not a crash.
+    frame["period_start"] = pd.to_datetime([held_date(p.start) if p else None for p in periods])
+    frame["period_end"] = pd.to_datetime([held_date(p.end) if p else None for p in periods])
+    frame["year_start"] = pd.to_datetime([held_date(dt.date(p.start.year, 1, 1)) if p else None for p in periods])
     for field in registry.fields:
         if field.kind == "date":
-            frame[field.name] = pd.to_datetime(frame[field.name])
+            frame[field.name] = pd.to_datetime([held_date(day) for day in frame[field.name]])
     if registry.name == "enterprise_list":
         frame["above_scale_key"] = [reference.fold(t).casefold() for t in frame["above_scale_text"]]
     if registry.name == "dc_register":

@@ -287,3 +287,17 @@ def test_a_build_db_from_before_the_registers_keeps_its_suppressions_and_takes_d
                            ).fetchall() == [("440300", "dominance", 9000), ("445300", "threshold", 120)]
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'disclosure_before_registers'"
                            ).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("profile", "lines", "expected"), [
+    ("gdiit", [ENTERPRISE_HEADER, "2999-12,91440101MA5CJQ4N59,广州甲公司,440100,C39,是,产线改造,2999-01-01"],
+     ("ent_period_future", 2, "报告期", "2999-12")),
+    ("gdiit", [DC_HEADER, "2999Q4,GZ-A,440100,1000,800,5000,6500,A"], ("dc_period_future", 2, "报告期", "2999Q4")),
+    ("gdca", [SITE_HEADER, "2999-12,S1,440100,440106,3.5GHz,中国移动,2999-12-01,在网"],
+     ("site_period_future", 2, "period", "2999-12")),  # SITE_HEADER: the English codes
+])
+def test_a_list_for_2999_is_a_finding_not_a_crash(home, validator, profile, lines, expected):
+    """pandas holds dates up to 2262: a period or date in 2999 is judged by the rules as written."""
+    _, report = send(home, validator, profile, "far.csv", lines, "2023-10-15 10:00")
+    assert not report.accepted
+    assert expected in {(e.rule, e.row, e.column, e.value) for e in report.errors}
