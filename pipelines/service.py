@@ -590,7 +590,8 @@ class Health(BaseModel):
 
 def answers(*statuses: int) -> dict:
     """The error answers a route documents, besides those of every /api/v1 route."""
-    described = {401: "missing, unknown or revoked token", 404: "no such submission of your profile",
+    described = {401: "missing, unknown or revoked token", 403: "a registry your profile does not submit",
+                 404: "no such submission of your profile",
                  409: "the same file was withdrawn or received before", 413: "larger than a limit",
                  422: "a malformed request", 429: "too many uploads", 500: "internal error"}
     return {status: {"model": ErrorBody, "description": described[status]} for status in (401, 422, 500, *statuses)}
@@ -812,7 +813,7 @@ def create_app(paths: Paths | None = None, limits: Limits | None = None) -> Fast
             reason = payload.get("reason")
         return await run_in_threadpool(intake(request).withdraw, who, submission_id, reason)
 
-    @app.get("/api/v1/template", responses={**answers(), 200: {"content": {XLSX_MEDIA_TYPE: {}},
+    @app.get("/api/v1/template", responses={**answers(403), 200: {"content": {XLSX_MEDIA_TYPE: {}},
                                                                    "description": "the profile's Excel template"}})
     def template(request: Request, who: Submitter, format: Literal["xlsx"] = "xlsx",
                  registry: Literal["enterprise_list", "dc_register", "site_list"] | None = None) -> Response:
