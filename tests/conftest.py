@@ -64,3 +64,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             "tests wrote into the working tree:\n  " + "\n  ".join(written), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# Debian's headless Chromium, driven by playwright's client: the one browser of the page tests
+# (tests/test_upload_page.py, tests/test_report.py), which skip where it is not installed.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

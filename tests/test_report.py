@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 from test_cli import assert_one_bilingual_line, digecon
-from test_upload_page import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM
 
 from indicators.rounding import round_half_away
 from pipelines import cli, runner
@@ -150,16 +150,6 @@ class Planted:
 
 
 # ------------------------------------------------------------------------------------------- browser
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 @dataclass
 class Opened:

@@ -10,6 +10,7 @@ import dagster as dg
 import httpx
 import openpyxl
 import pytest
+from conftest import CHROMIUM
 from corpus import LONG_HEADER, csv_bytes, write_csv, write_xlsx
 from service_harness import SensorRuns, running_service
 
@@ -17,9 +18,6 @@ from indicators.landing import LandingZone
 from indicators.template import HEADER_ROW
 from indicators.tokens import TokenStore
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,16 +34,6 @@ def home(tmp_path_factory):
 def base_url(home):
     with running_service(home) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ SELECT f.ordinal, f.area_code, f.time_period, f.indicator_code, fa.name_zh AS ar
        count(DISTINCT (l.input_area_code, l.input_period, l.input_indicator_code))
            FILTER (WHERE l.role <> 'superseded' AND l.input_conf_status IN ('C', 'D')) AS n_confidential_inputs,
        count(*) FILTER (WHERE l.role = 'superseded') AS n_superseded,
-       coalesce(list(DISTINCT {'submission_id': l.submission_id, 'file': l.original_filename, 'profile': l.source_profile,
-                      'received_at': strftime(l.received_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M')}
-            ORDER BY {'submission_id': l.submission_id, 'file': l.original_filename, 'profile': l.source_profile,
-                      'received_at': strftime(l.received_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M')})
-           FILTER (WHERE l.role <> 'superseded'), []) AS submissions
+       -- sorted by submission id, the struct's first field
+       coalesce(list_sort(list(DISTINCT {'submission_id': l.submission_id, 'file': l.original_filename,
+                                         'profile': l.source_profile,
+                                         'received_at': strftime(l.received_at AT TIME ZONE 'Asia/Shanghai',
+                                                                 '%Y-%m-%d %H:%M')})
+                          FILTER (WHERE l.role <> 'superseded')), []) AS submissions
 FROM figures f
 JOIN ref.areas fa USING (area_code)
 JOIN ref.indicators i USING (indicator_code)
