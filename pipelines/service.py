@@ -238,9 +238,10 @@ class Intake:
         if over is not None:
             raise self.refused(submitter, over)
         if landed is None:
-            report["changes"] = self._changes(served, checked.observations) if checked.report.accepted else []
             if is_register(checked.observations):  # a list's city values are aggregated at load, over its vintages
                 report["changes"] = None
+            else:
+                report["changes"] = self._changes(served, checked.observations) if checked.report.accepted else []
             receipt, is_new = self.landing.receive(
                 upload.data, upload.filename, submitter.profile, submitter.name, received_at,
                 intake_status="accepted" if checked.report.accepted else "rejected", report=report,

@@ -188,3 +188,22 @@ def test_the_served_history_is_read_once_per_published_file(tmp_path, sample_hom
                  & (again["period"] == dt.date(2023, 12, 1))]
     assert cell["served_value"].tolist() == [123456]
     assert intake.served_history(reference.profiles()["pilot-440300"]) is not again  # per profile
+
+
+def test_a_list_sent_once_figures_are_published_lands_without_a_change_list(tmp_path, sample_home, capsys, monkeypatch):
+    """A registry's city values are counted at load, over its vintages: with a serving DB to compare with,
+    `digecon submit` (the service's intake) lands the list and lists no changes, never a traceback."""
+    from test_cli import digecon
+
+    home = tmp_path / "home"
+    (home / "serving").mkdir(parents=True)
+    shutil.copy(sample_home.serving_db, home / "serving" / sample_home.serving_db.name)
+    monkeypatch.setenv("DIGECON_HOME", str(home))
+    listed = tmp_path / "dc.csv"
+    listed.write_text("报告期,数据中心编号,城市代码,标准机架数,在用机架数,IT能耗(兆瓦时),总能耗(兆瓦时),等级\n"
+                      "2023Q3,SZ-A,440300,1000,800,5000,6500,A\n", encoding="utf-8")
+
+    code, out, err = digecon(capsys, "submit", "--as", "gdiit", "--by", "王五", str(listed))
+
+    assert (code, err) == (0, "")
+    assert "submission 1 accepted: dc.csv" in out
