@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -81,30 +80,41 @@ def export(paths: Paths, fmt: str, out_dir: Path, period_text: str | None = None
     if period and fmt == "parquet":
         raise BilingualError("Parquet 导出整个数据集市表，不接受 --period",
                              "the Parquet export writes whole mart tables and takes no --period")
+    with _serving(paths, out_dir) as con:
+        observations = None if fmt == "parquet" else released_observations(con, period)
+        if period and observations.empty:
+            raise BilingualError(f"{period_text_of(period)} 没有已发布的数据（先用 digecon release 发布）",
+                                 f"{period_text_of(period)} has no released observations (digecon release first)")
+        return _write(con, fmt, out_dir, observations, f"_{period_text_of(period)}" if period else "")
+
+
+def export_all(paths: Paths, out_dir: Path) -> dict[str, list[Path]]:
+    """Every format, whole (what the Dagster asset materialises into DIGECON_HOME/exports), from one read
+    of the released observations."""
+    with _serving(paths, out_dir) as con:
+        observations = released_observations(con)
+        return {fmt: _write(con, fmt, out_dir, observations, "") for fmt in FORMATS}
+
+
+def _serving(paths: Paths, out_dir: Path) -> duckdb.DuckDBPyConnection:
+    """The serving DB, read-only, once `out_dir` is there to write into."""
     if not paths.serving_db.exists():
         raise BilingualError(f"服务库 {paths.serving_db} 不存在：请先运行 digecon run",
                              f"the serving DB {paths.serving_db} does not exist: run `digecon run` first")
     if out_dir.exists() and not out_dir.is_dir():
         raise BilingualError(f"输出位置 {out_dir} 不是文件夹", f"the output {out_dir} is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
-        if fmt == "parquet":
-            return write_parquet(con, out_dir)
-        observations = released_observations(con, period)
-        if period and observations.empty:
-            raise BilingualError(f"{period_text_of(period)} 没有已发布的数据（先用 digecon release 发布）",
-                                 f"{period_text_of(period)} has no released observations (digecon release first)")
-        if fmt == "xlsx":
-            return write_workbooks(observations, out_dir)
-        suffix = f"_{period_text_of(period)}" if period else ""
-        version = "1.0" if fmt == "sdmx-csv-1" else "2.0"
-        data = write_sdmx_csv(observations, out_dir / f"{DATAFLOW}{suffix}_sdmx-csv-{version}.csv", version)
-        return [data, write_dsd(con, out_dir / DSD_FILE)]
+    return duckdb.connect(str(paths.serving_db), read_only=True)
 
 
-def export_all(paths: Paths, out_dir: Path) -> dict[str, list[Path]]:
-    """Every format, whole (what the Dagster asset materialises into DIGECON_HOME/exports)."""
-    return {fmt: export(paths, fmt, out_dir) for fmt in FORMATS}
+def _write(con, fmt: str, out_dir: Path, observations: pd.DataFrame | None, suffix: str) -> list[Path]:
+    if fmt == "parquet":
+        return write_parquet(con, out_dir)
+    if fmt == "xlsx":
+        return write_workbooks(observations, out_dir)
+    version = "1.0" if fmt == "sdmx-csv-1" else "2.0"
+    data = write_sdmx_csv(observations, out_dir / f"{DATAFLOW}{suffix}_sdmx-csv-{version}.csv", version)
+    return [data, write_dsd(con, out_dir / DSD_FILE)]
 
 
 def _period(text: str | None):
@@ -147,17 +157,18 @@ def write_sdmx_csv(observations: pd.DataFrame, path: Path, version: str) -> Path
     lead = ["DATAFLOW"] if version == "1.0" else ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
     lead_values = [DATAFLOW_REF] if version == "1.0" else ["dataflow", DATAFLOW_REF, "I"]  # I: information
 
-    def rows() -> Iterable[list]:
-        yield lead + SDMX_COLUMNS
-        for obs in observations.itertuples():
-            code, mult, _, _ = _unit(obs.unit)
-            value = "" if obs.withheld or pd.isna(obs.value) else _number(obs.value)
-            yield lead_values + [obs.area_code, obs.indicator_code, obs.freq, obs.time_period, value,
-                                 obs.obs_status, obs.conf_status, code, str(mult)]
-
+    units = {unit: _unit(unit) for unit in observations["unit"].unique()}
+    # Column by column rather than row by row: iterating a Series gives the same Python values itertuples does.
+    columns = [observations[name] for name in ("area_code", "indicator_code", "freq", "time_period")]
+    columns.append(["" if withheld or pd.isna(value) else _number(value)
+                    for withheld, value in zip(observations["withheld"], observations["value"], strict=True)])
+    columns += [observations["obs_status"], observations["conf_status"],
+                [units[unit][0] for unit in observations["unit"]], [str(units[unit][1]) for unit in observations["unit"]]]
+    lead_cells = [neutralise(cell) for cell in lead_values]
     with _replacing(path) as staging, staging.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerows([neutralise(cell) for cell in row] for row in rows())
+        writer.writerow([neutralise(cell) for cell in lead + SDMX_COLUMNS])
+        writer.writerows([*lead_cells, *map(neutralise, row)] for row in zip(*columns, strict=True))
     return path
 
 
@@ -230,7 +241,7 @@ def write_workbook(cells: pd.DataFrame, label: str, path: Path) -> Path:
     sheet.append(["地区", "地区层级", "指标", "计量单位", "数值", "数据状态", "说明"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for obs in cells.itertuples():
+    for row_number, obs in enumerate(cells.itertuples(), start=sheet.max_row + 1):
         notes = []
         if obs.withheld:
             notes.append("数值不公布，见注1")
@@ -244,7 +255,7 @@ def write_workbook(cells: pd.DataFrame, label: str, path: Path) -> Path:
         row = [obs.area_name_zh, AREA_LEVEL_ZH.get(obs.area_level, obs.area_level), obs.indicator_name_zh,
                obs.unit, value, f"{obs.obs_status} {obs.obs_status_zh}", "；".join(notes)]
         sheet.append([neutralise(cell) for cell in row])
-        value_cell = sheet.cell(row=sheet.max_row, column=5)
+        value_cell = sheet.cell(row=row_number, column=5)  # sheet.max_row scans every row: not per row
         if isinstance(value, float):
             value_cell.number_format = "#,##0" if value.is_integer() else "#,##0.00"
         else:
