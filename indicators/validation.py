@@ -511,7 +511,7 @@ class Validator:
         """Runs the suite on a batch; returns the ids of the cells that failed an expectation."""
         outcomes = self._suite.run(cells, parameters)
         failed = {cell_id for outcome in outcomes for cell_id in outcome.failing_ids}
-        records = {cell["cell_id"]: cell for cell in cells[cells["cell_id"].isin(failed)].to_dict("records")}
+        records = {cell["cell_id"]: cell for cell in _records(cells[cells["cell_id"].isin(failed)])}
         for outcome in outcomes:
             findings.count(outcome.rule_id, evaluated=outcome.evaluated, failed=len(outcome.failing_ids),
                            not_evaluable=outcome.not_evaluable)
@@ -544,13 +544,18 @@ def _check_formulas(grid: Grid, table: Table | None, findings: _Findings) -> Non
     findings.not_listed("formula_not_calculated", formulas.uncalculated - len(formulas.listed))
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts. Most checks find nothing, and pandas' to_dict costs per column even for no rows."""
+    return frame.to_dict("records") if len(frame) else []
+
+
 def _check_each(cells: pd.DataFrame, findings: _Findings, rule_id: str, applies: pd.Series, fails: pd.Series,
                 **extra) -> None:
     """A rule on each value it applies to: counted for all, a finding (in file order) for each failure.
     `extra` maps a message field to a function of the failing cell."""
     failing = applies & fails
     findings.count(rule_id, evaluated=int(applies.sum()), failed=int(failing.sum()))
-    for cell in cells[failing].to_dict("records"):
+    for cell in _records(cells[failing]):
         findings.add(rule_id, cell, **{key: give(cell) for key, give in extra.items()})
 
 
@@ -599,7 +604,7 @@ def _check_duplicates(complete: pd.DataFrame, firsts: dict[tuple, tuple[int, flo
         else:
             repeats.append((position, first))
     conflicts = 0
-    cells = complete.iloc[[position for position, _ in repeats]].to_dict("records")
+    cells = _records(complete.iloc[[position for position, _ in repeats]])
     for cell, (_, (first_row, first_value)) in zip(cells, repeats, strict=True):
         rule_id = "duplicate_identical" if first_value == cell["value"] else "duplicate_conflict"
         conflicts += rule_id == "duplicate_conflict"
@@ -630,7 +635,7 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
         above = paired[paired["value"] > paired["value_denominator"]]
         findings.count("numerator_above_denominator", evaluated=len(paired), failed=len(above),
                        not_evaluable=len(pairs) - len(paired))
-        for cell in above.to_dict("records"):
+        for cell in _records(above):
             findings.add("numerator_above_denominator", cell, denominator=share.denominator,
                          other_value=cell["value_denominator"], other_row=int(cell["source_row_denominator"]))
 
@@ -659,7 +664,7 @@ def _check_history(complete: pd.DataFrame, history: pd.DataFrame | None, finding
         findings.count("jump_10000x", not_evaluable=len(checked))
         return
     series = _served_series(history)
-    for cell in checked.to_dict("records"):
+    for cell in _records(checked):
         start, freq = cell["period_start"].date(), cell["period_freq"]
         served = series.get((cell["city_code"], cell["indicator_code"], freq), [])
         earlier = served[:bisect.bisect_left(served, (start,))]
