@@ -235,12 +235,15 @@ def _year_before(period: dt.date) -> dt.date:
 
 
 def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, float],
-          interval_pct: float, only: set[Key] | None = None) -> list[Bounds]:
+          interval_pct: float, only: set[Key] | None = None,
+          solved: dict[tuple, list[Bounds]] | None = None) -> list[Bounds]:
     """For each suppressed cell (of `only`, if given), the range the published relations leave it.
 
     Known cells are folded into the right-hand side; each connected group of suppressed cells is one
     linear programme, solved twice per cell (min and max) by HiGHS. Values are non-negative. Equalities
-    hold within a relative tolerance, since published figures are sums of floating-point values."""
+    hold within a relative tolerance, since published figures are sums of floating-point values.
+    `solved` keeps each group's bounds by its exact programme (cells, matrix, right-hand side), so that
+    the next round of one suppression solves only the groups its new complements changed."""
     from scipy.optimize import linprog
 
     groups = _components(relations, status)
@@ -267,8 +270,13 @@ def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, fl
         a = np.array(rows) if rows else np.zeros((0, len(index)))
         b = np.array(rhs)
         tol = np.array(tolerance)
+        programme = (tuple(index), a.shape, a.tobytes(), b.tobytes(), tol.tobytes(), p)
+        if solved is not None and programme in solved:
+            results += solved[programme]
+            continue
         a_ub = np.vstack([a, -a]) if len(rows) else None
         b_ub = np.concatenate([b + tol, -b + tol]) if len(rows) else None
+        group = []
         for k, i in index.items():
             c = np.zeros(len(index))
             c[i] = 1.0
@@ -279,7 +287,10 @@ def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, fl
             lower = low.fun if low.status == 0 else 0.0
             upper = -high.fun if high.status == 0 else math.inf
             v = value[k]
-            results.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
+            group.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
+        if solved is not None:
+            solved[programme] = group
+        results += group
     return results
 
 
@@ -317,12 +328,13 @@ def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: flo
     status = {k: "C" for k in reason}
     p = interval_pct / 100.0
     bounds: list[Bounds] = []
+    solved: dict[tuple, list[Bounds]] = {}  # the rounds' groups by their exact programme (see audit)
     for _ in range(max_rounds):
         while carry(cells, status, reason):
             pass
         relations = observation_relations(cells, status)
         audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
-        bounds = audit(relations, audited, cells.value, interval_pct)
+        bounds = audit(relations, audited, cells.value, interval_pct, solved=solved)
         failing = sorted((b for b in bounds if not b.protected), key=lambda b: b.key)
         if not failing:
             break
