@@ -270,6 +270,8 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Append a DataFrame to a table, matching columns by name."""
+    if frame.empty:  # most files have no findings and no rejected cells: registering a frame is not free
+        return
     # Not unregistered in a `finally`: inside a failed transaction that would mask the real error, and
     # the next register replaces the view anyway.
     con.register("incoming_frame", frame)
