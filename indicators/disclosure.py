@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 
@@ -235,17 +236,12 @@ def _year_before(period: dt.date) -> dt.date:
 
 
 def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, float],
-          interval_pct: float, only: set[Key] | None = None,
-          solved: dict[tuple, list[Bounds]] | None = None) -> list[Bounds]:
+          interval_pct: float, only: set[Key] | None = None) -> list[Bounds]:
     """For each suppressed cell (of `only`, if given), the range the published relations leave it.
 
     Known cells are folded into the right-hand side; each connected group of suppressed cells is one
     linear programme, solved twice per cell (min and max) by HiGHS. Values are non-negative. Equalities
-    hold within a relative tolerance, since published figures are sums of floating-point values.
-    `solved` keeps each group's bounds by its exact programme (cells, matrix, right-hand side), so that
-    the next round of one suppression solves only the groups its new complements changed."""
-    from scipy.optimize import linprog
-
+    hold within a relative tolerance, since published figures are sums of floating-point values."""
     groups = _components(relations, status)
     p = interval_pct / 100.0
     results = []
@@ -268,30 +264,46 @@ def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, fl
             rhs.append(b)
             tolerance.append(1e-9 * max(1.0, scale))
         a = np.array(rows) if rows else np.zeros((0, len(index)))
-        b = np.array(rhs)
-        tol = np.array(tolerance)
-        programme = (tuple(index), a.shape, a.tobytes(), b.tobytes(), tol.tobytes(), p)
-        if solved is not None and programme in solved:
-            results += solved[programme]
-            continue
-        a_ub = np.vstack([a, -a]) if len(rows) else None
-        b_ub = np.concatenate([b + tol, -b + tol]) if len(rows) else None
-        group = []
+        ranges = _ranges(a, np.array(rhs), np.array(tolerance))
         for k, i in index.items():
-            c = np.zeros(len(index))
-            c[i] = 1.0
-            low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-            high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-            if low.status == 2 or high.status == 2:
+            if ranges[i] is None:
                 raise ValueError(f"disclosure audit: the published relations around {k} are inconsistent")
-            lower = low.fun if low.status == 0 else 0.0
-            upper = -high.fun if high.status == 0 else math.inf
+            lower, upper = ranges[i]
             v = value[k]
-            group.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
-        if solved is not None:
-            solved[programme] = group
-        results += group
+            results.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
     return results
+
+
+# A programme's ranges by the SHA-256 of the programme itself: the rounds of one suppression and the
+# rewound marts of one run (target lights, the published audit) solve many identical groups again.
+_solved: dict[bytes, tuple[tuple[float, float] | None, ...]] = {}
+SOLVED_KEPT = 50_000  # groups; past that the memo starts afresh (a long-lived process stays small)
+
+
+def _ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[float, float] | None, ...]:
+    """For each unknown x_i of |a·x − b| ≤ tol, x ≥ 0: its (min, max) by HiGHS (max inf when unbounded),
+    or None where the relations are inconsistent."""
+    from scipy.optimize import linprog
+
+    key = hashlib.sha256(b"%d %d " % a.shape + a.tobytes() + b.tobytes() + tol.tobytes()).digest()
+    if (ranges := _solved.get(key)) is not None:
+        return ranges
+    a_ub = np.vstack([a, -a]) if len(a) else None
+    b_ub = np.concatenate([b + tol, -b + tol]) if len(a) else None
+    found = []
+    for i in range(a.shape[1]):
+        c = np.zeros(a.shape[1])
+        c[i] = 1.0
+        low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+        high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+        if low.status == 2 or high.status == 2:
+            found.append(None)
+            continue
+        found.append((low.fun if low.status == 0 else 0.0, -high.fun if high.status == 0 else math.inf))
+    if len(_solved) >= SOLVED_KEPT:
+        _solved.clear()
+    _solved[key] = ranges = tuple(found)
+    return ranges
 
 
 def _components(relations: list[Relation], status: dict[Key, str]) -> list[tuple[set[Key], list[Relation]]]:
@@ -328,13 +340,12 @@ def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: flo
     status = {k: "C" for k in reason}
     p = interval_pct / 100.0
     bounds: list[Bounds] = []
-    solved: dict[tuple, list[Bounds]] = {}  # the rounds' groups by their exact programme (see audit)
     for _ in range(max_rounds):
         while carry(cells, status, reason):
             pass
         relations = observation_relations(cells, status)
         audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
-        bounds = audit(relations, audited, cells.value, interval_pct, solved=solved)
+        bounds = audit(relations, audited, cells.value, interval_pct)
         failing = sorted((b for b in bounds if not b.protected), key=lambda b: b.key)
         if not failing:
             break
