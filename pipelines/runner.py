@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import gc
 import os
 import signal
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from indicators.reference import add_months
@@ -107,7 +110,7 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
     resources_config = {"warehouse": {"config": {"home": str(paths.home),
                                                  "reference_date": reference_date.isoformat()}}}
     loggers = {"progress": {}}  # plain progress lines instead of Dagster's console log
-    with dg.DagsterInstance.get() as instance:
+    with _collector_tuned(), dg.DagsterInstance.get() as instance:
         say("  checking and loading submissions, deriving indicators, building marts …")
         tags = {"digecon/command": command}
         ingest = defs.resolve_job_def("ingest_job")
@@ -135,6 +138,19 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
             _raise_if_failed(defs.resolve_job_def("report_job").execute_in_process(
                 instance=instance, raise_on_error=False, partition_key=month, tags=tags,
                 run_config={"resources": resources_config, "loggers": loggers}))
+
+
+@contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """The cyclic garbage collector, set for a run: it allocates millions of short-lived objects beside the
+    ~160,000 that its imports keep, and at the default threshold (a collection every 700 allocations) the
+    sample's run spent 2.5 s collecting; every 10,000, about 1 s. Set back after the run."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _raise_if_failed(result) -> None:
