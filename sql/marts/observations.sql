@@ -95,16 +95,24 @@ missing AS (
                       WHERE p.city_code = a.city_code AND p.period = c.period
                         AND p.indicator_code = c.indicator_code)
 ),
--- The change of the area's cities that reported both now and in the missing city's last period.
-change AS (
-    SELECT m.area_code, m.period, m.indicator_code, m.city_code, now.part,
-           mart.exact_sum(now.value) / nullif(mart.exact_sum(earlier.value), 0) AS ratio
+-- What the area's reporting cities give now, beside each city it misses. Materialised, so that it is
+-- joined before their earlier values below: the optimiser would otherwise pair every city's periods
+-- with each other first (1.6 M rows for the sample's 14,000 values).
+missing_now AS MATERIALIZED (
+    SELECT m.area_code, m.period, m.indicator_code, m.city_code, m.last_period,
+           now.city_code AS reporting_city, now.part, now.value
     FROM missing m
     JOIN reported_parts now
       ON now.area_code = m.area_code AND now.period = m.period AND now.indicator_code = m.indicator_code
+),
+-- The change of the area's cities that reported both now and in the missing city's last period.
+change AS (
+    SELECT n.area_code, n.period, n.indicator_code, n.city_code, n.part,
+           mart.exact_sum(n.value) / nullif(mart.exact_sum(earlier.value), 0) AS ratio
+    FROM missing_now n
     JOIN city_parts earlier
-      ON earlier.city_code = now.city_code AND earlier.period = m.last_period
-     AND earlier.indicator_code = m.indicator_code AND earlier.part = now.part
+      ON earlier.city_code = n.reporting_city AND earlier.period = n.last_period
+     AND earlier.indicator_code = n.indicator_code AND earlier.part = n.part
     GROUP BY ALL
 ),
 imputed_parts AS (
