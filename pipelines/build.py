@@ -387,9 +387,11 @@ class Refresh:
     indicators: list[str]  # the indicators whose rows were rebuilt (every one on a full refresh)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False) -> Refresh:
+def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False,
+            indicators: list[str] | None = None) -> Refresh:
     """Bring `table` (one of REFRESHED_PER_FAMILY) up to date inside the caller's transaction: rebuild the
-    rows of the stale families, or the whole table when `full` or when what else it reads has changed."""
+    rows of the stale families, or the whole table when `full` or when what else it reads has changed.
+    `indicators` (whole families) limits a full rebuild to them: a rewound build's scope, never committed."""
     con.execute(sql_text(REFRESHED_PER_FAMILY[table]))  # (re)defines the table macro
     fingerprint = _inputs_fingerprint(con)
     state = con.execute("SELECT inputs_fingerprint FROM ops.refresh_state WHERE table_name = ?", [table]).fetchone()
@@ -398,7 +400,8 @@ def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False) -
                          " AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0]
     full = full or not exists or state is None or state[0] != fingerprint
     if full:
-        scope = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators ORDER BY ALL").fetchall()]
+        scope = indicators or [code for (code,) in con.execute(
+            "SELECT indicator_code FROM ref.indicators ORDER BY ALL").fetchall()]
         con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table}_in($scope)", dict(scope=scope))
     else:
         stale = [code for (code,) in con.execute(sql_text("core/50_refresh_scope.sql"), dict(table_name=table)).fetchall()]
@@ -448,9 +451,10 @@ def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
     return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
 
 
-def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, full: bool = False) -> None:
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, full: bool = False,
+                  indicators: list[str] | None = None) -> None:
     if f"mart.{table}" in REFRESHED_PER_FAMILY:
-        refreshed = refresh(con, f"mart.{table}", full=full)
+        refreshed = refresh(con, f"mart.{table}", full=full, indicators=indicators)
         if table == "observations":  # confidential cells are blanked before the table is ever committed
             protect_observations(con, refreshed.indicators)
         return
@@ -462,13 +466,15 @@ def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, f
 def rewound(con: duckdb.DuckDBPyConnection, script: str, **params) -> Iterator[duckdb.DuckDBPyConnection]:
     """The build DB as sql/<script> leaves its inputs (e.g. as they stood at an earlier time), with
     mart.observations rebuilt on them as a run builds it (disclosure control included), inside a
-    transaction that is always rolled back: nothing of it is ever committed."""
+    transaction that is always rolled back: nothing of it is ever committed. A list of `indicators` in
+    params (whole families) limits the rebuild to them."""
     con.execute("BEGIN TRANSACTION")
     try:
         for statement in con.extract_statements(sql_text(script)):
             con.execute(statement, {name: params[name] for name in statement.named_parameters})
-        refresh(con, "core.derived_pairs", full=True)  # its inputs are rewritten: rebuilt whole
-        _rebuild_mart(con, "observations", {}, full=True)
+        scope = params.get("indicators")
+        refresh(con, "core.derived_pairs", full=True, indicators=scope)  # its inputs are rewritten: rebuilt whole
+        _rebuild_mart(con, "observations", {}, full=True, indicators=scope)
         con.complete()  # a relation needs the connection free: a row count above leaves its result open
         yield con
     finally:
