@@ -377,7 +377,8 @@ def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> d
 # families, not the whole table; anything else the table reads (the reference tables, the releases) changing
 # rebuilds it whole, from the same macro over every indicator.
 REFRESHED_PER_FAMILY = {"core.derived_pairs": "core/20_derive.sql", "mart.observations": "marts/observations.sql",
-                        "mart.growth": "marts/growth.sql"}
+                        "mart.growth": "marts/growth.sql", "mart.anomalies": "marts/anomalies.sql",
+                        "mart.lineage": "marts/lineage.sql"}
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from pipelines.paths import Paths
 from tests.mart_support import Loader
 
 SHENZHEN, SHANWEI = "440300", "441500"
-KEYS = ["area_code", "period", "indicator_code"]
-TABLES = ["core.derived_pairs", "mart.observations", "mart.growth", "core.disclosure"]
+TABLES = ["core.derived_pairs", "mart.observations", "mart.growth", "core.disclosure", "mart.anomalies",
+          "mart.lineage"]
+REFRESHED = ["core.derived_pairs", "mart.observations", "mart.growth", "mart.anomalies", "mart.lineage"]
 
 
 @pytest.fixture
@@ -40,15 +41,14 @@ def sample_copy(sample_home, tmp_path):
 def refresh_all(con) -> dict[str, tuple]:
     """What a run does for these tables, in its order; returns each table's refresh state."""
     derive(con)
-    build_mart(con, "observations")
-    build_mart(con, "growth")
+    for mart in ("observations", "growth", "lineage", "anomalies"):
+        build_mart(con, mart)
     return {table: (kind, n) for table, kind, n in con.execute(
         "SELECT table_name, last_refresh, indicators_refreshed FROM ops.refresh_state").fetchall()}
 
 
 def snapshot(con) -> dict[str, pd.DataFrame]:
-    return {table: con.execute(f"SELECT * FROM {table}").df().sort_values(KEYS).reset_index(drop=True)
-            for table in TABLES}
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").df() for table in TABLES}
 
 
 def assert_same_as_full_rebuild(con) -> None:
@@ -69,8 +69,7 @@ def latest(con, area: str, indicator: str) -> list[tuple]:
 def test_nothing_new_refreshes_no_family_and_changes_nothing(sample_copy):
     con = sample_copy.con
     before = snapshot(con)
-    assert refresh_all(con) == {table: ("families", 0) for table in
-                                ["core.derived_pairs", "mart.observations", "mart.growth"]}
+    assert refresh_all(con) == {table: ("families", 0) for table in REFRESHED}
     after = snapshot(con)
     for table in TABLES:
         pd.testing.assert_frame_equal(before[table], after[table], check_exact=True, obj=table)
@@ -86,7 +85,7 @@ def test_one_city_resubmitting_its_stations_refreshes_their_family_only(sample_c
     family = ["fiveg_base_stations", "fiveg_per_10k_people", "resident_population"]
     assert reference.indicator_families(["fiveg_base_stations"]) == family
     states = refresh_all(con)
-    assert states == {table: ("families", 3) for table in ["core.derived_pairs", "mart.observations", "mart.growth"]}
+    assert states == {table: ("families", 3) for table in REFRESHED}
     december = con.execute("SELECT value FROM mart.observations WHERE area_code = ? AND indicator_code ="
                            " 'fiveg_base_stations' AND period = DATE '2023-12-01'", [SHENZHEN]).fetchone()[0]
     assert december == pytest.approx(revised[-1][4], rel=1e-12)
