@@ -659,31 +659,41 @@ def _check_history(complete: pd.DataFrame, history: pd.DataFrame | None, finding
         findings.count("jump_10000x", not_evaluable=len(checked))
         return
     series = _served_series(history)
-    for cell in checked.to_dict("records"):
-        start, freq = cell["period_start"].date(), cell["period_freq"]
-        served = series.get((cell["city_code"], cell["indicator_code"], freq), [])
+    found: list[tuple[int, str, dict]] = []  # (position in `checked`, rule, message fields), in file order
+    for position, (city, indicator, start, freq, value) in enumerate(zip(
+            checked["city_code"], checked["indicator_code"], checked["period_start"], checked["period_freq"],
+            checked["value"], strict=True)):
+        start = start.date()
+        served = series.get((city, indicator, freq), [])
         earlier = served[:bisect.bisect_left(served, (start,))]
-        if catalogue[cell["indicator_code"]].monotone:
+        if catalogue[indicator].monotone:
             if not earlier:
                 findings.count("monotone_fall", not_evaluable=1)
             else:
-                period, value, source = earlier[-1]
-                fell = cell["value"] < value
+                period, latest, source = earlier[-1]
+                fell = value < latest
                 findings.count("monotone_fall", evaluated=1, failed=int(fell))
                 if fell:
-                    findings.add("monotone_fall", cell, history_period=reference.period_label(period, freq),
-                                 history_value=value, history_source=source)
+                    found.append((position, "monotone_fall", {
+                        "history_period": reference.period_label(period, freq), "history_value": latest,
+                        "history_source": source}))
         previous = reference.add_months(start, -reference.FREQ_MONTHS[freq])
-        if not earlier or earlier[-1][0] != previous or earlier[-1][1] == 0 or cell["value"] == 0:
+        if not earlier or earlier[-1][0] != previous or earlier[-1][1] == 0 or value == 0:
             findings.count("jump_10000x", not_evaluable=1)
             continue
-        _, value, source = earlier[-1]
-        ratio = cell["value"] / value
+        _, latest, source = earlier[-1]
+        ratio = value / latest
         jumped = ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR
         findings.count("jump_10000x", evaluated=1, failed=int(jumped))
         if jumped:
-            findings.add("jump_10000x", cell, history_period=reference.period_label(previous, freq),
-                         history_value=value, history_source=source)
+            found.append((position, "jump_10000x", {
+                "history_period": reference.period_label(previous, freq), "history_value": latest,
+                "history_source": source}))
+    # Whole records (every field a message may name) only for the cells with a finding: most have none.
+    positions = sorted({position for position, _, _ in found})
+    records = dict(zip(positions, checked.iloc[positions].to_dict("records"), strict=True))
+    for position, rule_id, extra in found:
+        findings.add(rule_id, records[position], **extra)
 
 
 def _observations(complete: pd.DataFrame) -> pd.DataFrame:
