@@ -511,7 +511,7 @@ class Validator:
         """Runs the suite on a batch; returns the ids of the cells that failed an expectation."""
         outcomes = self._suite.run(cells, parameters)
         failed = {cell_id for outcome in outcomes for cell_id in outcome.failing_ids}
-        records = {cell["cell_id"]: cell for cell in cells[cells["cell_id"].isin(failed)].to_dict("records")}
+        records = {cell["cell_id"]: cell for cell in _records(cells[cells["cell_id"].isin(failed)])}
         for outcome in outcomes:
             findings.count(outcome.rule_id, evaluated=outcome.evaluated, failed=len(outcome.failing_ids),
                            not_evaluable=outcome.not_evaluable)
@@ -544,13 +544,19 @@ def _check_formulas(grid: Grid, table: Table | None, findings: _Findings) -> Non
     findings.not_listed("formula_not_calculated", formulas.uncalculated - len(formulas.listed))
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as dicts, for findings. Most checks fail no row: pandas would still take a view of
+    every column (some forty) to list none, so an empty frame is answered at once."""
+    return frame.to_dict("records") if len(frame) else []
+
+
 def _check_each(cells: pd.DataFrame, findings: _Findings, rule_id: str, applies: pd.Series, fails: pd.Series,
                 **extra) -> None:
     """A rule on each value it applies to: counted for all, a finding (in file order) for each failure.
     `extra` maps a message field to a function of the failing cell."""
     failing = applies & fails
     findings.count(rule_id, evaluated=int(applies.sum()), failed=int(failing.sum()))
-    for cell in cells[failing].to_dict("records"):
+    for cell in _records(cells[failing]):
         findings.add(rule_id, cell, **{key: give(cell) for key, give in extra.items()})
 
 
@@ -599,7 +605,7 @@ def _check_duplicates(complete: pd.DataFrame, firsts: dict[tuple, tuple[int, flo
         else:
             repeats.append((position, first))
     conflicts = 0
-    cells = complete.iloc[[position for position, _ in repeats]].to_dict("records")
+    cells = _records(complete.iloc[[position for position, _ in repeats]])
     for cell, (_, (first_row, first_value)) in zip(cells, repeats, strict=True):
         rule_id = "duplicate_identical" if first_value == cell["value"] else "duplicate_conflict"
         conflicts += rule_id == "duplicate_conflict"
@@ -630,7 +636,7 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
         above = paired[paired["value"] > paired["value_denominator"]]
         findings.count("numerator_above_denominator", evaluated=len(paired), failed=len(above),
                        not_evaluable=len(pairs) - len(paired))
-        for cell in above.to_dict("records"):
+        for cell in _records(above):
             findings.add("numerator_above_denominator", cell, denominator=share.denominator,
                          other_value=cell["value_denominator"], other_row=int(cell["source_row_denominator"]))
 
@@ -691,7 +697,7 @@ def _check_history(complete: pd.DataFrame, history: pd.DataFrame | None, finding
                 "history_source": source}))
     # Whole records (every field a message may name) only for the cells with a finding: most have none.
     positions = sorted({position for position, _, _ in found})
-    records = dict(zip(positions, checked.iloc[positions].to_dict("records"), strict=True))
+    records = dict(zip(positions, _records(checked.iloc[positions]), strict=True))
     for position, rule_id, extra in found:
         findings.add(rule_id, records[position], **extra)
 
