@@ -621,24 +621,31 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
     (quarterly) against the year's villages (annual)."""
     if complete.empty:
         return
-    cells = complete.assign(period_end=[reference.period_end(s.date(), f)
-                                        for s, f in zip(complete["period_start"], complete["period_freq"], strict=True)])
-    by_indicator = {code: group for code, group in cells.groupby("indicator_code")}
+    ends: dict[tuple, dt.date] = {}  # (period start, freq) -> its end: a file has a few periods
+    for start, freq in zip(complete["period_start"], complete["period_freq"], strict=True):
+        if (start, freq) not in ends:
+            ends[start, freq] = reference.period_end(start.date(), freq)
+    cells = complete.assign(period_end=[ends[key] for key in zip(complete["period_start"], complete["period_freq"],
+                                                                  strict=True)])
+    keys = list(zip(cells["city_code"], cells["period_end"], strict=True))
+    values, rows = cells["value"].tolist(), cells["source_row"].tolist()
+    by_indicator: dict[str, list[int]] = {}  # indicator -> its cells' positions, in file order
+    for position, code in enumerate(cells["indicator_code"]):
+        by_indicator.setdefault(code, []).append(position)
     for share in reference.derived_indicators():
         if share.multiplier != 100 or share.numerator not in by_indicator:
             continue
+        denominator_at: dict[tuple, int] = {}  # (city, period end) -> its first denominator's position
+        for position in by_indicator.get(share.denominator, []):
+            denominator_at.setdefault(keys[position], position)
         numerators = by_indicator[share.numerator]
-        denominators = by_indicator.get(share.denominator, numerators.iloc[0:0])
-        pairs = numerators.merge(
-            denominators.drop_duplicates(["city_code", "period_end"])[["city_code", "period_end", "value", "source_row"]],
-            on=["city_code", "period_end"], how="left", suffixes=("", "_denominator"))
-        paired = pairs.dropna(subset=["value_denominator"])
-        above = paired[paired["value"] > paired["value_denominator"]]
+        paired = [(n, denominator_at[keys[n]]) for n in numerators if keys[n] in denominator_at]
+        above = [(n, d) for n, d in paired if values[n] > values[d]]
         findings.count("numerator_above_denominator", evaluated=len(paired), failed=len(above),
-                       not_evaluable=len(pairs) - len(paired))
-        for cell in _records(above):
+                       not_evaluable=len(numerators) - len(paired))
+        for cell, (_, d) in zip(_records(cells.iloc[[n for n, _ in above]]), above, strict=True):
             findings.add("numerator_above_denominator", cell, denominator=share.denominator,
-                         other_value=cell["value_denominator"], other_row=int(cell["source_row_denominator"]))
+                         other_value=values[d], other_row=int(rows[d]))
 
 
 def _served_series(history: pd.DataFrame) -> dict[tuple, list]:
