@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from indicators import reference
 from indicators.errors import BilingualError
@@ -338,12 +339,20 @@ def _corrupt() -> UnreadableFile:
 def _sheet_parser(workbook, source, shared_strings, formulas: Formulas, listed: int):
     """openpyxl's streaming sheet parser, reading cached values (what Excel shows), that also counts the
     formula cells and keeps those with no calculated value: `<f>` with an empty or missing `<v>`, unless
-    the formula's result is the empty text (`t="str"`)."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+    the formula's result is the empty text (`t="str"`). A plain inline string (`<is><t>…</t></is>`, as
+    openpyxl and pandas write every text cell) is read as its text directly: openpyxl's rich-text parse
+    of it gives the same text at several times the cost; any other inline string is left to openpyxl."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
+            inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+            plain = _plain_inline_text(inline)
+            if plain is not None:
+                element.remove(inline)  # openpyxl then reads no value, and this text is the cell's
             cell = super().parse_cell(element)
+            if plain is not None:
+                cell.update(value=plain, data_type="s")
             formula = element.find(FORMULA_TAG)
             if formula is not None:
                 formulas.total += 1
@@ -355,6 +364,17 @@ def _sheet_parser(workbook, source, shared_strings, formulas: Formulas, listed: 
 
     return Parser(source, shared_strings, data_only=True, epoch=workbook.epoch,
                   date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+
+
+_INLINE_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
+def _plain_inline_text(inline) -> str | None:
+    """The text of an inline string that is one `<t>` and nothing else (no runs, no phonetic guide, no
+    attributes), as openpyxl's Text.content gives it ("" for an empty `<t/>`); None for any other."""
+    if inline is None or inline.attrib or len(inline) != 1 or inline[0].tag != _INLINE_TEXT_TAG:
+        return None
+    return inline[0].text or ""
 
 
 def _sheet_rows(workbook, sheet, formulas: Formulas, limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:
