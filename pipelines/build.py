@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
+import hashlib
 import json
 import os
 import threading
@@ -15,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -417,15 +420,33 @@ def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False,
 
 
 def _inputs_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """A digest of what a family-refreshed table reads besides observations and withdrawals: every reference
-    table and the releases (a release turns a period's values from provisional to released)."""
+    """A digest of what a family-refreshed table depends on besides observations and withdrawals: the code
+    that builds it, every reference table and the releases (a release turns a period's values from
+    provisional to released)."""
     tables = [f"ref.{name}" for (name,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'ref'"
         " ORDER BY ALL").fetchall()] + ["ops.releases"]
-    return ";".join(
+    return ";".join([f"code={_code_digest()}"] + [
         table + "=" + con.execute(f"SELECT md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), ''))"
                                   f" FROM {table} t").fetchone()[0]
-        for table in tables)
+        for table in tables])
+
+
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of the SQL and Python the tables are built by: an upgrade that changes them rebuilds them whole."""
+    digest = hashlib.sha256()
+
+    def walk(folder) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                walk(entry)
+            elif entry.name.endswith((".sql", ".py")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+
+    for package in ("sql", "indicators", "pipelines"):
+        walk(resources.files(package))
+    return digest.hexdigest()
 
 
 def derive(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> int:
