@@ -85,11 +85,11 @@ class LimitExceeded(UnreadableFile):
         self.value = value
 
 
-class BadLimitSetting(ValueError):
-    def __init__(self, variable: str, text: str) -> None:
-        self.message_zh = f"环境变量 {variable}={text!r} 不是正整数"
-        self.message_en = f"the environment variable {variable}={text!r} is not a positive whole number"
-        super().__init__(self.message_en)
+class BadLimitSetting(BilingualError, ValueError):
+    def __init__(self, variable: str, text: str, *, whole: bool = True) -> None:
+        super().__init__(f"环境变量 {variable}={text!r} 不是{'正整数' if whole else '正数'}",
+                         f"the environment variable {variable}={text!r} is not a positive "
+                         f"{'whole number' if whole else 'number'}")
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,15 @@ class ReadLimits:
                 if not text.isdigit() or int(text) == 0:
                     raise BadLimitSetting(variable, text)
                 values[name] = int(text)
+        text = environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+        if text:
+            try:
+                megabytes = float(text)
+            except ValueError:
+                megabytes = 0.0
+            if not 0 < megabytes < float("inf"):
+                raise BadLimitSetting(MAX_FILE_MB_VARIABLE, text, whole=False)
+            values["max_bytes"] = int(megabytes * 1024 * 1024)
         return cls(**{**values, **given})
 
 
@@ -130,6 +139,9 @@ ENV_VARIABLES = {  # ReadLimits field -> the environment variable that overrides
     "batch_cells": "DIGECON_VALIDATION_BATCH_CELLS",
 }
 assert set(ENV_VARIABLES) <= {f.name for f in fields(ReadLimits)}
+# The largest file, in MB: the upload service's limit (`digecon serve --max-upload-mb`) is every reader's, so
+# `digecon validate`, `submit` and `run` accept what the service accepts.
+MAX_FILE_MB_VARIABLE = "DIGECON_MAX_UPLOAD_MB"
 
 DEFAULT_LIMITS = ReadLimits()
 

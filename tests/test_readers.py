@@ -552,6 +552,18 @@ def test_limits_from_the_environment():
         assert "DIGECON_MAX_CELL_CHARS" in caught.value.message_zh and "positive whole number" in caught.value.message_en
 
 
+def test_the_upload_size_limit_is_every_readers_limit():
+    """DIGECON_MAX_UPLOAD_MB, the upload service's size limit, sets the readers' too (a 5G site list of a
+    province's 300,000 stations is about 22 MB, over the default 20 MB)."""
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "32"}).max_bytes == 32 * 1024 * 1024
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "0.5"}).max_bytes == 524_288
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "32"}, max_bytes=7).max_bytes == 7
+    for bad in ("0", "-1", "inf", "nan", "many"):
+        with pytest.raises(BadLimitSetting) as caught:
+            ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": bad})
+        assert "DIGECON_MAX_UPLOAD_MB" in caught.value.message_zh and "positive number" in caught.value.message_en
+
+
 def set_cached_values(path, cached: dict[str, str]) -> None:
     """Give formula cells the calculated value Excel would have saved: {cell: '<v>…</v>' with attributes}."""
     import re
