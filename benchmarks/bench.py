@@ -36,6 +36,7 @@ def main() -> int:
         found = national.run(args.size, work / "national", args.results)
         commands.cold_validate(work, rounds, args.results)
         _, serving_db = commands.sample_run(work, args.results)
+        commands.resubmission(serving_db.parents[1], work, args.results)
         commands.bi(serving_db, found["proxy_db"], work, 20 if args.size == "full" else 3, args.results, args.size)
     if not args.no_upload:
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "upload_latency.py")], check=True)

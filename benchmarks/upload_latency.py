@@ -4,7 +4,8 @@ Setup (not timed): a fresh DIGECON_HOME loaded with the bundled sample (`digecon
 service checks against a real serving DB, and `digecon serve` started and warmed up. The file is a
 realistic revision: the communications administration's 2023 monthly figures, as served, raised by 1 %
 (1,000 rows in the long layout, Chinese city and indicator names). Each round sends new bytes (a note
-changes) so that every upload is checked, not answered as a duplicate.
+changes) so that every upload is checked, not answered as a duplicate; each is built before its round's
+clock starts.
 
 Timed side by side, on the same rows:
 - service: POST over loopback HTTP until the report is back (read, GX + domain rules, history and
@@ -222,8 +223,12 @@ def main() -> int:
         say("starting digecon serve and warming it up …")
         with running_service(home) as base_url, httpx.Client(base_url=base_url, timeout=120,
                                                               headers={"Authorization": f"Bearer {token}"}) as client:
+            # Each round's file is written before the clock starts: the submitter's wait, not the time a
+            # script takes to build a workbook with openpyxl (about 40 ms, counted in results before 2026-12-02).
+            payloads = {round_no: xlsx_bytes(round_rows(rows, round_no)) for round_no in range(ROUNDS + WARMUP_ROUNDS)}
+
             def upload(round_no: int) -> dict:
-                data = xlsx_bytes(round_rows(rows, round_no))
+                data = payloads[round_no]
                 response = client.post("/api/v1/submissions", files={"file": (f"revision-{round_no}.xlsx", data)})
                 assert response.status_code == 201, response.text[:500]
                 return response.json()["report"]
@@ -267,7 +272,9 @@ def main() -> int:
         "bare_duckdb_csv_read_plus_checks": {**summary(csv_seconds), "failing_rows": csv_failing},
         "notes": [
             ("service: wall time of POST /api/v1/submissions over loopback until the JSON report is back, "
-             "warm server (GX context built at start-up), serving DB from the bundled sample"),
+             "warm server (the suite compiled to DuckDB SQL at start-up), serving DB from the bundled sample; "
+             "each round's XLSX is built before its clock starts (results before 2026-12-02 also counted "
+             "building it, about 40 ms)"),
             ("bare checks are counts of failing rows in plain SQL, without findings' messages, per-rule "
              "evaluated/passed counts, landing or audit: a floor, not a replacement"),
             ("DuckDB reads XLSX only through its excel extension, which cannot be downloaded here: the bare "

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from indicators import reference
 from indicators.errors import BilingualError
@@ -84,11 +85,11 @@ class LimitExceeded(UnreadableFile):
         self.value = value
 
 
-class BadLimitSetting(ValueError):
-    def __init__(self, variable: str, text: str) -> None:
-        self.message_zh = f"环境变量 {variable}={text!r} 不是正整数"
-        self.message_en = f"the environment variable {variable}={text!r} is not a positive whole number"
-        super().__init__(self.message_en)
+class BadLimitSetting(BilingualError, ValueError):
+    def __init__(self, variable: str, text: str, *, whole: bool = True) -> None:
+        super().__init__(f"环境变量 {variable}={text!r} 不是{'正整数' if whole else '正数'}",
+                         f"the environment variable {variable}={text!r} is not a positive "
+                         f"{'whole number' if whole else 'number'}")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,15 @@ class ReadLimits:
                 if not text.isdigit() or int(text) == 0:
                     raise BadLimitSetting(variable, text)
                 values[name] = int(text)
+        text = environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+        if text:
+            try:
+                megabytes = float(text)
+            except ValueError:
+                megabytes = 0.0
+            if not 0 < megabytes < float("inf"):
+                raise BadLimitSetting(MAX_FILE_MB_VARIABLE, text, whole=False)
+            values["max_bytes"] = int(megabytes * 1024 * 1024)
         return cls(**{**values, **given})
 
 
@@ -129,6 +139,9 @@ ENV_VARIABLES = {  # ReadLimits field -> the environment variable that overrides
     "batch_cells": "DIGECON_VALIDATION_BATCH_CELLS",
 }
 assert set(ENV_VARIABLES) <= {f.name for f in fields(ReadLimits)}
+# The largest file, in MB: the upload service's limit (`digecon serve --max-upload-mb`) is every reader's, so
+# `digecon validate`, `submit` and `run` accept what the service accepts.
+MAX_FILE_MB_VARIABLE = "DIGECON_MAX_UPLOAD_MB"
 
 DEFAULT_LIMITS = ReadLimits()
 
@@ -338,12 +351,20 @@ def _corrupt() -> UnreadableFile:
 def _sheet_parser(workbook, source, shared_strings, formulas: Formulas, listed: int):
     """openpyxl's streaming sheet parser, reading cached values (what Excel shows), that also counts the
     formula cells and keeps those with no calculated value: `<f>` with an empty or missing `<v>`, unless
-    the formula's result is the empty text (`t="str"`)."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+    the formula's result is the empty text (`t="str"`). A plain inline string (`<is><t>…</t></is>`, as
+    openpyxl and pandas write every text cell) is read as its text directly: openpyxl's rich-text parse
+    of it gives the same text at several times the cost; any other inline string is left to openpyxl."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
+            inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+            plain = _plain_inline_text(inline)
+            if plain is not None:
+                element.remove(inline)  # openpyxl then reads no value, and this text is the cell's
             cell = super().parse_cell(element)
+            if plain is not None:
+                cell.update(value=plain, data_type="s")
             formula = element.find(FORMULA_TAG)
             if formula is not None:
                 formulas.total += 1
@@ -355,6 +376,17 @@ def _sheet_parser(workbook, source, shared_strings, formulas: Formulas, listed: 
 
     return Parser(source, shared_strings, data_only=True, epoch=workbook.epoch,
                   date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+
+
+_INLINE_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
+def _plain_inline_text(inline) -> str | None:
+    """The text of an inline string that is one `<t>` and nothing else (no runs, no phonetic guide, no
+    attributes), as openpyxl's Text.content gives it ("" for an empty `<t/>`); None for any other."""
+    if inline is None or inline.attrib or len(inline) != 1 or inline[0].tag != _INLINE_TEXT_TAG:
+        return None
+    return inline[0].text or ""
 
 
 def _sheet_rows(workbook, sheet, formulas: Formulas, limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:

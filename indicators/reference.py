@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import functools
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -278,6 +279,24 @@ def base_indicators() -> list[Indicator]:
 
 def derived_indicators() -> list[Indicator]:
     return [i for i in catalogue().values() if i.is_derived]
+
+
+def indicator_families(codes: Iterable[str]) -> list[str]:
+    """`codes` with every indicator that shares a derived relation with one of them, sorted: each derived
+    indicator goes with its numerator and denominator, transitively. A family is what a derived figure and
+    disclosure control read together, so a table refreshed per family (pipelines/build.py) stays exact."""
+    linked: dict[str, set[str]] = {code: {code} for code in catalogue()}
+    for indicator in derived_indicators():
+        members = {indicator.code, indicator.numerator, indicator.denominator}
+        for code in members:
+            linked[code] |= members
+    family, todo = set(), [c for c in codes if c in linked]
+    while todo:
+        code = todo.pop()
+        if code not in family:
+            family.add(code)
+            todo.extend(linked[code] - family)
+    return sorted(family)
 
 
 @functools.cache

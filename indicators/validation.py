@@ -545,7 +545,8 @@ def _check_formulas(grid: Grid, table: Table | None, findings: _Findings) -> Non
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts. Most checks find nothing, and pandas' to_dict costs per column even for no rows."""
+    """The frame's rows as dicts, for findings. Most checks fail no row: pandas would still take a view of
+    every column (some forty) to list none, so an empty frame is answered at once."""
     return frame.to_dict("records") if len(frame) else []
 
 
@@ -620,24 +621,31 @@ def _check_numerators(complete: pd.DataFrame, findings: _Findings) -> None:
     (quarterly) against the year's villages (annual)."""
     if complete.empty:
         return
-    cells = complete.assign(period_end=[reference.period_end(s.date(), f)
-                                        for s, f in zip(complete["period_start"], complete["period_freq"], strict=True)])
-    by_indicator = {code: group for code, group in cells.groupby("indicator_code")}
+    ends: dict[tuple, dt.date] = {}  # (period start, freq) -> its end: a file has a few periods
+    for start, freq in zip(complete["period_start"], complete["period_freq"], strict=True):
+        if (start, freq) not in ends:
+            ends[start, freq] = reference.period_end(start.date(), freq)
+    cells = complete.assign(period_end=[ends[key] for key in zip(complete["period_start"], complete["period_freq"],
+                                                                  strict=True)])
+    keys = list(zip(cells["city_code"], cells["period_end"], strict=True))
+    values, rows = cells["value"].tolist(), cells["source_row"].tolist()
+    by_indicator: dict[str, list[int]] = {}  # indicator -> its cells' positions, in file order
+    for position, code in enumerate(cells["indicator_code"]):
+        by_indicator.setdefault(code, []).append(position)
     for share in reference.derived_indicators():
         if share.multiplier != 100 or share.numerator not in by_indicator:
             continue
+        denominator_at: dict[tuple, int] = {}  # (city, period end) -> its first denominator's position
+        for position in by_indicator.get(share.denominator, []):
+            denominator_at.setdefault(keys[position], position)
         numerators = by_indicator[share.numerator]
-        denominators = by_indicator.get(share.denominator, numerators.iloc[0:0])
-        pairs = numerators.merge(
-            denominators.drop_duplicates(["city_code", "period_end"])[["city_code", "period_end", "value", "source_row"]],
-            on=["city_code", "period_end"], how="left", suffixes=("", "_denominator"))
-        paired = pairs.dropna(subset=["value_denominator"])
-        above = paired[paired["value"] > paired["value_denominator"]]
+        paired = [(n, denominator_at[keys[n]]) for n in numerators if keys[n] in denominator_at]
+        above = [(n, d) for n, d in paired if values[n] > values[d]]
         findings.count("numerator_above_denominator", evaluated=len(paired), failed=len(above),
-                       not_evaluable=len(pairs) - len(paired))
-        for cell in _records(above):
+                       not_evaluable=len(numerators) - len(paired))
+        for cell, (_, d) in zip(_records(cells.iloc[[n for n, _ in above]]), above, strict=True):
             findings.add("numerator_above_denominator", cell, denominator=share.denominator,
-                         other_value=cell["value_denominator"], other_row=int(cell["source_row_denominator"]))
+                         other_value=values[d], other_row=int(rows[d]))
 
 
 def _served_series(history: pd.DataFrame) -> dict[tuple, list]:
@@ -664,31 +672,41 @@ def _check_history(complete: pd.DataFrame, history: pd.DataFrame | None, finding
         findings.count("jump_10000x", not_evaluable=len(checked))
         return
     series = _served_series(history)
-    for cell in _records(checked):
-        start, freq = cell["period_start"].date(), cell["period_freq"]
-        served = series.get((cell["city_code"], cell["indicator_code"], freq), [])
+    found: list[tuple[int, str, dict]] = []  # (position in `checked`, rule, message fields), in file order
+    for position, (city, indicator, start, freq, value) in enumerate(zip(
+            checked["city_code"], checked["indicator_code"], checked["period_start"], checked["period_freq"],
+            checked["value"], strict=True)):
+        start = start.date()
+        served = series.get((city, indicator, freq), [])
         earlier = served[:bisect.bisect_left(served, (start,))]
-        if catalogue[cell["indicator_code"]].monotone:
+        if catalogue[indicator].monotone:
             if not earlier:
                 findings.count("monotone_fall", not_evaluable=1)
             else:
-                period, value, source = earlier[-1]
-                fell = cell["value"] < value
+                period, latest, source = earlier[-1]
+                fell = value < latest
                 findings.count("monotone_fall", evaluated=1, failed=int(fell))
                 if fell:
-                    findings.add("monotone_fall", cell, history_period=reference.period_label(period, freq),
-                                 history_value=value, history_source=source)
+                    found.append((position, "monotone_fall", {
+                        "history_period": reference.period_label(period, freq), "history_value": latest,
+                        "history_source": source}))
         previous = reference.add_months(start, -reference.FREQ_MONTHS[freq])
-        if not earlier or earlier[-1][0] != previous or earlier[-1][1] == 0 or cell["value"] == 0:
+        if not earlier or earlier[-1][0] != previous or earlier[-1][1] == 0 or value == 0:
             findings.count("jump_10000x", not_evaluable=1)
             continue
-        _, value, source = earlier[-1]
-        ratio = cell["value"] / value
+        _, latest, source = earlier[-1]
+        ratio = value / latest
         jumped = ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR
         findings.count("jump_10000x", evaluated=1, failed=int(jumped))
         if jumped:
-            findings.add("jump_10000x", cell, history_period=reference.period_label(previous, freq),
-                         history_value=value, history_source=source)
+            found.append((position, "jump_10000x", {
+                "history_period": reference.period_label(previous, freq), "history_value": latest,
+                "history_source": source}))
+    # Whole records (every field a message may name) only for the cells with a finding: most have none.
+    positions = sorted({position for position, _, _ in found})
+    records = dict(zip(positions, _records(checked.iloc[positions]), strict=True))
+    for position, rule_id, extra in found:
+        findings.add(rule_id, records[position], **extra)
 
 
 def _observations(complete: pd.DataFrame) -> pd.DataFrame:

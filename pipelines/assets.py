@@ -191,7 +191,16 @@ def derived_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         pairs = derive(con)
         table = _table_metadata(con, "core.derived_pairs", pairs)
-    return dg.MaterializeResult(metadata={**table, "derived_values": pairs})
+        refreshed = _last_refresh(con, "core.derived_pairs")
+    return dg.MaterializeResult(metadata={**table, "derived_values": pairs, **refreshed})
+
+
+def _last_refresh(con, table: str) -> dict:
+    """How a table refreshed per indicator family was last refreshed, for the UI: `full`, or `families` with
+    the number of indicators whose rows were rebuilt (0: nothing new touched it)."""
+    row = con.execute("SELECT last_refresh, indicators_refreshed FROM ops.refresh_state WHERE table_name = ?",
+                      [table]).fetchone()
+    return {} if row is None else {"refresh": row[0], "indicators_refreshed": row[1]}
 
 
 def _table_metadata(con, table: str, rows: int) -> dict:
@@ -238,6 +247,7 @@ def _mart_asset(table: str, doc: str, deps: list):
             counts = dict(con.execute(sql_text(f"previews/{table}_counts.sql")).fetchall()) \
                 if sql_exists(f"previews/{table}_counts.sql") else {}
             metadata = {**_table_metadata(con, f"mart.{table}", rows), **counts,
+                        **_last_refresh(con, f"mart.{table}"),
                         "preview": _preview(con, sql_text(f"previews/{table}.sql"))}
         return dg.MaterializeResult(metadata=metadata)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
+import hashlib
 import json
 import os
 import threading
@@ -15,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -373,8 +376,90 @@ def sync_landing_acts(con: duckdb.DuckDBPyConnection, landing: LandingZone) -> d
     return added
 
 
-def derive(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(sql_text("core/20_derive.sql"))
+# Tables refreshed per indicator family. Each script defines a table macro <table>_in(scope) giving the
+# table's rows for the indicators in scope. A run rebuilds only the families of the submissions and
+# withdrawals new since the table's last refresh (ops.refresh_state), so one area's resubmission costs its
+# families, not the whole table; anything else the table reads (the reference tables, the releases) changing
+# rebuilds it whole, from the same macro over every indicator.
+REFRESHED_PER_FAMILY = {"core.derived_pairs": "core/20_derive.sql", "mart.observations": "marts/observations.sql",
+                        "mart.growth": "marts/growth.sql", "mart.anomalies": "marts/anomalies.sql",
+                        "mart.lineage": "marts/lineage.sql"}
+
+
+@dataclass(frozen=True)
+class Refresh:
+    table: str
+    full: bool
+    indicators: list[str]  # the indicators whose rows were rebuilt (every one on a full refresh)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False,
+            indicators: list[str] | None = None) -> Refresh:
+    """Bring `table` (one of REFRESHED_PER_FAMILY) up to date inside the caller's transaction: rebuild the
+    rows of the stale families, or the whole table when `full` or when what else it reads has changed.
+    `indicators` (whole families) limits a full rebuild to them: a rewound build's scope, never committed."""
+    con.execute(sql_text(REFRESHED_PER_FAMILY[table]))  # (re)defines the table macro
+    fingerprint = _inputs_fingerprint(con)
+    state = con.execute("SELECT inputs_fingerprint FROM ops.refresh_state WHERE table_name = ?", [table]).fetchone()
+    schema, name = table.split(".")
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+                         " AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0]
+    full = full or not exists or state is None or state[0] != fingerprint
+    if full:
+        scope = indicators or [code for (code,) in con.execute(
+            "SELECT indicator_code FROM ref.indicators ORDER BY ALL").fetchall()]
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table}_in($scope)", dict(scope=scope))
+    else:
+        stale = [code for (code,) in con.execute(sql_text("core/50_refresh_scope.sql"), dict(table_name=table)).fetchall()]
+        scope = reference.indicator_families(stale)
+        if scope:
+            con.execute(f"DELETE FROM {table} WHERE list_contains($scope, indicator_code)", dict(scope=scope))
+            con.execute(f"INSERT INTO {table} BY NAME FROM {table}_in($scope)", dict(scope=scope))
+    con.execute(sql_text("core/51_refresh_state.sql"), dict(
+        table_name=table, inputs_fingerprint=fingerprint, last_refresh="full" if full else "families",
+        indicators_refreshed=len(scope)))
+    return Refresh(table, full, scope)
+
+
+def _inputs_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of what a family-refreshed table depends on besides observations and withdrawals: the code
+    that builds it, every reference table and the releases (a release turns a period's values from
+    provisional to released)."""
+    tables = [f"ref.{name}" for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'ref'"
+        " ORDER BY ALL").fetchall()] + ["ops.releases"]
+    return ";".join([f"code={_code_digest()}"] + [
+        table + "=" + con.execute(f"SELECT md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), ''))"
+                                  f" FROM {table} t").fetchone()[0]
+        for table in tables])
+
+
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of the SQL and Python the tables are built by: an upgrade that changes them rebuilds them whole."""
+    digest = hashlib.sha256()
+
+    def walk(folder) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                walk(entry)
+            elif entry.name.endswith((".sql", ".py")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+
+    for package in ("sql", "indicators", "pipelines"):
+        walk(resources.files(package))
+    return digest.hexdigest()
+
+
+def derive(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> int:
+    """Refresh core.derived_pairs in one transaction; returns its row count."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh(con, "core.derived_pairs", full=full)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return con.execute("SELECT count(*) FROM core.derived_pairs").fetchone()[0]
 
 
@@ -390,24 +475,30 @@ def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
     return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
 
 
-def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict) -> None:
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, full: bool = False,
+                  indicators: list[str] | None = None) -> None:
+    if f"mart.{table}" in REFRESHED_PER_FAMILY:
+        refreshed = refresh(con, f"mart.{table}", full=full, indicators=indicators)
+        if table == "observations":  # confidential cells are blanked before the table is ever committed
+            protect_observations(con, refreshed.indicators)
+        return
     sql = sql_text(f"marts/{table}.sql")
     con.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql} or None)  # no extras
-    if table == "observations":  # confidential cells are blanked before the table is ever committed
-        protect_observations(con)
 
 
 @contextmanager
 def rewound(con: duckdb.DuckDBPyConnection, script: str, **params) -> Iterator[duckdb.DuckDBPyConnection]:
     """The build DB as sql/<script> leaves its inputs (e.g. as they stood at an earlier time), with
     mart.observations rebuilt on them as a run builds it (disclosure control included), inside a
-    transaction that is always rolled back: nothing of it is ever committed."""
+    transaction that is always rolled back: nothing of it is ever committed. A list of `indicators` in
+    params (whole families) limits the rebuild to them."""
     con.execute("BEGIN TRANSACTION")
     try:
         for statement in con.extract_statements(sql_text(script)):
             con.execute(statement, {name: params[name] for name in statement.named_parameters})
-        derive(con)
-        _rebuild_mart(con, "observations", {})
+        scope = params.get("indicators")
+        refresh(con, "core.derived_pairs", full=True, indicators=scope)  # its inputs are rewritten: rebuilt whole
+        _rebuild_mart(con, "observations", {}, full=True, indicators=scope)
         con.complete()  # a relation needs the connection free: a row count above leaves its result open
         yield con
     finally:

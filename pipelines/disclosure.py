@@ -15,8 +15,12 @@ from indicators.clock import now_shanghai
 from pipelines.paths import sql_text
 
 
-def _cells(con: duckdb.DuckDBPyConnection) -> disclosure.Cells:
-    frames = {name: con.execute(sql_text(f"disclosure/{name}.sql")).df()
+def _cells(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> disclosure.Cells:
+    """The cells of the `indicators` (default: every one) that disclosure control looks at."""
+    if indicators is None:
+        indicators = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators").fetchall()]
+    frames = {name: con.execute(sql_text(f"disclosure/{name}.sql"),
+                                dict(indicators=indicators) if name in ("cells", "pairs") else None).df()
               for name in ("cells", "indicators", "members", "pairs")}
     frames["cells"]["period"] = frames["cells"]["period"].dt.date
     frames["cells"]["denominator_period"] = [None if pd.isna(p) else p.date()
@@ -30,11 +34,14 @@ def _rules(con: duckdb.DuckDBPyConnection) -> dict:
     return con.execute("SELECT * FROM ref.disclosure_rules").df().iloc[0].to_dict()
 
 
-def protect_observations(con: duckdb.DuckDBPyConnection) -> int:
-    """Suppress in mart.observations (just rebuilt, inside the caller's transaction): record each suppressed
-    cell with its true value in core.disclosure, then blank it. Returns the number of suppressed cells."""
-    con.execute("DELETE FROM core.disclosure")
-    cells = _cells(con)
+def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) -> int:
+    """Suppress in mart.observations the cells of `indicators` (their rows just rebuilt, inside the caller's
+    transaction; whole families, since every relation disclosure control protects stays within one): record
+    each suppressed cell with its true value in core.disclosure, then blank it. Returns the number of cells
+    suppressed."""
+    con.execute("DELETE FROM core.disclosure WHERE list_contains($indicators, indicator_code)",
+                dict(indicators=indicators))
+    cells = _cells(con, indicators)
     rules = _rules(con)
     p = rules.get("dominance_p")
     result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
@@ -52,7 +59,7 @@ def protect_observations(con: duckdb.DuckDBPyConnection) -> int:
     if not suppressed.empty:
         from pipelines.build import insert_frame
         insert_frame(con, "core.disclosure", suppressed)
-        con.execute(sql_text("disclosure/mask.sql"))
+        con.execute(sql_text("disclosure/mask.sql"), dict(indicators=indicators))
     return len(suppressed)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.build import REFRESHED_PER_FAMILY
 from pipelines.paths import sql_files, sql_text
 
 SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
@@ -42,7 +43,10 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
             for schema in PUBLISHED_SCHEMAS:
                 con.execute(f"CREATE SCHEMA serving.{schema}")
             for schema, table in tables:
-                con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
+                # A table refreshed per family holds its refreshed rows last: sorted here, the file does not
+                # depend on which families the runs before it refreshed.
+                order = " ORDER BY ALL" if f"{schema}.{table}" in REFRESHED_PER_FAMILY else ""
+                con.execute(f'CREATE TABLE serving.{schema}."{table}" AS SELECT * FROM {schema}."{table}"{order}')
                 if (schema, table) in declared_keys:
                     key = ", ".join(f'"{column}"' for column in declared_keys[schema, table])
                     con.execute(f'ALTER TABLE serving.{schema}."{table}" ADD PRIMARY KEY ({key})')

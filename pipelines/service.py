@@ -145,6 +145,19 @@ class UploadRate:
             return None
 
 
+@dataclasses.dataclass(frozen=True)
+class Served:
+    """What the serving DB publishes in a profile's scope, as read once: the history the check compares
+    with (served.read_served), and each cell's previous vintage, which the change list looks up."""
+
+    history: pd.DataFrame
+    previous: dict[tuple, tuple[float, int]]  # served.previous_values of `history`
+
+    @classmethod
+    def of(cls, history: pd.DataFrame | None) -> Served | None:
+        return None if history is None else cls(history, previous_values(history))
+
+
 class Intake:
     """What the service does, apart from HTTP: authenticate, check and land files, answer about them."""
 
@@ -161,7 +174,7 @@ class Intake:
         # Copies of files being checked, removed by the check; a folder per process. Outside the landing
         # zone, which backups take whole: a copy is never part of what was received.
         self.scratch = paths.home / "tmp" / "uploads"
-        self._served: dict[str, tuple[tuple, object]] = {}  # profile -> (serving file identity, its history)
+        self._served: dict[str, tuple[tuple, Served | None]] = {}  # profile -> (serving file identity, Served)
         self._served_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------ the scratch folder
@@ -231,8 +244,8 @@ class Intake:
         # What is served in the profile's scope, read once: the check's history and the change list's
         # previous vintages both come from it.
         known = reference.profiles().get(submitter.profile)
-        served = self.served_history(known) if known else None
-        checked = self._check(upload, submitter.profile, received_at.date(), served)
+        served = self.served(known) if known else None
+        checked = self._check(upload, submitter.profile, received_at.date(), served.history if served else None)
         report = checked.report.to_dict()
         over = over_limit(report)
         if over is not None:
@@ -254,10 +267,10 @@ class Intake:
                 return self._sent_again(submitter, receipt)
         return self._sent_by_another(submitter, upload, received_at, report)
 
-    def served_history(self, profile: reference.Profile):
-        """What the serving DB publishes in the profile's scope (served.read_served), read once per published
-        file: a publish replaces the file (a new inode), so its identity says when to read it again. The
-        frame is shared by concurrent checks, which only read it."""
+    def served(self, profile: reference.Profile) -> Served | None:
+        """What the serving DB publishes in the profile's scope (`Served`), read once per published file: a
+        publish replaces the file (a new inode), so its identity says when to read it again. It is shared by
+        concurrent checks, which only read it."""
         try:
             stat = self.paths.serving_db.stat()
             identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
@@ -267,7 +280,7 @@ class Intake:
             cached = self._served.get(profile.profile_id)
         if cached is not None and cached[0] == identity:
             return cached[1]
-        served = read_served(self.paths.serving_db, profile)
+        served = Served.of(read_served(self.paths.serving_db, profile))
         with self._served_lock:
             self._served[profile.profile_id] = (identity, served)
         return served
@@ -320,12 +333,12 @@ class Intake:
                                         history=history, reference_date=reference_date)
 
     @staticmethod
-    def _changes(served, observations) -> list[dict] | None:
+    def _changes(served: Served | None, observations) -> list[dict] | None:
         """Cells whose value differs from the profile's previous vintage as loaded (served.read_served):
         cell, old value, new value. None when there is no serving DB to compare with."""
         if served is None:
             return None
-        previous = previous_values(served)
+        previous = served.previous
         cities, catalogue = reference.city_by_code(), reference.catalogue()
         changes = []
         for cell in observations.itertuples(index=False):

@@ -5,8 +5,8 @@ release, and a change is put down to new data or to a revision of earlier data, 
 To know what the previous release showed, and what it would show with today's revisions, the marts are
 rebuilt as they stood then: inside a transaction that is rolled back, the build DB is taken back to that
 release (sql/lights/*.sql) and derive, mart.observations (with disclosure control) and
-mart.target_progress run exactly as a run builds them. Nothing of it is ever committed; it costs two
-rebuilds of those marts per run (a few seconds at province scale).
+mart.target_progress run exactly as a run builds them, for the families of the targets' indicators.
+Nothing of it is ever committed; it costs two rebuilds of those families per run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from indicators import reference
 from indicators.clock import SHANGHAI
 from pipelines.build import rewound
 from pipelines.paths import sql_text
@@ -53,8 +54,10 @@ def build_target_lights(con: duckdb.DuckDBPyConnection, table: str = "target_lig
 
 def _progress_as_of(con: duckdb.DuckDBPyConnection, state: str, script: str, as_of: dt.datetime,
                     reference_date: dt.date) -> pd.DataFrame:
-    """mart.target_progress on the build DB as sql/<script> leaves it at `as_of`, rolled back after."""
-    with rewound(con, script, as_of=as_of, indicators=None):
+    """mart.target_progress on the build DB as sql/<script> leaves it at `as_of`, rolled back after. Only the
+    families of the targets' indicators are rebuilt: target progress reads nothing else."""
+    targets = [code for (code,) in con.execute("SELECT DISTINCT indicator_code FROM ref.targets").fetchall()]
+    with rewound(con, script, as_of=as_of, indicators=reference.indicator_families(targets)):
         con.execute(sql_text("marts/target_progress.sql"), dict(reference_date=reference_date))
         return con.execute("SELECT ? AS state, target_id, basis, target_status, actual_period, actual_time_period,"
                            " actual, run_rate_base_period FROM mart.target_progress", [state]).df()

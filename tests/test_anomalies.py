@@ -39,6 +39,8 @@ def suppress(loader, area, indicator, period):
     growth and anomalies are rebuilt from it, as a run does."""
     loader.con.execute("UPDATE mart.observations SET value = NULL, obs_status = 'Q' WHERE area_code = ?"
                        " AND indicator_code = ? AND period = ?", [area, indicator, dt.date.fromisoformat(period + "-01")])
+    # an edit by hand is no new submission: forget what they covered, so that they are rebuilt whole
+    loader.con.execute("DELETE FROM ops.refresh_state WHERE table_name IN ('mart.growth', 'mart.anomalies')")
     for mart in ("growth", "anomalies"):
         build_mart(loader.con, mart)
 

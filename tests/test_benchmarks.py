@@ -201,3 +201,26 @@ def test_meets_target_is_computed_from_the_measurement():
     assert harness.meets({"naive_over_ours_at_least": 5}, {"naive_over_ours": 5.0})
     assert not harness.meets({"naive_over_ours_at_least": 5}, {"naive_over_ours": 4.9})
     assert harness.meets({"wall_s_at_most": 1}, {"wall_s": None}) is None
+
+
+def test_resubmission_refreshes_families_and_gives_the_marts_a_full_rebuild_gives(sample_home, tmp_path):
+    """benchmarks/commands.py resubmission on a copy of the sample home: Shenzhen's gdca rows loaded, then the
+    marts refreshed per family (ours) and rebuilt whole (naive) end with the same tables."""
+    import duckdb
+
+    record = commands.resubmission(sample_home.home, tmp_path, tmp_path / "results")
+    ours, naive = record["paths"]["ours"], record["paths"]["naive"]
+    with open(tmp_path / "resubmission" / "gdca_shenzhen_resubmission.csv", encoding="utf-8") as handle:
+        sent = list(csv.DictReader(handle))
+    assert {r["城市代码"] for r in sent} == {"440300"} and ours["rows"] == naive["rows"] == len(sent)
+    assert {kind for _, kind, _ in ours["refreshed"]} == {"families"}
+    assert {kind for _, kind, _ in naive["refreshed"]} == {"full"}
+    assert record["measured"]["marts_s"] == ours["marts_s"] and record["meets_target"] is not None
+    tables = {}
+    for name in ("ours", "naive"):
+        with duckdb.connect(str(tmp_path / "resubmission" / f"home-{name}" / "build" / "warehouse.duckdb"),
+                            read_only=True) as con:
+            tables[name] = {t: con.execute(f"SELECT * FROM {t} ORDER BY area_code, period, indicator_code").df()
+                            for t in ("mart.observations", "mart.growth", "core.disclosure")}
+    for table, frame in tables["ours"].items():
+        pd.testing.assert_frame_equal(frame, tables["naive"][table], check_exact=True, obj=table)

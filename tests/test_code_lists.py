@@ -28,7 +28,10 @@ DSD = ROOT / "pipelines" / "sdmx" / "dsd.xml"
 # Columns whose codes come from the YAML configuration rather than SQL: the catalogue's series kinds, the
 # targets' kinds, the validation rules' severities and quality dimensions.
 CONFIGURED = {"series_kind", "target_kind", "severity", "dimension"}
-MART_STATEMENT = re.compile(r"\s*(?:CREATE\s+OR\s+REPLACE\s+TABLE|INSERT\s+INTO)\s+mart\.(\w+)\s+(?:AS|BY\s+NAME)\s+(.*)",
+# A mart's statement: CREATE TABLE … AS, INSERT INTO … BY NAME, or the table macro <mart>_in(scope) of a mart
+# refreshed per indicator family (pipelines/build.py).
+MART_STATEMENT = re.compile(r"\s*(?:(?:CREATE\s+OR\s+REPLACE\s+TABLE|INSERT\s+INTO)\s+mart\.(\w+)\s+(?:AS|BY\s+NAME)"
+                            r"|CREATE\s+OR\s+REPLACE\s+MACRO\s+mart\.(\w+)_in\s*\(\w+\)\s+AS\s+TABLE)\s+(.*)",
                             re.S | re.I)
 MACRO = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\s+mart\.(\w+)\s*\([^)]*\)\s+AS\s+(.*?);?\s*$", re.S | re.I)
 CHECK_IN = re.compile(r"CHECK\s*\(\s*(\w+)\s+IN\s*\(([^()]*)\)\s*\)", re.I)
@@ -96,7 +99,7 @@ class SqlLiterals:
             for statement in statements(path, self.con):
                 builds = MART_STATEMENT.match(statement)
                 if builds:
-                    walk(self.tree(builds.group(2)), builds.group(1))
+                    walk(self.tree(builds.group(3)), builds.group(1) or builds.group(2))
         return {key: codes for key, codes in found.items() if codes}
 
 

@@ -1,6 +1,7 @@
 """Readers and cell parsers against files as people really send them. No GX here: these are fast."""
 
 import datetime as dt
+import re
 import zipfile
 
 import openpyxl
@@ -228,6 +229,27 @@ def test_a_merge_down_a_whole_column_is_clipped_to_the_rows_there_are(tmp_path):
             target.writestr(item, data)
     rows = grid_rows(tmp_path / "merged.xlsx")
     assert len(rows) == 9 and {cells[0] for _, cells in rows} == {"城市"}
+
+
+@pytest.mark.parametrize("inline, text", [
+    ("<is><t>深圳</t></is>", "深圳"),  # as openpyxl and pandas write every text cell
+    ('<is><t xml:space="preserve"> 深圳 </t></is>', " 深圳 "),
+    ("<is><t/></is>", ""),
+    ("<is></is>", ""),
+    ("<is><r><rPr><b/></rPr><t>深</t></r><r><t>圳</t></r></is>", "深圳"),  # rich text: its runs joined
+    ('<is><t>深圳</t><rPh sb="0" eb="1"><t>shen</t></rPh></is>', "深圳"),  # a phonetic guide is not text
+])
+def test_inline_strings_read_as_their_text(tmp_path, inline, text):
+    path = write_xlsx(tmp_path / "f.xlsx", [["城市", "期间", "5G基站数"], ["广州", "2023-06", "52310"]])
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "inline.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(rb'<c r="A2" t="inlineStr">.*?</c>',
+                                         f'<c r="A2" t="inlineStr">{inline}</c>'.encode(), data)
+                assert replaced == 1
+            target.writestr(item, data)
+    assert grid_rows(tmp_path / "inline.xlsx")[1] == (2, [text, "2023-06", "52310"])
 
 
 def test_a_number_merged_across_two_indicator_columns_counts_once(tmp_path):
@@ -528,6 +550,18 @@ def test_limits_from_the_environment():
         with pytest.raises(BadLimitSetting) as caught:
             ReadLimits.from_env({"DIGECON_MAX_CELL_CHARS": bad})
         assert "DIGECON_MAX_CELL_CHARS" in caught.value.message_zh and "positive whole number" in caught.value.message_en
+
+
+def test_the_upload_size_limit_is_every_readers_limit():
+    """DIGECON_MAX_UPLOAD_MB, the upload service's size limit, sets the readers' too (a 5G site list of a
+    province's 300,000 stations is about 22 MB, over the default 20 MB)."""
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "32"}).max_bytes == 32 * 1024 * 1024
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "0.5"}).max_bytes == 524_288
+    assert ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": "32"}, max_bytes=7).max_bytes == 7
+    for bad in ("0", "-1", "inf", "nan", "many"):
+        with pytest.raises(BadLimitSetting) as caught:
+            ReadLimits.from_env({"DIGECON_MAX_UPLOAD_MB": bad})
+        assert "DIGECON_MAX_UPLOAD_MB" in caught.value.message_zh and "positive number" in caught.value.message_en
 
 
 def set_cached_values(path, cached: dict[str, str]) -> None:

@@ -165,16 +165,18 @@ def test_start_up_clears_the_copies_of_processes_no_longer_running_and_keeps_the
 
 
 def test_the_served_history_is_read_once_per_published_file(tmp_path, sample_home):
-    """Each upload's checks against history read the serving DB in the profile's scope; the service reads it
-    once per published file and again as soon as a publish replaces the file."""
+    """Each upload's checks against history, and its change list, read the serving DB in the profile's
+    scope; the service reads it once per published file and again as soon as a publish replaces the file,
+    previous vintages included."""
     paths = Paths.resolve(tmp_path / "home")
     paths.serving_db.parent.mkdir(parents=True)
     shutil.copy(sample_home.serving_db, paths.serving_db)
     intake = Intake(paths, validator=None, limits=Limits())
     gdca = reference.profiles()["gdca"]
+    guangzhou_5g = ("440100", dt.date(2023, 12, 1), "fiveg_base_stations")
 
-    first = intake.served_history(gdca)
-    assert intake.served_history(gdca) is first  # the same file: not read again
+    first = intake.served(gdca)
+    assert intake.served(gdca) is first  # the same file: not read again
     staged = paths.serving_db.with_name("staged.duckdb")
     shutil.copy(paths.serving_db, staged)
     with duckdb.connect(str(staged)) as con:  # a publish with a new Guangzhou figure
@@ -182,12 +184,15 @@ def test_the_served_history_is_read_once_per_published_file(tmp_path, sample_hom
                     " AND indicator_code = 'fiveg_base_stations' AND time_period = '2023-12'")
     os.replace(staged, paths.serving_db)  # as publish swaps the file in
 
-    again = intake.served_history(gdca)
+    again = intake.served(gdca)
     assert again is not first
-    cell = again[(again["city_code"] == "440100") & (again["indicator_code"] == "fiveg_base_stations")
-                 & (again["period"] == dt.date(2023, 12, 1))]
+    history = again.history
+    cell = history[(history["city_code"] == "440100") & (history["indicator_code"] == "fiveg_base_stations")
+                   & (history["period"] == dt.date(2023, 12, 1))]
     assert cell["served_value"].tolist() == [123456]
-    assert intake.served_history(reference.profiles()["pilot-440300"]) is not again  # per profile
+    assert first.previous[guangzhou_5g][0] != 123456
+    assert again.previous[guangzhou_5g][0] == 123456  # the change list's previous vintage (gdca's own), read again
+    assert intake.served(reference.profiles()["pilot-440300"]) is not again  # per profile
 
 
 def test_a_list_sent_once_figures_are_published_lands_without_a_change_list(tmp_path, sample_home, capsys, monkeypatch):

@@ -104,3 +104,20 @@ def test_an_explicit_history_db(tmp_path, capsys, monkeypatch):
     code = cli.main(["validate", str(june_file(tmp_path)), "--as", "pilot-440300", "--json", "--history-db", str(db)])
     assert code == 0
     assert [w["rule"] for w in json.loads(capsys.readouterr().out)["warnings"]] == ["jump_10000x"]
+
+
+def test_the_upload_size_limit_is_the_one_validate_applies(tmp_path, capsys, monkeypatch):
+    """DIGECON_MAX_UPLOAD_MB, the service's size limit, is what `digecon validate` accepts too; a bad value
+    is one line."""
+    monkeypatch.setenv("DIGECON_HOME", str(tmp_path))
+    path = june_file(tmp_path)
+    size = path.stat().st_size
+    for limit, code in ((size - 1, 2), (size + 1, 0)):
+        monkeypatch.setenv("DIGECON_MAX_UPLOAD_MB", f"{limit / 1024 / 1024:.12f}")
+        assert cli.main(["validate", str(path), "--as", "pilot-440300"]) == code
+        out, err = capsys.readouterr()
+        assert ("文件超出处理上限" in err and "larger than the" in err and err.count("\n") == 1) if code else out
+    monkeypatch.setenv("DIGECON_MAX_UPLOAD_MB", "twenty")
+    assert cli.main(["validate", str(path), "--as", "pilot-440300"]) == 2
+    assert capsys.readouterr().err == ("digecon validate: 环境变量 DIGECON_MAX_UPLOAD_MB='twenty' 不是正数 / the "
+                                      "environment variable DIGECON_MAX_UPLOAD_MB='twenty' is not a positive number\n")

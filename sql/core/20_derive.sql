@@ -1,10 +1,12 @@
 -- Derived indicators per city: numerator / denominator x multiplier, where the denominator is the
 -- latest one whose period ends at or before the numerator's period end (never one from the future).
 -- The pair is kept so that regions and the province can take the ratio of the summed parts.
-CREATE OR REPLACE TABLE core.derived_pairs AS
+-- The pairs of the indicators in `scope` (closed under numerator and denominator: pipelines/build.py refresh).
+CREATE OR REPLACE MACRO core.derived_pairs_in(scope) AS TABLE
 WITH latest AS (
     SELECT area_code, period, freq, indicator_code, value, core.period_end(period, freq) AS period_end
     FROM core.v_latest
+    WHERE list_contains(scope, indicator_code)
 ),
 numerators AS (
     SELECT d.indicator_code AS derived_code, d.denominator, d.multiplier,

@@ -16,6 +16,7 @@ LEFT JOIN core.v_latest l ON o.area_level = 'city' AND l.area_code = o.area_code
                          AND l.indicator_code = o.indicator_code
 LEFT JOIN core.register_contributions rc ON rc.submission_id = l.submission_id AND rc.area_code = o.area_code
                                         AND rc.period = o.period AND rc.indicator_code = o.indicator_code
-WHERE i.magnitude
-   OR i.numerator IN (SELECT indicator_code FROM ref.indicators WHERE magnitude)
-   OR i.denominator IN (SELECT indicator_code FROM ref.indicators WHERE magnitude)
+WHERE list_contains($indicators, o.indicator_code)
+  AND (i.magnitude
+       OR i.numerator IN (SELECT indicator_code FROM ref.indicators WHERE magnitude)
+       OR i.denominator IN (SELECT indicator_code FROM ref.indicators WHERE magnitude))

@@ -14,7 +14,8 @@
 -- flagged nor used as another cell's base, neighbour or expected value, and no reason quotes one.
 -- A unit slip is one flag: the other rules skip the slipped value, as a cell and as another cell's base.
 -- Regions and the province are not judged: their values are sums of the cities judged here.
-CREATE OR REPLACE TABLE mart.anomalies AS
+-- The flags of the indicators in `scope` (pipelines/build.py refresh).
+CREATE OR REPLACE MACRO mart.anomalies_in(scope) AS TABLE
 WITH parameters AS (
     SELECT max(value) FILTER (WHERE rule = 'modified_z' AND parameter = 'threshold') AS mz_threshold,
            max(value) FILTER (WHERE rule = 'modified_z' AND parameter = 'min_cities') AS mz_min_cities,
@@ -40,6 +41,7 @@ cells AS MATERIALIZED (
     JOIN ref.indicators i USING (indicator_code)
     JOIN ref.areas a USING (area_code)
     WHERE o.area_level = 'city' AND NOT i.is_derived AND o.value IS NOT NULL AND o.obs_status <> 'Q'
+      AND list_contains(scope, o.indicator_code)
 ),
 -- ------------------------------------------------------------------------------------------- unit slips
 -- Each value over its previous reported value; none for a year-to-date series' January (it restarts).

@@ -21,7 +21,8 @@
 --     the city's source switched between the agency of record and a pilot); the 同比 and year-to-date
 --     figures look for a break in the twelve months up to the period;
 --   'estimate' a value it uses is an imputed total (obs_status E; a withheld total, M, has no value).
-CREATE OR REPLACE TABLE mart.growth AS
+-- The rows of the indicators in `scope` (pipelines/build.py refresh).
+CREATE OR REPLACE MACRO mart.growth_in(scope) AS TABLE
 WITH obs AS (
     SELECT o.*, i.series_kind, i.nominal, i.multiplier,
            coalesce(n.series_kind, i.series_kind) AS runs_like,  -- a rate runs through the year like its numerator
@@ -37,6 +38,7 @@ WITH obs AS (
     FROM mart.observations o
     JOIN ref.indicators i USING (indicator_code)
     LEFT JOIN ref.indicators n ON n.indicator_code = i.numerator
+    WHERE list_contains(scope, o.indicator_code)
 ),
 with_ytd AS (
     SELECT *,

@@ -18,7 +18,9 @@
 -- No value of a suppressed cell: input_value is the input cell's value as mart.observations publishes it
 -- (blank where conf_status is C or D, also for its superseded vintages). No record-level data: cells and
 -- submissions only; who sent a file stays in the build DB (as in mart.data_quality).
-CREATE OR REPLACE TABLE mart.lineage AS
+-- The rows of the figures of the indicators in `scope` (closed under numerator and denominator:
+-- pipelines/build.py refresh); every input of such a figure is of the same family.
+CREATE OR REPLACE MACRO mart.lineage_in(scope) AS TABLE
 WITH members AS (
     SELECT region_code AS area_code, city_code FROM ref.cities
     UNION ALL
@@ -31,19 +33,22 @@ city_inputs AS (
     SELECT area_code AS city_code, period, indicator_code, 'value' AS part,
            area_code AS input_area_code, period AS input_period, indicator_code AS input_indicator_code
     FROM mart.observations
-    WHERE area_level = 'city' AND source_profile <> 'derived'
+    WHERE area_level = 'city' AND source_profile <> 'derived' AND list_contains(scope, indicator_code)
     UNION ALL
     SELECT p.area_code, p.period, p.indicator_code, 'numerator', p.area_code, p.period, i.numerator
     FROM core.derived_pairs p JOIN ref.indicators i USING (indicator_code)
+    WHERE list_contains(scope, p.indicator_code)
     UNION ALL
     SELECT p.area_code, p.period, p.indicator_code, 'denominator', p.area_code, p.denominator_period, i.denominator
     FROM core.derived_pairs p JOIN ref.indicators i USING (indicator_code)
+    WHERE list_contains(scope, p.indicator_code)
 ),
 city_cells AS (
     SELECT DISTINCT city_code, period, indicator_code FROM city_inputs
 ),
 totals AS (
-    SELECT area_code, period, indicator_code, n_imputed FROM mart.observations WHERE source_profile = 'aggregate'
+    SELECT area_code, period, indicator_code, n_imputed FROM mart.observations
+    WHERE source_profile = 'aggregate' AND list_contains(scope, indicator_code)
 ),
 -- The cities a total misses, with the last earlier period each reported the indicator; imputed when the
 -- total was estimated (n_imputed > 0: a total that is not withheld imputes every city it misses).
@@ -60,7 +65,7 @@ missing AS (
 edges AS (
     -- a city's own figure: a base value's vintage used, a rate's numerator and denominator
     SELECT area_code, period, indicator_code, 'reported' AS role, area_code AS city_code, period AS city_period
-    FROM mart.observations WHERE area_level = 'city'
+    FROM mart.observations WHERE area_level = 'city' AND list_contains(scope, indicator_code)
     UNION ALL
     -- a total: the cities that reported
     SELECT t.area_code, t.period, t.indicator_code, 'reported', c.city_code, c.period
@@ -102,7 +107,7 @@ superseded AS (
     JOIN core.observations v
       ON v.source = o.source_profile AND v.area_code = o.area_code AND v.period = o.period
      AND v.indicator_code = o.indicator_code AND v.submission_id <> o.submission_id
-    WHERE o.area_level = 'city' AND o.source_profile <> 'derived'
+    WHERE o.area_level = 'city' AND o.source_profile <> 'derived' AND list_contains(scope, o.indicator_code)
 ),
 rows AS (
     SELECT * FROM used

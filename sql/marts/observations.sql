@@ -20,9 +20,10 @@
 -- obs_status (SDMX CL_OBS_STATUS), the first that applies: M withheld total; B a city series whose source
 -- switched (agency of record ↔ pilot) since its previous reported period; E an imputed total; A released;
 -- P provisional. Whether a value rests on a pilot's figure is from_source_of_record, not the status.
-CREATE OR REPLACE TABLE mart.observations AS
+-- The rows of the indicators in `scope` (closed under numerator and denominator: pipelines/build.py refresh).
+CREATE OR REPLACE MACRO mart.observations_in(scope) AS TABLE
 WITH latest AS MATERIALIZED (
-    SELECT * FROM core.v_latest
+    SELECT * FROM core.v_latest WHERE list_contains(scope, indicator_code)
 ),
 -- Each city counts toward its region and the province (the one area ref.areas lists at province level).
 aggregation_areas AS (

@@ -78,3 +78,16 @@ CREATE TABLE IF NOT EXISTS ops.disclosure_audit (
     audited_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (area_code, period, indicator_code)
 );
+-- What each table refreshed per indicator family (pipelines/build.py refresh) was last built from: the
+-- accepted submissions and the withdrawals it covers, and a fingerprint of everything else it reads (the
+-- reference tables, the releases). The next run rebuilds only the families of what is new since; a changed
+-- fingerprint, or no row, rebuilds the whole table.
+CREATE TABLE IF NOT EXISTS ops.refresh_state (
+    table_name VARCHAR PRIMARY KEY,
+    submission_ids BIGINT[] NOT NULL,
+    withdrawn_ids BIGINT[] NOT NULL,
+    inputs_fingerprint VARCHAR NOT NULL,
+    last_refresh VARCHAR NOT NULL CHECK (last_refresh IN ('full', 'families')),
+    indicators_refreshed INTEGER NOT NULL,
+    refreshed_at TIMESTAMPTZ NOT NULL
+);
