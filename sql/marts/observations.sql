@@ -42,13 +42,20 @@ city_base AS (
     FROM latest
 ),
 -- Each city's pair with where its parts came from: a rate rests on a pilot if its numerator or denominator does.
-pairs AS (
-    SELECT p.*, n.from_source_of_record AND d.from_source_of_record AS from_source_of_record
+-- One part at a time (materialised): left to itself, the optimiser (misled by the scope filter's estimate)
+-- paired every city's numerators with its denominators first, some 9 M rows for the sample.
+pair_numerators AS MATERIALIZED (
+    SELECT p.*, i.denominator, n.from_source_of_record AS numerator_from_source_of_record
     FROM core.derived_pairs p
     JOIN ref.indicators i USING (indicator_code)
     JOIN latest n ON n.area_code = p.area_code AND n.period = p.period AND n.indicator_code = i.numerator
+),
+pairs AS (
+    SELECT p.* EXCLUDE (denominator, numerator_from_source_of_record),
+           p.numerator_from_source_of_record AND d.from_source_of_record AS from_source_of_record
+    FROM pair_numerators p
     JOIN latest d ON d.area_code = p.area_code AND d.period = p.denominator_period
-                 AND d.indicator_code = i.denominator
+                 AND d.indicator_code = p.denominator
 ),
 city_derived AS (
     SELECT area_code, period, freq, indicator_code, numerator_value / denominator_value * multiplier AS value,
