@@ -22,8 +22,10 @@
 -- P provisional. Whether a value rests on a pilot's figure is from_source_of_record, not the status.
 -- The rows of the indicators in `scope` (closed under numerator and denominator: pipelines/build.py refresh).
 CREATE OR REPLACE MACRO mart.observations_in(scope) AS TABLE
+-- (The scope is applied to the cities' values and pairs, not to `latest`: filtered there, DuckDB's estimate of
+-- its rows drops to a handful and the pairs' joins are planned as cross products.)
 WITH latest AS MATERIALIZED (
-    SELECT * FROM core.v_latest WHERE list_contains(scope, indicator_code)
+    SELECT * FROM core.v_latest
 ),
 -- Each city counts toward its region and the province (the one area ref.areas lists at province level).
 aggregation_areas AS (
@@ -40,22 +42,17 @@ city_base AS (
     SELECT area_code, period, freq, indicator_code, value, source, submission_id, from_source_of_record,
            n_units, 1 AS n_areas
     FROM latest
+    WHERE list_contains(scope, indicator_code)
 ),
 -- Each city's pair with where its parts came from: a rate rests on a pilot if its numerator or denominator does.
--- One part at a time (materialised): left to itself, the optimiser (misled by the scope filter's estimate)
--- paired every city's numerators with its denominators first, some 9 M rows for the sample.
-pair_numerators AS MATERIALIZED (
-    SELECT p.*, i.denominator, n.from_source_of_record AS numerator_from_source_of_record
+pairs AS (
+    SELECT p.*, n.from_source_of_record AND d.from_source_of_record AS from_source_of_record
     FROM core.derived_pairs p
     JOIN ref.indicators i USING (indicator_code)
     JOIN latest n ON n.area_code = p.area_code AND n.period = p.period AND n.indicator_code = i.numerator
-),
-pairs AS (
-    SELECT p.* EXCLUDE (denominator, numerator_from_source_of_record),
-           p.numerator_from_source_of_record AND d.from_source_of_record AS from_source_of_record
-    FROM pair_numerators p
     JOIN latest d ON d.area_code = p.area_code AND d.period = p.denominator_period
-                 AND d.indicator_code = p.denominator
+                 AND d.indicator_code = i.denominator
+    WHERE list_contains(scope, p.indicator_code)
 ),
 city_derived AS (
     SELECT area_code, period, freq, indicator_code, numerator_value / denominator_value * multiplier AS value,
