@@ -35,7 +35,7 @@ def main() -> int:
         work = Path(folder)
         found = national.run(args.size, work / "national", args.results)
         commands.cold_validate(work, rounds, args.results)
-        _, serving_db = commands.sample_run(work, args.results)
+        _, serving_db = commands.sample_run(work, args.results, 3 if args.size == "full" else 1)
         commands.resubmission(serving_db.parents[1], work, args.results)
         commands.bi(serving_db, found["proxy_db"], work, 20 if args.size == "full" else 3, args.results, args.size)
     if not args.no_upload:
