@@ -386,30 +386,21 @@ REFRESHED_PER_FAMILY = {"core.derived_pairs": "core/20_derive.sql", "mart.observ
                         "mart.lineage": "marts/lineage.sql"}
 
 
-@dataclass(frozen=True)
-class Refresh:
-    table: str
-    full: bool
-    indicators: list[str]  # the indicators whose rows were rebuilt (every one on a full refresh)
-
-
-def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False,
-            indicators: list[str] | None = None) -> Refresh:
+def refresh(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Bring `table` (one of REFRESHED_PER_FAMILY) up to date inside the caller's transaction: rebuild the
-    rows of the stale families, or the whole table when `full` or when what else it reads has changed.
-    `indicators` (whole families) limits a full rebuild to them: a rewound build's scope, never committed."""
-    con.execute(sql_text(REFRESHED_PER_FAMILY[table]))  # (re)defines the table macro
+    rows of the stale families, or the whole table when what else it depends on has changed. Returns the
+    indicators whose rows were rebuilt (every one on a full refresh)."""
     fingerprint = _inputs_fingerprint(con)
     state = con.execute("SELECT inputs_fingerprint FROM ops.refresh_state WHERE table_name = ?", [table]).fetchone()
     schema, name = table.split(".")
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
                          " AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0]
-    full = full or not exists or state is None or state[0] != fingerprint
+    full = not exists or state is None or state[0] != fingerprint
     if full:
-        scope = indicators or [code for (code,) in con.execute(
-            "SELECT indicator_code FROM ref.indicators ORDER BY ALL").fetchall()]
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table}_in($scope)", dict(scope=scope))
+        scope = every_indicator(con)
+        build_whole(con, table, scope)
     else:
+        con.execute(sql_text(REFRESHED_PER_FAMILY[table]))  # (re)defines the table macro
         stale = [code for (code,) in con.execute(sql_text("core/50_refresh_scope.sql"), dict(table_name=table)).fetchall()]
         scope = reference.indicator_families(stale)
         if scope:
@@ -418,7 +409,18 @@ def refresh(con: duckdb.DuckDBPyConnection, table: str, *, full: bool = False,
     con.execute(sql_text("core/51_refresh_state.sql"), dict(
         table_name=table, inputs_fingerprint=fingerprint, last_refresh="full" if full else "families",
         indicators_refreshed=len(scope)))
-    return Refresh(table, full, scope)
+    return scope
+
+
+def build_whole(con: duckdb.DuckDBPyConnection, table: str, indicators: list[str]) -> None:
+    """`table` (one of REFRESHED_PER_FAMILY) made afresh with the rows of `indicators` (whole families), and
+    no refresh state written: what a full refresh builds, and a rewound build (rolled back) alone."""
+    con.execute(sql_text(REFRESHED_PER_FAMILY[table]))  # (re)defines the table macro
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table}_in($scope)", dict(scope=indicators))
+
+
+def every_indicator(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators ORDER BY ALL").fetchall()]
 
 
 def _inputs_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -451,11 +453,11 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def derive(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> int:
+def derive(con: duckdb.DuckDBPyConnection) -> int:
     """Refresh core.derived_pairs in one transaction; returns its row count."""
     con.execute("BEGIN TRANSACTION")
     try:
-        refresh(con, "core.derived_pairs", full=full)
+        refresh(con, "core.derived_pairs")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -475,12 +477,18 @@ def build_mart(con: duckdb.DuckDBPyConnection, table: str, **params) -> int:
     return con.execute(f"SELECT count(*) FROM mart.{table}").fetchone()[0]
 
 
-def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, full: bool = False,
-                  indicators: list[str] | None = None) -> None:
+def _rebuild_mart(con: duckdb.DuckDBPyConnection, table: str, params: dict, *,
+                  rewound_scope: list[str] | None = None) -> None:
+    """Rebuild mart.<table>: refreshed if it is refreshed per family, or, with `rewound_scope`, built whole
+    for those indicators (a rewound build)."""
     if f"mart.{table}" in REFRESHED_PER_FAMILY:
-        refreshed = refresh(con, f"mart.{table}", full=full, indicators=indicators)
+        if rewound_scope is None:
+            rebuilt = refresh(con, f"mart.{table}")
+        else:
+            rebuilt = rewound_scope
+            build_whole(con, f"mart.{table}", rebuilt)
         if table == "observations":  # confidential cells are blanked before the table is ever committed
-            protect_observations(con, refreshed.indicators)
+            protect_observations(con, rebuilt)
         return
     sql = sql_text(f"marts/{table}.sql")
     con.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql} or None)  # no extras
@@ -496,9 +504,10 @@ def rewound(con: duckdb.DuckDBPyConnection, script: str, **params) -> Iterator[d
     try:
         for statement in con.extract_statements(sql_text(script)):
             con.execute(statement, {name: params[name] for name in statement.named_parameters})
-        scope = params.get("indicators")
-        refresh(con, "core.derived_pairs", full=True, indicators=scope)  # its inputs are rewritten: rebuilt whole
-        _rebuild_mart(con, "observations", {}, full=True, indicators=scope)
+        # its inputs are rewritten: built whole (no refresh state: all of it is rolled back)
+        scope = params.get("indicators") or every_indicator(con)
+        build_whole(con, "core.derived_pairs", scope)
+        _rebuild_mart(con, "observations", {}, rewound_scope=scope)
         con.complete()  # a relation needs the connection free: a row count above leaves its result open
         yield con
     finally:
