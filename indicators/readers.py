@@ -64,6 +64,7 @@ SHEET_NAMES = ("数据", "data")  # a sheet with one of these names is read inst
 HEADER_SEARCH_ROWS = 30  # title and blank rows above the header, at most
 # A 统计报表's signature block under the table (单位负责人：… 填表人：… 联系电话：… 报出日期：…): the data end there.
 FOOTER_LABELS = ("单位负责人", "统计负责人", "填表人", "联系电话", "报出日期")
+_FOOTER_INITIALS = frozenset(label[0] for label in FOOTER_LABELS)
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
 
@@ -227,9 +228,13 @@ def _within_limits(rows: Iterator[tuple[int, list[object]]], limits: ReadLimits)
                 "max_rows", f"文件超过 {limits.max_rows:,} 行的上限（第 {number:,} 行起超出）：请拆分为几个文件报送",
                 f"the file has more than {limits.max_rows:,} rows, the limit (max_rows; row {number:,} is over it): "
                 "split it into several files", row=number)
-        width = next((i for i in range(len(cells), 0, -1) if cells[i - 1] not in (None, "")), 0)
-        if width > limits.max_columns:
-            raise _too_wide(number, width, limits)
+        if len(cells) > limits.max_columns:  # trailing blanks do not count: only then is the width worked out
+            width = next((i for i in range(len(cells), 0, -1) if cells[i - 1] not in (None, "")), 0)
+            if width > limits.max_columns:
+                raise _too_wide(number, width, limits)
+        if cells and _longest_text(cells) <= limits.max_cell_chars:
+            yield number, cells
+            continue
         for index, cell in enumerate(cells):
             if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
                 raise LimitExceeded(
@@ -237,6 +242,14 @@ def _within_limits(rows: Iterator[tuple[int, list[object]]], limits: ReadLimits)
                     f"the cell holds {len(cell):,} characters, over the limit of {limits.max_cell_chars:,} "
                     "(max_cell_chars)", row=number, column=index, value=cell[:32] + "…")
         yield number, cells
+
+
+def _longest_text(cells: list[object]) -> int:
+    """The length of the row's longest text: one C-level pass when every cell is text (a CSV row)."""
+    try:
+        return max(map(len, cells))
+    except TypeError:  # a number, a date or a blank among them
+        return max((len(c) for c in cells if isinstance(c, str)), default=0)
 
 
 def _too_wide(number: int, width: int, limits: ReadLimits) -> LimitExceeded:
@@ -524,6 +537,10 @@ def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
 
 def _is_footer(cells: list[object]) -> bool:
     """A row whose first filled cell is a 统计报表 footer label (单位负责人：…)."""
+    first = next((cell for cell in cells if cell not in (None, "")), None)
+    # most rows start with text that cannot begin a footer label: no cell_text needed
+    if first.__class__ is str and first[:1] not in _FOOTER_INITIALS and not first[:1].isspace():
+        return False
     return next((text for text in map(cell_text, cells) if text), "").startswith(FOOTER_LABELS)
 
 

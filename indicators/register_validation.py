@@ -1,6 +1,11 @@
 """Checking a registry's list (indicators/registers.py): its suite in expectations/<registry>.json run by
-the same `SuiteRunner` as a file of values, and the rules GX cannot express (the USCC check character,
+the same compiled SQL as a file of values, and the rules GX cannot express (the USCC check character,
 the registration area, repeated rows, racks and energy that contradict each other) checked here.
+
+A list can hold millions of rows (a province's 5G sites), so it is never held as Python records or a pandas
+frame: its rows stream in batches into a DuckDB table (`list_rows`: each field as written and as parsed, a
+distinct cell parsed once), every rule runs there as SQL (sql/register_checks/), and only the rows a
+finding lists are read back.
 
 A finding names the sheet, the row and the column as headed in the file, in Chinese and English. Any
 error rejects the whole list: nothing of it loads. An accepted list's records (`RECORD_COLUMNS`) are what
@@ -11,14 +16,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from importlib import resources
+from operator import itemgetter
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from indicators import reference
-from indicators.readers import column_label, held_date
-from indicators.registers import REGISTRIES, USCC_CHARSET, Registry, city_name, read_record, uscc_check_character, uscc_city
+from indicators.readers import column_label
+from indicators.registers import (
+    REGISTRIES,
+    USCC_CHARSET,
+    USCC_WEIGHTS,
+    Field,
+    Registry,
+    band_key,
+    city_name,
+    parse_field,
+)
 from indicators.suites import SuiteRunner
 from indicators.validation import CheckedFile, _check_formulas, _Findings, _Reading, _rejected
+from indicators.values import cell_text
 
 # What the build DB keeps of each record (core.register_records, less the submission's own columns).
 RECORD_COLUMNS = [
@@ -49,6 +68,19 @@ EXPECTED = {  # kind -> (zh, en) what the cell should hold
     "number": ("请填写数字", "write a number"),
 }
 PERIOD_EXAMPLES = {"M": "2023-12", "Q": "2023Q3"}
+BATCH_ROWS = 65_536  # rows read before they go to DuckDB: a few MB of Python objects at a time
+
+# What each kind of field becomes in list_rows besides its text: (column suffix, Arrow type) per output of
+# _parsed(). A kind without an entry (text, code) is parsed from its text in bulk (_folded).
+PARSED_COLUMNS = {
+    "period": (("", pa.date32()), ("_end", pa.date32()), ("_year_start", pa.date32())),
+    "city": (("", pa.string()),),
+    "date": (("", pa.date32()),),
+    "number": (("", pa.float64()),),
+    "flag": (("", pa.bool_()), ("_key", pa.string())),
+    "band": (("", pa.string()), ("_key", pa.string())),
+    "status": (("", pa.bool_()), ("_folded", pa.string())),
+}
 
 
 @functools.cache
@@ -56,16 +88,102 @@ def _runner(suite: str) -> SuiteRunner:
     return SuiteRunner(suite, "row_id")
 
 
-class _Rows:
-    """A list's rows as the rules see them, with where each field is written."""
+def _check_sql(name: str) -> str:
+    return resources.files("sql").joinpath("register_checks", name).read_text(encoding="utf-8")
 
-    def __init__(self, registry: Registry, frame: pd.DataFrame, headers: list[str], columns: dict[str, int]):
+
+def _parsed(field: Field, value: object, freq: str) -> tuple:
+    """A cell of `field` as list_rows holds it (PARSED_COLUMNS): parsed, and what the suite compares."""
+    parsed = parse_field(field, value, freq)
+    if field.kind == "period":
+        if parsed is None:
+            return None, None, None
+        return parsed.start, parsed.end, dt.date(parsed.start.year, 1, 1)
+    text = cell_text(value)
+    if field.kind == "flag":
+        return parsed, reference.fold(text).casefold()
+    if field.kind == "band":
+        return parsed, band_key(text)
+    if field.kind == "status":
+        return parsed, reference.fold(text)
+    return (parsed,)
+
+
+def _folded(field: Field, texts: list[str]) -> list[str | None]:
+    """A text or code field parsed as registers.parse_field does, ASCII (no NFKC change) without the call."""
+    others = {t: parse_field(field, t, "") for t in {t for t in texts if not t.isascii()}}
+    if field.kind == "code":
+        return [t.upper().replace(" ", "") if t.isascii() else others[t] for t in texts]
+    return [(t or None) if t.isascii() else others[t] for t in texts]
+
+
+class _Rows:
+    """A list's rows in DuckDB table `list_rows`, with where each field is written."""
+
+    def __init__(self, registry: Registry, con: duckdb.DuckDBPyConnection, sheet: str | None, headers: list[str],
+                 columns: dict[str, int]):
         self.registry = registry
-        self.frame = frame
+        self.con = con
+        self.sheet = sheet
         self.header = {name: column_label(headers, index) for name, index in columns.items()}
+        self.count = 0
 
     def place(self, row: dict, field: str) -> tuple:
-        return (row["sheet"], int(row["source_row"]), self.header[field], row[f"{field}_text"])
+        return (self.sheet, int(row["source_row"]), self.header[field], row[f"{field}_text"])
+
+    def fetch(self, row_ids: list[int]) -> dict[int, dict]:
+        """The rows with these ids, as dictionaries (only the rows a finding lists are read back)."""
+        if not row_ids:
+            return {}
+        cursor = self.con.execute("SELECT * FROM list_rows WHERE list_contains($ids, row_id)", {"ids": row_ids})
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+    def load(self, table) -> None:
+        """Streams the table's data rows into list_rows, BATCH_ROWS at a time; each distinct cell of a field
+        with few values (a period, a city, a band …) is parsed once."""
+        registry = self.registry
+        positions = [table.roles[f.name] for f in registry.fields]
+        width = max(positions) + 1
+        caches: dict[str, dict] = {f.name: {} for f in registry.fields}
+        batch: list[tuple[int, list]] = []
+        for number, cells in table.data_rows:
+            table.rows_read += 1
+            batch.append((number, cells if len(cells) >= width else [*cells, *[None] * (width - len(cells))]))
+            if len(batch) == BATCH_ROWS:
+                self._insert(batch, positions, caches)
+                batch = []
+        if batch:
+            self._insert(batch, positions, caches)
+
+    def _insert(self, batch: list[tuple[int, list]], positions: list[int], caches: dict[str, dict]) -> None:
+        registry = self.registry
+        rows = [cells for _, cells in batch]
+        arrays = {"row_id": pa.array(range(self.count, self.count + len(batch)), pa.int64()),
+                  "source_row": pa.array([number for number, _ in batch], pa.int64())}
+        for field, position in zip(registry.fields, positions, strict=True):
+            raw = list(map(itemgetter(position), rows))
+            texts = [v.strip() if v.__class__ is str else cell_text(v) for v in raw]
+            arrays[f"{field.name}_text"] = pa.array(texts, pa.string())
+            outputs = PARSED_COLUMNS.get(field.kind)
+            if outputs is None:
+                arrays[field.name] = pa.array(_folded(field, texts), pa.string())
+                continue
+            # a dictionary key per cell: 1, 1.0 and True are equal keys, but not the same cell
+            keys = [v if v.__class__ is str else (v.__class__, v) for v in raw]
+            cache = caches[field.name]
+            for key, value in zip(keys, raw, strict=True):
+                if key not in cache:
+                    cache[key] = _parsed(field, value, registry.freq)
+            parsed = [cache[k] for k in keys]
+            for index, (suffix, arrow_type) in enumerate(outputs):
+                arrays[f"{field.name}{suffix}"] = pa.array([p[index] for p in parsed], arrow_type)
+        chunk = pa.table(arrays)  # noqa: F841 - read by name below
+        if self.count == 0:
+            self.con.execute("CREATE TABLE list_rows AS SELECT * FROM chunk")
+        else:
+            self.con.execute("INSERT INTO list_rows SELECT * FROM chunk")
+        self.count += len(batch)
 
 
 def check_register(validator, reading: _Reading, profile: reference.Profile, findings: _Findings,
@@ -80,165 +198,146 @@ def check_register(validator, reading: _Reading, profile: reference.Profile, fin
     if not allowed:
         findings.add("register_not_submitter", submitter=registry.submitter)
         return _rejected(findings, report_fields, rows=0)
-    records = []
-    for number, cells in table.data_rows:
-        table.rows_read += 1
-        records.append({"row_id": len(records), "source_row": number, "sheet": table.sheet,
-                        **read_record(registry, table.roles, cells)})
-    findings.count("unreadable", evaluated=1)
-    findings.count("limit_exceeded", evaluated=1)
-    _check_formulas(reading.grid, table, findings)
-    findings.count("no_data_rows", evaluated=1, failed=int(not records))
-    if not records:
-        findings.add("no_data_rows")
-        return _rejected(findings, report_fields, rows=0)
-    rows = _Rows(registry, _frame(registry, records), table.headers, table.roles)
-    _run_suite(rows, findings, reference_date)
-    _check_values(rows, findings)
-    {"enterprise_list": _check_enterprises, "dc_register": _check_data_centres,
-     "site_list": lambda rows, findings: None}[registry.name](rows, findings)
-    loaded = _records(rows.frame, registry)
-    report = findings.report(**report_fields, rows=len(records), observations=len(loaded))
-    if not report.accepted:
-        return _rejected(findings, report_fields, rows=len(records))
-    return CheckedFile(report, loaded, pd.DataFrame(columns=["area_code", "period", "freq", "indicator_code"]))
+    with duckdb.connect() as con:
+        con.execute(_check_sql("macros.sql"))
+        rows = _Rows(registry, con, table.sheet, table.headers, table.roles)
+        rows.load(table)
+        findings.count("unreadable", evaluated=1)
+        findings.count("limit_exceeded", evaluated=1)
+        _check_formulas(reading.grid, table, findings)
+        findings.count("no_data_rows", evaluated=1, failed=int(not rows.count))
+        if not rows.count:
+            findings.add("no_data_rows")
+            return _rejected(findings, report_fields, rows=0)
+        _run_suite(rows, findings, reference_date)
+        _check_values(rows, findings)
+        {"enterprise_list": _check_enterprises, "dc_register": _check_data_centres,
+         "site_list": lambda rows, findings: None}[registry.name](rows, findings)
+        report = findings.report(**report_fields, rows=rows.count, observations=rows.count)
+        if not report.accepted:
+            return _rejected(findings, report_fields, rows=rows.count)
+        return CheckedFile(report, _records(rows), pd.DataFrame(columns=["area_code", "period", "freq",
+                                                                           "indicator_code"]))
 
 
-def _frame(registry: Registry, records: list[dict]) -> pd.DataFrame:
-    """The rows with what the suite reads: the period's start and end and its year's first day, a band and
-    a flag as compared, the smallest of a data centre's numbers."""
-    frame = pd.DataFrame.from_records(records)
-    periods = frame["period"]
-    # Dates as pandas holds them (held_date): a period or date in 2999 is judged by the rules, not a crash.
-    frame["period_start"] = pd.to_datetime([held_date(p.start) if p else None for p in periods])
-    frame["period_end"] = pd.to_datetime([held_date(p.end) if p else None for p in periods])
-    frame["year_start"] = pd.to_datetime([held_date(dt.date(p.start.year, 1, 1)) if p else None for p in periods])
-    for field in registry.fields:
-        if field.kind == "date":
-            frame[field.name] = pd.to_datetime([held_date(day) for day in frame[field.name]])
-    if registry.name == "enterprise_list":
-        frame["above_scale_key"] = [reference.fold(t).casefold() for t in frame["above_scale_text"]]
+def _list(rows: _Rows, findings: _Findings, rule_id: str, failing: list, finding) -> None:
+    """Lists the first failing rows of a rule (at most the findings' cap; the rest are counted as not
+    listed): `finding(row, extra)` gives each one's (field, keyword arguments)."""
+    shown = failing[:findings.cap]
+    fetched = rows.fetch([row_id for row_id, _ in shown])
+    for row_id, extra in shown:
+        row = fetched[row_id]
+        field, keywords = finding(row, extra)
+        findings.add(rule_id, place=rows.place(row, field), **keywords)
+    if len(failing) > len(shown):
+        findings.not_listed(rule_id, len(failing) - len(shown))
+
+
+def _suite_view(registry: Registry) -> str:
+    """list_rows as the suite names and types its columns: dates as the timestamps GX compares, a status as
+    folded, a data centre's smallest number."""
+    replaced = [f"CAST({f.name} AS TIMESTAMP) AS {f.name}" for f in registry.fields if f.kind == "date"]
+    replaced += ["CAST(period_end AS TIMESTAMP) AS period_end"]
+    replaced += [f"{f.name}_folded AS {f.name}_text" for f in registry.fields if f.kind == "status"]
+    added = ["CAST(period AS TIMESTAMP) AS period_start", "CAST(period_year_start AS TIMESTAMP) AS year_start"]
     if registry.name == "dc_register":
-        frame["smallest_number"] = frame[list(DC_NUMBERS)].astype(float).min(axis=1)
-    if registry.name == "site_list":
-        from indicators.registers import band_key
-        frame["band_key"] = [band_key(t) for t in frame["band_text"]]
-        frame["status_text"] = [reference.fold(t) for t in frame["status_text"]]
-    return frame
+        added.append(f"least({', '.join(DC_NUMBERS)}) AS smallest_number")
+    return f"CREATE VIEW suite_rows AS SELECT * REPLACE ({', '.join(replaced)}), {', '.join(added)} FROM list_rows"
 
 
 def _run_suite(rows: _Rows, findings: _Findings, reference_date: dt.date) -> None:
+    """The registry's GX suite, compiled to SQL, on list_rows."""
+    rows.con.execute(_suite_view(rows.registry))
     parameters = {"province_codes": [reference.PROVINCE_CODE],
                   "latest_period": dt.datetime.combine(reference_date, dt.time())}
-    outcomes = _runner(rows.registry.suite).run(rows.frame, parameters)
-    by_id = rows.frame.set_index("row_id", drop=False)
-    for outcome in outcomes:
+    for outcome in _runner(rows.registry.suite).run_relation(rows.con, "suite_rows", parameters):
         findings.count(outcome.rule_id, evaluated=outcome.evaluated, failed=len(outcome.failing_ids),
                        not_evaluable=outcome.not_evaluable)
-        for row_id in outcome.failing_ids:
-            row = by_id.loc[row_id].to_dict()
-            field = GX_FIELDS[outcome.rule_id] or next(n for n in DC_NUMBERS if row[n] < 0)
-            findings.add(outcome.rule_id, place=rows.place(row, field), value_text=row[f"{field}_text"],
-                         column=rows.header[field])
+
+        def finding(row: dict, _extra, rule_id=outcome.rule_id) -> tuple[str, dict]:
+            field = GX_FIELDS[rule_id] or next(n for n in DC_NUMBERS if row[n] is not None and row[n] < 0)
+            return field, {"value_text": row[f"{field}_text"], "column": rows.header[field]}
+        _list(rows, findings, outcome.rule_id, [(i, None) for i in outcome.failing_ids], finding)
 
 
 def _check_values(rows: _Rows, findings: _Findings) -> None:
     """Each field that must be read as a period, city, date, number or text: blank or unreadable is an error."""
     registry = rows.registry
     checked = [f for f in registry.fields if f.kind in EXPECTED]
-    failed = 0
+    # one row per blank or unreadable cell, in the order a reader meets them (row, then column)
+    blanks = " UNION ALL ".join(f"SELECT row_id, {i} AS field FROM list_rows WHERE {f.name} IS NULL"
+                                for i, f in enumerate(checked))
+    failing = rows.con.execute(f"SELECT row_id, field FROM ({blanks}) ORDER BY row_id, field").fetchall()
     freq_zh, freq_en = reference.FREQ_NAMES[registry.freq]
-    for row in rows.frame.to_dict("records"):
-        for field in checked:
-            value = row[field.name]
-            if value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT:
-                continue
-            failed += 1
-            zh, en = EXPECTED[field.kind]
-            names = dict(freq_zh=freq_zh, freq_en=freq_en, example=PERIOD_EXAMPLES[registry.freq])
-            findings.add("register_value_invalid", place=rows.place(row, field.name),
-                         value_text=row[f"{field.name}_text"], column=rows.header[field.name],
-                         expected_zh=zh.format(**names), expected_en=en.format(**names))
-    findings.count("register_value_invalid", evaluated=len(rows.frame) * len(checked), failed=failed)
+    names = dict(freq_zh=freq_zh, freq_en=freq_en, example=PERIOD_EXAMPLES[registry.freq])
+
+    def finding(row: dict, field_index: int) -> tuple[str, dict]:
+        field = checked[field_index]
+        zh, en = EXPECTED[field.kind]
+        return field.name, {"value_text": row[f"{field.name}_text"], "column": rows.header[field.name],
+                            "expected_zh": zh.format(**names), "expected_en": en.format(**names)}
+    findings.count("register_value_invalid", evaluated=rows.count * len(checked), failed=len(failing))
+    _list(rows, findings, "register_value_invalid", failing, finding)
+
+
+def _totals_and_rows(rows: _Rows, name: str, parameters: dict | None = None) -> tuple[tuple, list[tuple]]:
+    """A register_checks query's first row (its totals) and the failing rows after it."""
+    result = rows.con.execute(_check_sql(name), parameters or {}).fetchall()
+    return result[0], result[1:]
 
 
 def _check_enterprises(rows: _Rows, findings: _Findings) -> None:
     """The USCC's check character and registration area; a project listed twice; one enterprise under
     two cities."""
-    frame = rows.frame
-    well_formed = frame[frame["uscc"].str.fullmatch(f"[{USCC_CHARSET}]{{18}}")]
-    wrong = [row for row in well_formed.to_dict("records") if uscc_check_character(row["uscc"][:17]) != row["uscc"][17]]
-    findings.count("ent_uscc_check", evaluated=len(well_formed), failed=len(wrong))
-    for row in wrong:
-        findings.add("ent_uscc_check", place=rows.place(row, "uscc"), value_text=row["uscc_text"],
-                     expected_check=uscc_check_character(row["uscc"][:17]))
-    cities = set(reference.city_by_code())
-    located = well_formed[well_formed["city_code"].isin(cities)]
-    elsewhere = [row for row in located.to_dict("records") if uscc_city(row["uscc"]) != row["city_code"]]
-    findings.count("ent_uscc_area", evaluated=len(located), failed=len(elsewhere))
-    for row in elsewhere:
-        findings.add("ent_uscc_area", place=rows.place(row, "uscc"), value_text=row["uscc_text"],
-                     registered_area=row["uscc"][2:8], city_name=city_name(row["city_code"]))
-    keyed = frame[(frame["uscc"] != "")]
-    first_project: dict[tuple, int] = {}
-    first_city: dict[tuple, tuple[str, int]] = {}
-    repeats = two_cities = 0
-    for row in keyed.to_dict("records"):
-        period = row["period_text"]
-        project_key = (period, row["uscc"], reference.fold(row["project_text"]))
-        if project_key in first_project:
-            repeats += 1
-            findings.add("ent_duplicate_project", place=rows.place(row, "project"), value_text=row["project_text"],
-                         other_row=first_project[project_key])
-        else:
-            first_project[project_key] = int(row["source_row"])
-        if row["city_code"] is None:
-            continue
-        city_key = (period, row["uscc"])
-        other = first_city.setdefault(city_key, (row["city_code"], int(row["source_row"])))
-        if other[0] != row["city_code"]:
-            two_cities += 1
-            findings.add("ent_two_cities", place=rows.place(row, "city_code"), value_text=row["uscc_text"],
-                         other_row=other[1], other_city=city_name(other[0]), city_name=city_name(row["city_code"]))
-    findings.count("ent_duplicate_project", evaluated=len(keyed), failed=repeats)
-    findings.count("ent_two_cities", evaluated=len(keyed), failed=two_cities)
+    charset = {"charset": USCC_CHARSET}
+    (_, evaluated, _), wrong = _totals_and_rows(rows, "uscc_check.sql", {**charset, "weights": list(USCC_WEIGHTS)})
+    findings.count("ent_uscc_check", evaluated=evaluated, failed=len(wrong))
+    _list(rows, findings, "ent_uscc_check", [(row_id, expected) for row_id, _, expected in wrong],
+          lambda row, expected: ("uscc", {"value_text": row["uscc_text"], "expected_check": expected}))
+    (_, evaluated, _), elsewhere = _totals_and_rows(rows, "uscc_area.sql",
+                                                    {**charset, "cities": list(reference.city_by_code())})
+    findings.count("ent_uscc_area", evaluated=evaluated, failed=len(elsewhere))
+    _list(rows, findings, "ent_uscc_area", [(row_id, area) for row_id, _, area in elsewhere],
+          lambda row, area: ("uscc", {"value_text": row["uscc_text"], "registered_area": area,
+                                      "city_name": city_name(row["city_code"])}))
+    (_, keyed, *_), failing = _totals_and_rows(rows, "enterprise_repeats.sql")
+    repeats = [(r[0], r[3]) for r in failing if r[2]]
+    findings.count("ent_duplicate_project", evaluated=keyed, failed=len(repeats))
+    _list(rows, findings, "ent_duplicate_project", repeats,
+          lambda row, other_row: ("project", {"value_text": row["project_text"], "other_row": other_row}))
+    two_cities = [(r[0], (r[5], r[6])) for r in failing if r[4]]
+    findings.count("ent_two_cities", evaluated=keyed, failed=len(two_cities))
+    _list(rows, findings, "ent_two_cities", two_cities,
+          lambda row, first: ("city_code", {"value_text": row["uscc_text"], "other_row": first[1],
+                                            "other_city": city_name(first[0]), "city_name": city_name(row["city_code"])}))
 
 
 def _check_data_centres(rows: _Rows, findings: _Findings) -> None:
     """Racks in use within standard racks; total energy at least IT energy (PUE ≥ 1)."""
-    for rule_id, field, other, fails in (
-            ("dc_racks_in_use_above_standard", "racks_in_use", "standard_racks", lambda a, b: a > b),
-            ("dc_total_below_it", "total_energy_mwh", "it_energy_mwh", lambda a, b: a < b)):
-        both = rows.frame.dropna(subset=[field, other])
-        failing = [row for row in both.to_dict("records") if fails(row[field], row[other])]
-        findings.count(rule_id, evaluated=len(both), failed=len(failing))
-        for row in failing:
-            findings.add(rule_id, place=rows.place(row, field), value_text=row[f"{field}_text"],
-                         other_value=row[other])
+    (_, racks_evaluated, energy_evaluated, *_), failing = _totals_and_rows(rows, "dc_contradictions.sql")
+    for rule_id, field, other, evaluated, flag in (
+            ("dc_racks_in_use_above_standard", "racks_in_use", "standard_racks", racks_evaluated, 3),
+            ("dc_total_below_it", "total_energy_mwh", "it_energy_mwh", energy_evaluated, 4)):
+        mine = [(r[0], None) for r in failing if r[flag]]
+        findings.count(rule_id, evaluated=evaluated, failed=len(mine))
+        _list(rows, findings, rule_id, mine, lambda row, _extra, field=field, other=other: (
+            field, {"value_text": row[f"{field}_text"], "other_value": row[other]}))
 
 
-def _records(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """The records as core.register_records keeps them."""
-    out = pd.DataFrame({
-        "registry": registry.name,
-        "source_row": frame["source_row"].astype(int),
-        "period": [p.start if p else None for p in frame["period"]],
-        "freq": registry.freq,
-        "area_code": frame["city_code"],
-        "unit_id": frame[registry.unit_field].astype(str),
-    })
-    for column in RECORD_COLUMNS:
-        if column in out:
-            continue
-        if column in frame:
-            values = frame[column]
-            if pd.api.types.is_datetime64_any_dtype(values):
-                values = [None if pd.isna(v) else v.date() for v in values]
-            out[column] = values
-        else:
-            out[column] = None
-    if registry.name == "enterprise_list":
-        out["uscc_valid"] = [uscc_check_character(u[:17]) == u[17:] for u in frame["uscc"]]
-    if registry.name == "site_list":
-        out["in_service"] = frame["status"]
-    return out[RECORD_COLUMNS]
+def _records(rows: _Rows) -> pd.DataFrame:
+    """The records as core.register_records keeps them (strings held by Arrow: a few bytes a cell, not a
+    Python object each)."""
+    registry = rows.registry
+    present = {f.name for f in registry.fields}
+    renamed = {"area_code": "city_code", "unit_id": f"CAST({registry.unit_field} AS VARCHAR)",
+               "in_service": "status" if "status" in present else None,
+               "uscc_valid": "uscc_valid(uscc, $charset, $weights)" if "uscc" in present else None}
+    columns = ["$registry AS registry", "CAST(source_row AS INTEGER) AS source_row", "period", "$freq AS freq"]
+    for column in RECORD_COLUMNS[4:]:
+        expression = renamed.get(column, column if column in present else None)
+        columns.append(f"{expression or 'NULL'} AS {column}")
+    parameters = {"registry": registry.name, "freq": registry.freq}
+    if "uscc" in present:
+        parameters.update(charset=USCC_CHARSET, weights=list(USCC_WEIGHTS))
+    query = rows.con.sql(f"SELECT {', '.join(columns)} FROM list_rows ORDER BY row_id", params=parameters)
+    return query.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
