@@ -310,7 +310,7 @@ def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int,
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             for record in reader:
-                if any(cell.strip() for cell in record):
+                if (record and record[0].strip()) or any(cell.strip() for cell in record):
                     any_row = True
                     yield line, record
                 line = reader.line_num + 1
@@ -537,7 +537,7 @@ def _roles(headers: list[str]) -> tuple[dict[int, str], dict[str, int]]:
 
 def _is_footer(cells: list[object]) -> bool:
     """A row whose first filled cell is a 统计报表 footer label (单位负责人：…)."""
-    first = next((cell for cell in cells if cell not in (None, "")), None)
+    first = cells[0] if cells and cells[0] not in (None, "") else next((c for c in cells if c not in (None, "")), None)
     # most rows start with text that cannot begin a footer label: no cell_text needed
     if first.__class__ is str and first[:1] not in _FOOTER_INITIALS and not first[:1].isspace():
         return False

@@ -127,6 +127,7 @@ class _Rows:
         self.sheet = sheet
         self.header = {name: column_label(headers, index) for name, index in columns.items()}
         self.count = 0
+        self.chunks: list[pa.Table] = []  # the batches read, in Arrow until list_rows is made of them all
 
     def place(self, row: dict, field: str) -> tuple:
         return (self.sheet, int(row["source_row"]), self.header[field], row[f"{field}_text"])
@@ -151,12 +152,17 @@ class _Rows:
             table.rows_read += 1
             batch.append((number, cells if len(cells) >= width else [*cells, *[None] * (width - len(cells))]))
             if len(batch) == BATCH_ROWS:
-                self._insert(batch, positions, caches)
+                self._convert(batch, positions, caches)
                 batch = []
-        if batch:
-            self._insert(batch, positions, caches)
+        if batch or not self.chunks:  # an empty list still makes its (empty) table
+            self._convert(batch, positions, caches)
+        # One CREATE from all the batches: inserting batch by batch costs DuckDB several times as much.
+        self.con.register("chunks", pa.concat_tables(self.chunks))
+        self.con.execute("CREATE TABLE list_rows AS SELECT * FROM chunks")
+        self.con.unregister("chunks")
+        self.chunks = []
 
-    def _insert(self, batch: list[tuple[int, list]], positions: list[int], caches: dict[str, dict]) -> None:
+    def _convert(self, batch: list[tuple[int, list]], positions: list[int], caches: dict[str, dict]) -> None:
         registry = self.registry
         rows = [cells for _, cells in batch]
         arrays = {"row_id": pa.array(range(self.count, self.count + len(batch)), pa.int64()),
@@ -172,17 +178,12 @@ class _Rows:
             # a dictionary key per cell: 1, 1.0 and True are equal keys, but not the same cell
             keys = [v if v.__class__ is str else (v.__class__, v) for v in raw]
             cache = caches[field.name]
-            for key, value in zip(keys, raw, strict=True):
-                if key not in cache:
-                    cache[key] = _parsed(field, value, registry.freq)
+            for key in set(keys).difference(cache):
+                cache[key] = _parsed(field, key if key.__class__ is str else key[1], registry.freq)
             parsed = [cache[k] for k in keys]
             for index, (suffix, arrow_type) in enumerate(outputs):
                 arrays[f"{field.name}{suffix}"] = pa.array([p[index] for p in parsed], arrow_type)
-        chunk = pa.table(arrays)  # noqa: F841 - read by name below
-        if self.count == 0:
-            self.con.execute("CREATE TABLE list_rows AS SELECT * FROM chunk")
-        else:
-            self.con.execute("INSERT INTO list_rows SELECT * FROM chunk")
+        self.chunks.append(pa.table(arrays))
         self.count += len(batch)
 
 

@@ -301,3 +301,37 @@ def test_a_list_for_2999_is_a_finding_not_a_crash(home, validator, profile, line
     _, report = send(home, validator, profile, "far.csv", lines, "2023-10-15 10:00")
     assert not report.accepted
     assert expected in {(e.rule, e.row, e.column, e.value) for e in report.errors}
+
+
+def test_a_list_read_in_several_batches_is_checked_as_one(home, validator, monkeypatch):
+    """A list streams into DuckDB a batch at a time (register_validation.BATCH_ROWS): rules across rows see
+    the whole list. Here batches of 3 rows: S2 repeated in the first and third batch, and the same band
+    spelt three ways, are judged as in one batch."""
+    from indicators import register_validation
+
+    loader, _ = home
+    lines = [SITE_HEADER,
+             "2023-06,S1,440100,440106,700MHz,中国广电,2023-01-10,在网",
+             "2023-06,S2,440100,440106,７００ＭＨｚ,中国广电,2023-02-10,在网",   # full width: the same band
+             "2023-06,S3,440300,440304,3.5GHz,中国电信,2023-01-01,在网",
+             "2023-06,S4,440300,440304,3.5 GHz,中国电信,2023-01-01,在网",
+             "2023-06,S5,440300,440304,5.8GHz,中国电信,2023-01-01,在网",       # no such band
+             "2023-06,S6,440300,440304,3.5GHz,中国电信,2023-01-01,在网",
+             "2023-06,S2,440100,440106,2.6GHz,中国移动,2023-03-10,在网"]      # S2 again, two batches on
+    _, whole = send(home, validator, "gdca", "sites-one-batch.csv", lines, "2023-07-05 10:00")
+    monkeypatch.setattr(register_validation, "BATCH_ROWS", 3)
+    _, batched = send(home, validator, "gdca", "sites-batches.csv", lines, "2023-07-05 10:00")
+    found = {(e.rule, e.row, e.column, e.value) for e in batched.errors}
+    assert found == {("site_id_repeated", 3, "site_id", "S2"), ("site_id_repeated", 8, "site_id", "S2"),
+                     ("site_band_unknown", 6, "band", "5.8GHz")}
+    assert batched.rows == 7
+    assert batched.errors == whole.errors and batched.rule_results == whole.rule_results
+    assert loader.row("SELECT count(*) FROM core.register_records")[0] == 0  # rejected: nothing loaded
+
+    monkeypatch.setattr(register_validation, "BATCH_ROWS", 2)  # fixed, the list loads: 7 rows over 4 batches
+    fixed = [line.replace("5.8GHz", "4.9GHz") for line in lines[:-1]]
+    _, report = send(home, validator, "gdca", "sites-fixed.csv", fixed, "2023-07-06 10:00")
+    assert report.accepted and report.rows == 6
+    assert loader.rows("SELECT source_row, unit_id, band FROM core.register_records ORDER BY source_row") == [
+        (2, "S1", "700MHz"), (3, "S2", "700MHz"), (4, "S3", "3.5GHz"), (5, "S4", "3.5GHz"), (6, "S5", "4.9GHz"),
+        (7, "S6", "3.5GHz")]
