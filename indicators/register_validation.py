@@ -54,6 +54,7 @@ GX_FIELDS = {
     "dc_id_repeated": "dc_id", "dc_province_submitted": "city_code", "dc_period_future": "period",
     "dc_value_negative": None,  # the first negative number of the row
     "site_id_repeated": "site_id", "site_band_unknown": "band", "site_status_unknown": "status",
+    "site_operator_unknown": "operator", "site_county_not_in_city": "county_code",
     "site_province_submitted": "city_code", "site_period_future": "period",
     "site_commissioned_after_period": "commissioning_date",
 }
@@ -243,6 +244,9 @@ def _suite_view(registry: Registry) -> str:
     added = ["CAST(period AS TIMESTAMP) AS period_start", "CAST(period_year_start AS TIMESTAMP) AS year_start"]
     if registry.name == "dc_register":
         added.append(f"least({', '.join(DC_NUMBERS)}) AS smallest_number")
+    if registry.name == "site_list":  # the prefecture of a county (6 digits) or township (9) code, GB/T 2260
+        added.append("CASE WHEN regexp_full_match(county_code, '[0-9]{6}([0-9]{3})?') "
+                     "THEN substr(county_code, 1, 4) || '00' ELSE county_code END AS county_city_code")
     return f"CREATE VIEW suite_rows AS SELECT * REPLACE ({', '.join(replaced)}), {', '.join(added)} FROM list_rows"
 
 
@@ -257,7 +261,8 @@ def _run_suite(rows: _Rows, findings: _Findings, reference_date: dt.date) -> Non
 
         def finding(row: dict, _extra, rule_id=outcome.rule_id) -> tuple[str, dict]:
             field = GX_FIELDS[rule_id] or next(n for n in DC_NUMBERS if row[n] is not None and row[n] < 0)
-            return field, {"value_text": row[f"{field}_text"], "column": rows.header[field]}
+            return field, {"value_text": row[f"{field}_text"], "column": rows.header[field],
+                           "city_name": city_name(row["city_code"])}
         _list(rows, findings, outcome.rule_id, [(i, None) for i in outcome.failing_ids], finding)
 
 

@@ -61,7 +61,9 @@ def offline_intake(paths: Paths, validator=None):
     from pipelines.service import Intake
     from pipelines.service_commands import Limits
 
-    return Intake(paths, validator or shared_validator(), Limits())
+    validator = validator or shared_validator()
+    # the readers' size limit (DIGECON_MAX_UPLOAD_MB, as the service's) is the intake's: one limit
+    return Intake(paths, validator, Limits(max_upload_bytes=validator.limits.max_bytes))
 
 
 def submitter(profile: str, name: str, channel: str) -> Token:

@@ -9,7 +9,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
     assert cli.main(["rules", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     by_id = {r["id"]: r for r in listed}
-    assert len(by_id) == len(listed) == 54  # 30 for files of values, 24 for the registries
+    assert len(by_id) == len(listed) == 56  # 30 for files of values, 26 for the registries
     assert by_id["city_unknown"]["engine"] == "great_expectations"
     assert by_id["city_unknown"]["checked_by"] == "Great Expectations: expectations/submission.json, run as DuckDB SQL"
     assert by_id["formula_not_calculated"] == {
@@ -33,7 +33,7 @@ def test_rules_json_lists_every_rule_with_where_it_is_checked(capsys):
 def test_rules_as_a_bilingual_list(capsys):
     assert cli.main(["rules"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("54 条规则 rules: 42 个错误 errors (拒收 reject the file), 12 个警告 warnings")
+    assert out.startswith("56 条规则 rules: 44 个错误 errors (拒收 reject the file), 12 个警告 warnings")
     assert ("limit_exceeded  [错误 error] format · Python: indicators/validation.py\n"
             "    超出处理上限 / Over a processing limit") in out
     assert "jump_10000x  [警告 warning] history · Python: indicators/validation.py" in out

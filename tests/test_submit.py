@@ -9,6 +9,7 @@ from corpus import LONG_HEADER, csv_bytes
 from indicators.landing import LandingZone
 from pipelines import cli
 from pipelines.paths import Paths
+from pipelines.resources import shared_validator
 from pipelines.service_commands import Limits
 
 GOOD = csv_bytes([LONG_HEADER, ["深圳市", "2023-06", "5G基站数", "52,310", "个", ""]])
@@ -112,3 +113,22 @@ def test_a_missing_file_stops_before_anything_lands(home, tmp_path, capsys):
 
     assert f"no such file: {tmp_path / 'missing.csv'}" in capsys.readouterr().err
     assert not home.landing.exists()
+
+
+def test_the_size_limit_is_the_one_the_upload_service_takes_from_the_environment(home, tmp_path, capsys, monkeypatch,
+                                                                                request):
+    """DIGECON_MAX_UPLOAD_MB moves `digecon submit`'s size limit as it moves the service's and the readers'
+    (before, submit kept 20 MB whatever the variable said: a province's 5G site list could not be landed)."""
+    request.addfinalizer(shared_validator.cache_clear)  # no later test inherits these limits
+    (tmp_path / "shenzhen.csv").write_bytes(GOOD)
+    monkeypatch.setenv("DIGECON_MAX_UPLOAD_MB", f"{(len(GOOD) - 1) / 1024 / 1024:.12f}")  # one byte too small
+    shared_validator.cache_clear()
+    assert cli.main(["submit", str(tmp_path / "shenzhen.csv"), "--as", "pilot-440300", "--by", "张三"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1 and "文件超过大小上限" in err
+    assert LandingZone(home.landing).receipts() == []
+    assert [(e["outcome"], e["http_status"]) for e in audit(home)] == [("refused", 413)]
+    monkeypatch.setenv("DIGECON_MAX_UPLOAD_MB", f"{len(GOOD) / 1024 / 1024:.12f}")  # just enough
+    shared_validator.cache_clear()  # read once per process, and each `digecon submit` is a process of its own
+    assert cli.main(["submit", str(tmp_path / "shenzhen.csv"), "--as", "pilot-440300", "--by", "张三"]) == 0
+    assert len(LandingZone(home.landing).receipts()) == 1
