@@ -335,3 +335,23 @@ def test_a_list_read_in_several_batches_is_checked_as_one(home, validator, monke
     assert loader.rows("SELECT source_row, unit_id, band FROM core.register_records ORDER BY source_row") == [
         (2, "S1", "700MHz"), (3, "S2", "700MHz"), (4, "S3", "3.5GHz"), (5, "S4", "3.5GHz"), (6, "S5", "4.9GHz"),
         (7, "S6", "3.5GHz")]
+
+
+def test_a_site_of_no_licensed_operator_or_in_another_citys_county_is_refused(home, validator):
+    loader, _ = home
+    _, report = send(home, validator, "gdca", "sites-wrong.csv", [
+        SITE_HEADER,
+        "2023-06,S1,440100,440106,700MHz,中国广电,2023-01-10,在网",
+        "2023-06,S2,440100,440106,3.5GHz,中国铁通,2023-01-10,在网",      # 中国铁通 holds no 5G licence
+        "2023-06,S3,440100,440304,3.5GHz,中国电信,2023-01-10,在网",      # Futian is Shenzhen's
+        "2023-06,S4,441900,441900003,3.5GHz,中国移动,2023-01-10,在网",   # a Dongguan township: in the city
+        "2023-06,S5,440300,福田区,3.5GHz,中国移动,2023-01-10,在网",      # a name, not a code
+    ], "2023-07-05 10:00")
+    assert not report.accepted
+    assert {(e.rule, e.row, e.column, e.value) for e in report.errors} == {
+        ("site_operator_unknown", 3, "operator", "中国铁通"),
+        ("site_county_not_in_city", 4, "county_code", "440304"),
+        ("site_county_not_in_city", 6, "county_code", "福田区")}
+    county = next(e for e in report.errors if e.row == 4)
+    assert county.message_zh.startswith("区县代码“440304”不是 广州市 440100 的区县")
+    assert loader.row("SELECT count(*) FROM core.register_records")[0] == 0
