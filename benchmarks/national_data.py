@@ -16,8 +16,10 @@ Writes into DIR (the seed, sizes and row counts go to DIR/manifest.json):
   The ten years start in 2019-01 because the project's calendar rejects periods before then
   (`earliest_valid_period`); the manifest's `reference_date` is the day after the last month's due date.
 - `dirty/panel.csv`: planted bad rows, each failing exactly one check (PANEL_DIRTY says which, how many).
-- `sites/<province>.csv`: the 5G site list (报告期, 站址编号, 城市代码, 区县代码, 频段, 运营商, 开通日期, 状态),
-  3.5 million rows at full size; `dirty/sites.csv` its planted bad rows (SITES_DIRTY).
+- `sites/440000.csv`: the 5G site list (报告期, 站址编号, 城市代码, 区县代码, 频段, 运营商, 开通日期, 状态),
+  3.5 million rows at full size, as the gdca sends it: one province's list (Guangdong's 21 cities and their
+  counties), since a site list is what one province's agency keeps and the project knows Guangdong's areas;
+  `dirty/sites.csv` its planted bad rows (SITES_DIRTY).
 - `enterprises/<province>.csv`: the enterprise transformation list (报告期, 统一社会信用代码, 企业名称, 城市代码,
   行业代码, 是否规上, 项目名称, 完成日期), 500,000 rows: several projects per enterprise, some enterprises
   in two cities' lists, and about 0.5 % of the codes with a wrong GB 32100-2015 check character.
@@ -345,35 +347,34 @@ def _dates_before(rng: np.random.Generator, n: int, first: dt.date, last: dt.dat
     return np.datetime64(first.isoformat()) + days
 
 
+def _site_counties(areas: list[dict]) -> list[dict]:
+    """The counties a site list covers: Guangdong's (the gdca's list)."""
+    return [a for a in areas if a["area_level"] == "county" and a["province_code"] == f"{GUANGDONG}0000"]
+
+
 def write_sites(rng: np.random.Generator, areas: list[dict], size: Size, out: Path) -> int:
-    """The 5G site list as of the last month: one row per site, a file per province."""
+    """Guangdong's 5G site list as of the last month: one row per site, one file."""
     report_month = last_month(size)
     period = report_month.strftime("%Y-%m")
     period_end = dt.date(report_month.year, 12, 31)
-    counties = [a for a in areas if a["area_level"] == "county"]
+    counties = _site_counties(areas)
     weights = rng.lognormal(0, 0.7, len(counties))
     per_county = rng.multinomial(size.sites, weights / weights.sum())
-    written = 0
-    for province in PROVINCES:
-        mine = [(a, int(k)) for a, k in zip(counties, per_county, strict=True) if a["province_code"][:2] == province]
-        n = sum(k for _, k in mine)
-        if n == 0:
-            continue
-        county_codes = np.repeat([a["area_code"] for a, _ in mine], [k for _, k in mine])
-        city_codes = np.repeat([a["city_code"] for a, _ in mine], [k for _, k in mine])
-        bands = rng.choice(BANDS, n, p=BAND_WEIGHTS)
-        operators = rng.choice(OPERATORS, n, p=OPERATOR_WEIGHTS)
-        statuses = rng.choice(STATUSES, n, p=[0.97, 0.03])
-        dates = _dates_before(rng, n, dt.date(FIRST_YEAR, 6, 1), period_end).astype(str)
-        ids = [f"{province}5G{i:08d}" for i in range(n)]
-        rows = ([period, s, c, k, b, o, d, st] for s, c, k, b, o, d, st in
-                zip(ids, city_codes, county_codes, bands, operators, dates, statuses, strict=True))
-        written += _write_csv(out / "sites" / f"{province}0000.csv", SITES_HEADER, rows)
-    return written
+    n = int(per_county.sum())
+    county_codes = np.repeat([a["area_code"] for a in counties], per_county)
+    city_codes = np.repeat([a["city_code"] for a in counties], per_county)
+    bands = rng.choice(BANDS, n, p=BAND_WEIGHTS)
+    operators = rng.choice(OPERATORS, n, p=OPERATOR_WEIGHTS)
+    statuses = rng.choice(STATUSES, n, p=[0.97, 0.03])
+    dates = _dates_before(rng, n, dt.date(FIRST_YEAR, 6, 1), period_end).astype(str)
+    ids = (f"{GUANGDONG}5G{i:08d}" for i in range(n))
+    rows = ([period, s, c, k, b, o, d, st] for s, c, k, b, o, d, st in
+            zip(ids, city_codes, county_codes, bands, operators, dates, statuses, strict=True))
+    return _write_csv(out / "sites" / f"{GUANGDONG}0000.csv", SITES_HEADER, rows)
 
 
 def write_sites_dirty(rng: np.random.Generator, areas: list[dict], size: Size, out: Path) -> int:
-    counties = [a for a in areas if a["area_level"] == "county"]
+    counties = _site_counties(areas)
     period = last_month(size).strftime("%Y-%m")
     year = last_month(size).year
     rows = []

@@ -6,9 +6,10 @@ WORKLOAD is `panel` or `sites`, PATH `ours`, `naive` or `limit_proxy`; DATA a fo
 benchmarks/national_data.py; OUT an empty folder. Every path writes OUT/result.json (`status`, `rows`,
 `failing` per check) and its aggregates as OUT/<name>.parquet, so the harness can check that the paths agree:
 
-- ours: the project's code as a user runs it today, `indicators.validation.Validator().check(file,
-  profile)` per file. It is probed on one file first: if the project refuses the data's shape (county
-  codes, a registry layout it does not know yet) the path says `not_supported` and why.
+- ours: the project's code as a user runs it. The site list is landed, checked (`Validator.check`: its suite
+  compiled to SQL and run in DuckDB), loaded into a fresh build DB as a run loads it, and every mart is built
+  in the run's order. The panel is probed with `Validator.check` on one file first: the project refuses its
+  county codes (it knows Guangdong's areas only), and the path says `not_supported` and why.
 - naive: `pandas.read_csv` of every file into one DataFrame, Great Expectations 1.x on the whole of it
   (the expectation types of expectations/submission.json), then pandas groupby/merge for the aggregates.
 - limit_proxy: one DuckDB read of the files (benchmarks/sql/*.sql) computing the same checks and aggregates,
@@ -35,7 +36,14 @@ PANEL_CHECKS = ["city_unknown", "province_submitted", "indicator_unknown", "indi
 SITES_CHECKS = ["city_unknown", "county_not_in_city", "band_invalid", "operator_invalid", "status_invalid",
                 "date_invalid", "date_after_period"]
 PANEL_AGGREGATES = ("city_sums", "province_sums", "rate")
-SITES_AGGREGATES = ("city_band_stock", "province_band_stock")
+SITES_AGGREGATES = ("city_band_stock", "city_band_latest", "province_band_stock")
+# What the project calls each of the benchmark's site checks: (rule, the column its finding names where the
+# rule is shared by several fields). Blank or unreadable cells are register_value_invalid whatever the field.
+SITES_RULES = {"city_unknown": ("register_value_invalid", "城市代码"),
+               "county_not_in_city": ("site_county_not_in_city", None),
+               "band_invalid": ("site_band_unknown", None), "operator_invalid": ("site_operator_unknown", None),
+               "status_invalid": ("site_status_unknown", None), "date_invalid": ("register_value_invalid", "开通日期"),
+               "date_after_period": ("site_commissioned_after_period", None)}
 BI_QUERIES = ("bi_latest_all_areas", "bi_area_series", "bi_ranking")
 
 
@@ -72,16 +80,58 @@ def indicators_frame() -> pd.DataFrame:
 # ---------------------------------------------------------------- ours
 
 
+def ours_sites(data: Path, out: Path) -> dict:
+    """Guangdong's site list as the project takes it from the gdca: each file landed, checked, loaded into a
+    fresh build DB as a run loads it (a rejected file loads nothing), then every mart in the run's order.
+    Writes the band stocks from mart.register_site_bands."""
+    from benchmarks.resubmission import build_every_mart
+    from indicators import reference
+    from indicators.readers import ReadLimits
+    from indicators.validation import Validator
+    from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
+    from pipelines.paths import Paths
+
+    _, reference_date = window(data)
+    listed = files(data, "sites")
+    # a province's list is larger than an upload of values: its limits as DIGECON_MAX_UPLOAD_MB/ROWS would set them
+    validator = Validator(ReadLimits.from_env(max_bytes=max(f.stat().st_size for f in listed) + 1,
+                                              max_rows=10_000_000))
+    paths = Paths.resolve(out / "home")
+    landing = paths.landing_zone()
+    rows, failing = 0, dict.fromkeys(SITES_CHECKS, 0)
+    with open_build_db(paths) as con:
+        prepare_schema(con)
+        refresh_reference(con)
+        for path in listed:
+            receipt, _ = landing.receive(path.read_bytes(), path.name, "gdca", "benchmark")
+            checked = validator.check(landing.path_of(receipt), "gdca", display_name=path.name,
+                                      reference_date=reference_date)
+            report = checked.report
+            rows += report.rows
+            findings = [*report.errors, *report.warnings]
+            for check, (rule, column) in SITES_RULES.items():
+                failing[check] += sum(f.rule == rule and f.row is not None and column in (None, f.column)
+                                      for f in findings)
+            load_submission(con, receipt, landing.path_of(receipt), report, checked.cells)
+        build_every_mart(con, reference_date)
+        stock = con.execute("SELECT area_code, band, base_stations AS value FROM mart.register_site_bands "
+                        "WHERE base_stations > 0").df()
+    stock.to_parquet(out / "city_band_latest.parquet", index=False)
+    stock.assign(area_code=reference.PROVINCE_CODE).groupby(["area_code", "band"], as_index=False)["value"].sum() \
+        .to_parquet(out / "province_band_stock.parquet", index=False)
+    return {"status": "ok", "rows": rows, "failing": failing}
+
+
 def ours(workload: str, data: Path, out: Path) -> dict:
-    """Validator.check per file, with the agency profile that sends it; probed on the first file."""
+    """The site list: ours_sites. The panel: Validator.check per file, with the agency profile that sends it;
+    probed on the first file."""
+    if workload == "sites":
+        return ours_sites(data, out)
     from indicators.validation import Validator
 
     validator = Validator()
     earliest, reference_date = window(data)
-    if workload == "panel":
-        checked = [(f, f.parent.name) for f in files(data, "panel")[:-1]]  # panel/<profile>/<province>-<year>.csv
-    else:
-        checked = [(f, "gdca") for f in files(data, "sites")[:-1]]  # the 5G site list is the gdca's
+    checked = [(f, f.parent.name) for f in files(data, "panel")[:-1]]  # panel/<profile>/<province>-<year>.csv
     probe_file, probe_profile = min(checked, key=lambda item: item[0].stat().st_size)
     report = validator.check(probe_file, probe_profile, reference_date=reference_date).report
     if not report.accepted:
@@ -249,6 +299,9 @@ def naive_sites(data: Path, out: Path) -> dict:
     new["value"] = new.groupby(["city_code", "频段"])["size"].cumsum()
     new.rename(columns={"city_code": "area_code", "频段": "band"})[["area_code", "band", "month", "value"]] \
         .to_parquet(out / "city_band_stock.parquet", index=False)
+    kept.groupby(["city_code", "频段"], as_index=False).size().rename(
+        columns={"city_code": "area_code", "频段": "band", "size": "value"}).to_parquet(
+        out / "city_band_latest.parquet", index=False)
     kept.groupby(["province_code", "频段"], as_index=False).size().rename(
         columns={"province_code": "area_code", "频段": "band", "size": "value"}).to_parquet(
         out / "province_band_stock.parquet", index=False)

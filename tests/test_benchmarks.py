@@ -105,6 +105,9 @@ def test_registries_have_their_headers_and_valid_codes(bench):
     assert list(sites[0]) == national_data.SITES_HEADER
     assert {s["频段"] for s in sites} <= set(national_data.BANDS)
     assert all(s["开通日期"] <= "2020-12-31" and s["报告期"] == "2020-12" for s in sites)
+    guangdong = {a["area_code"]: a["city_code"] for a in _rows(bench["data"], "areas.csv")
+                 if a["province_code"] == "440000" and a["area_level"] == "county"}
+    assert all(guangdong[s["区县代码"]] == s["城市代码"] for s in sites)  # the gdca's list: Guangdong's sites
     enterprises = _rows(bench["data"] / "enterprises", "*.csv")
     assert len(enterprises) == national_data.SIZES["small"].enterprises
     assert list(enterprises[0]) == national_data.ENTERPRISES_HEADER
@@ -145,6 +148,12 @@ def test_paths_count_every_row_and_find_the_planted_ones(bench):
     ours = _workload(document, "panel")["paths"]["ours"]
     if ours["status"] == "not_supported":  # today: the reference data knows Guangdong's 21 cities only
         assert "city_unknown" in ours["reason"]
+    # the site list runs through ours (landed, checked, loaded, marts) and agrees with the other two paths
+    sites = _workload(document, "site_list")["agreement"]
+    assert "ours" in sites["compared"] and sites["rows"]["ours"] == manifest["sites"]["rows"] + manifest[
+        "sites_dirty"]["rows"]
+    assert sites["failing"]["ours"] == manifest["sites_dirty"]["failing_by_check"]
+    assert sites["aggregates_compared"]["ours"] == ["city_band_latest", "province_band_stock"]
 
 
 def test_aggregates_match_sums_by_hand(bench):
@@ -167,6 +176,18 @@ def test_aggregates_match_sums_by_hand(bench):
         rate = pd.read_parquet(out / "rate.parquet").set_index(["area_code", "period"])
         for key in num:
             assert rate.loc[key, "value"] == pytest.approx(100 * num[key] / den[key])
+
+
+def test_band_stock_by_hand(bench):
+    """Guangdong's sites in service commissioned by the list's month, per band, counted with the csv module,
+    against what each path wrote (ours from mart.register_site_bands)."""
+    counts = defaultdict(int)
+    for site in _rows(bench["data"] / "sites", "*.csv"):
+        if site["状态"] == "在网" and site["开通日期"] <= "2020-12-31":
+            counts["440000", site["频段"]] += 1
+    for path in ("ours", "naive", "limit_proxy"):
+        frame = pd.read_parquet(bench["work"] / "national" / "out" / "sites" / path / "province_band_stock.parquet")
+        assert {(a, b): v for a, b, v in frame[["area_code", "band", "value"]].itertuples(index=False)} == counts
 
 
 def test_cold_validate_small(bench):
