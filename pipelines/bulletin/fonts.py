@@ -58,7 +58,9 @@ def _subset(path: str, index: int, codepoints: list[int]) -> bytes:
     options.hinting = False  # screens and print scale outlines themselves; hints only add bytes
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    with TTFont(path, fontNumber=index, lazy=True) as font:
+    # The head and hhea tables keep the full font's extents (a superset of the subset's: nothing is clipped);
+    # recomputing them would draw every kept glyph, a third of the subsetting time.
+    with TTFont(path, fontNumber=index, lazy=True, recalcBBoxes=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codepoints)
         subsetter.subset(font)
