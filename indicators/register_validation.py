@@ -69,7 +69,7 @@ EXPECTED = {  # kind -> (zh, en) what the cell should hold
     "number": ("请填写数字", "write a number"),
 }
 PERIOD_EXAMPLES = {"M": "2023-12", "Q": "2023Q3"}
-BATCH_ROWS = 65_536  # rows read before they go to DuckDB: a few MB of Python objects at a time
+BATCH_ROWS = 65_536  # rows held as Python objects before they become Arrow columns: a few MB at a time
 
 # What each kind of field becomes in list_rows besides its text: (column suffix, Arrow type) per output of
 # _parsed(). A kind without an entry (text, code) is parsed from its text in bulk (_folded).
@@ -142,8 +142,8 @@ class _Rows:
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
     def load(self, table) -> None:
-        """Streams the table's data rows into list_rows, BATCH_ROWS at a time; each distinct cell of a field
-        with few values (a period, a city, a band …) is parsed once."""
+        """Reads the table's data rows into Arrow columns, BATCH_ROWS at a time, then makes list_rows of them;
+        each distinct cell of a field with few values (a period, a city, a band …) is parsed once."""
         registry = self.registry
         positions = [table.roles[f.name] for f in registry.fields]
         width = max(positions) + 1
@@ -286,9 +286,11 @@ def _check_values(rows: _Rows, findings: _Findings) -> None:
     _list(rows, findings, "register_value_invalid", failing, finding)
 
 
-def _totals_and_rows(rows: _Rows, name: str, parameters: dict | None = None) -> tuple[tuple, list[tuple]]:
-    """A register_checks query's first row (its totals) and the failing rows after it."""
-    result = rows.con.execute(_check_sql(name), parameters or {}).fetchall()
+def _totals_and_rows(rows: _Rows, name: str, parameters: dict | None = None) -> tuple[dict, list[dict]]:
+    """A register_checks query's first row (its totals) and the failing rows after it, by column name."""
+    cursor = rows.con.execute(_check_sql(name), parameters or {})
+    names = [d[0] for d in cursor.description]
+    result = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return result[0], result[1:]
 
 
@@ -296,36 +298,36 @@ def _check_enterprises(rows: _Rows, findings: _Findings) -> None:
     """The USCC's check character and registration area; a project listed twice; one enterprise under
     two cities."""
     charset = {"charset": USCC_CHARSET}
-    (_, evaluated, _), wrong = _totals_and_rows(rows, "uscc_check.sql", {**charset, "weights": list(USCC_WEIGHTS)})
-    findings.count("ent_uscc_check", evaluated=evaluated, failed=len(wrong))
-    _list(rows, findings, "ent_uscc_check", [(row_id, expected) for row_id, _, expected in wrong],
+    totals, wrong = _totals_and_rows(rows, "uscc_check.sql", {**charset, "weights": list(USCC_WEIGHTS)})
+    findings.count("ent_uscc_check", evaluated=totals["evaluated"], failed=len(wrong))
+    _list(rows, findings, "ent_uscc_check", [(r["row_id"], r["expected_check"]) for r in wrong],
           lambda row, expected: ("uscc", {"value_text": row["uscc_text"], "expected_check": expected}))
-    (_, evaluated, _), elsewhere = _totals_and_rows(rows, "uscc_area.sql",
-                                                    {**charset, "cities": list(reference.city_by_code())})
-    findings.count("ent_uscc_area", evaluated=evaluated, failed=len(elsewhere))
-    _list(rows, findings, "ent_uscc_area", [(row_id, area) for row_id, _, area in elsewhere],
+    totals, elsewhere = _totals_and_rows(rows, "uscc_area.sql", {**charset, "cities": list(reference.city_by_code())})
+    findings.count("ent_uscc_area", evaluated=totals["evaluated"], failed=len(elsewhere))
+    _list(rows, findings, "ent_uscc_area", [(r["row_id"], r["registered_area"]) for r in elsewhere],
           lambda row, area: ("uscc", {"value_text": row["uscc_text"], "registered_area": area,
                                       "city_name": city_name(row["city_code"])}))
-    (_, keyed, *_), failing = _totals_and_rows(rows, "enterprise_repeats.sql")
-    repeats = [(r[0], r[3]) for r in failing if r[2]]
-    findings.count("ent_duplicate_project", evaluated=keyed, failed=len(repeats))
+    totals, failing = _totals_and_rows(rows, "enterprise_repeats.sql")
+    repeats = [(r["row_id"], r["first_project_row"]) for r in failing if r["repeated_project"]]
+    findings.count("ent_duplicate_project", evaluated=totals["evaluated"], failed=len(repeats))
     _list(rows, findings, "ent_duplicate_project", repeats,
           lambda row, other_row: ("project", {"value_text": row["project_text"], "other_row": other_row}))
-    two_cities = [(r[0], (r[5], r[6])) for r in failing if r[4]]
-    findings.count("ent_two_cities", evaluated=keyed, failed=len(two_cities))
+    two_cities = [(r["row_id"], r) for r in failing if r["second_city"]]
+    findings.count("ent_two_cities", evaluated=totals["evaluated"], failed=len(two_cities))
     _list(rows, findings, "ent_two_cities", two_cities,
-          lambda row, first: ("city_code", {"value_text": row["uscc_text"], "other_row": first[1],
-                                            "other_city": city_name(first[0]), "city_name": city_name(row["city_code"])}))
+          lambda row, first: ("city_code", {"value_text": row["uscc_text"], "other_row": first["first_city_row"],
+                                            "other_city": city_name(first["first_city"]),
+                                            "city_name": city_name(row["city_code"])}))
 
 
 def _check_data_centres(rows: _Rows, findings: _Findings) -> None:
     """Racks in use within standard racks; total energy at least IT energy (PUE ≥ 1)."""
-    (_, racks_evaluated, energy_evaluated, *_), failing = _totals_and_rows(rows, "dc_contradictions.sql")
-    for rule_id, field, other, evaluated, flag in (
-            ("dc_racks_in_use_above_standard", "racks_in_use", "standard_racks", racks_evaluated, 3),
-            ("dc_total_below_it", "total_energy_mwh", "it_energy_mwh", energy_evaluated, 4)):
-        mine = [(r[0], None) for r in failing if r[flag]]
-        findings.count(rule_id, evaluated=evaluated, failed=len(mine))
+    totals, failing = _totals_and_rows(rows, "dc_contradictions.sql")
+    for rule_id, field, other, pair in (
+            ("dc_racks_in_use_above_standard", "racks_in_use", "standard_racks", "racks"),
+            ("dc_total_below_it", "total_energy_mwh", "it_energy_mwh", "energy")):
+        mine = [(r["row_id"], None) for r in failing if r[f"{pair}_contradict"]]
+        findings.count(rule_id, evaluated=totals[f"{pair}_evaluated"], failed=len(mine))
         _list(rows, findings, rule_id, mine, lambda row, _extra, field=field, other=other: (
             field, {"value_text": row[f"{field}_text"], "other_value": row[other]}))
 

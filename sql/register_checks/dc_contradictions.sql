@@ -3,7 +3,7 @@
 SELECT NULL AS row_id,
        count(*) FILTER (racks_in_use IS NOT NULL AND standard_racks IS NOT NULL) AS racks_evaluated,
        count(*) FILTER (total_energy_mwh IS NOT NULL AND it_energy_mwh IS NOT NULL) AS energy_evaluated,
-       NULL AS racks_above, NULL AS total_below
+       NULL AS racks_contradict, NULL AS energy_contradict
 FROM list_rows
 UNION ALL
 SELECT row_id, NULL, NULL, coalesce(racks_in_use > standard_racks, false),
