@@ -122,7 +122,11 @@ def test_registries_have_their_headers_and_valid_codes(bench):
 
 def test_results_have_the_workload_shape(bench):
     document = bench["document"]
-    assert {w["name"] for w in document["workloads"]} == {"panel", "site_list", "ours_vs_naive", "ours_vs_limit_proxy"}
+    assert {w["name"] for w in document["workloads"]} == {"panel", "site_list", "ours_vs_naive", "ours_vs_limit_proxy",
+                                                          "ours_vs_naive_site_list", "ours_vs_limit_proxy_site_list"}
+    sites = _workload(document, "site_list")["paths"]
+    ratio = _workload(document, "ours_vs_naive_site_list")["measured"]["naive_over_ours"]
+    assert ratio == pytest.approx(sites["naive"]["wall_s"] / sites["ours"]["wall_s"], rel=1e-2)
     for w in document["workloads"]:
         assert {"target", "measured", "meets_target", "peak_rss_mb", "paths", "ratios"} <= set(w)
         assert set(w["paths"]) == {"ours", "naive", "limit_proxy"}
