@@ -157,15 +157,23 @@ class Formulas:
     listed: list[tuple[int, int, str]] = field(default_factory=list)  # (row, 0-based column, formula)
 
 
+@dataclass(frozen=True)
+class TextSource:
+    path: Path
+    encoding: str
+    delimiter: str
+
+
 class Grid:
     """The rows of a file's sheet (or of a CSV), read as they are consumed: (row number as the user sees
     it, cell values), blank rows left out. Use it in a `with` block, or close it."""
 
     def __init__(self, sheet: str | None, rows: Iterator[tuple[int, list[object]]], formulas: Formulas,
-                 resources: tuple = ()) -> None:
+                 resources: tuple = (), text: TextSource | None = None) -> None:
         self.sheet = sheet  # the worksheet read; None for CSV
         self.rows = rows
         self.formulas = formulas
+        self.text = text  # a CSV's file, encoding and delimiter, for a reader that takes the file whole
         self._resources = resources
 
     def close(self) -> None:
@@ -300,7 +308,8 @@ def _read_text(path: Path, limits: ReadLimits) -> Grid:
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))
     with open(path, encoding=encoding, newline="") as handle:
         delimiter = _delimiter(list(itertools.islice(handle, 50)))
-    return Grid(None, _within_limits(_text_rows(path, encoding, delimiter), limits), Formulas())
+    return Grid(None, _within_limits(_text_rows(path, encoding, delimiter), limits), Formulas(),
+                text=TextSource(path, encoding, delimiter))
 
 
 def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[object]]]:

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
+import itertools
 from importlib import resources
 from operator import itemgetter
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from indicators import reference
-from indicators.readers import column_label
+from indicators.readers import FOOTER_LABELS, ReadLimits, TextSource, column_label
 from indicators.registers import (
     REGISTRIES,
     USCC_CHARSET,
@@ -84,6 +88,17 @@ PARSED_COLUMNS = {
 }
 
 
+# What str.strip() removes (the readers' cell_text): DuckDB's trim is told the characters.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _line_per_record(data: bytes) -> bool:
+    """Whether every line of a CSV is one record, and Arrow's reader counts the lines as the csv module
+    numbers them: no quote (a record may span lines), no blank line and no lone CR (Arrow skips a blank one)."""
+    return (b'"' not in data and b"\n\n" not in data and b"\n\r\n" not in data
+            and not data.startswith((b"\n", b"\r\n")) and data.count(b"\r") == data.count(b"\r\n"))
+
+
 @functools.cache
 def _runner(suite: str) -> SuiteRunner:
     return SuiteRunner(suite, "row_id")
@@ -141,7 +156,86 @@ class _Rows:
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
-    def load(self, table) -> None:
+    def load(self, table, text: TextSource | None, limits: ReadLimits) -> None:
+        """Makes list_rows of the table's data rows: a plain UTF-8 CSV whole (_load_csv), any other file
+        row by row (_load_rows)."""
+        if not self._load_csv(table, text, limits):
+            self._load_rows(table)
+
+    def _load_csv(self, table, text: TextSource | None, limits: ReadLimits) -> bool:
+        """A UTF-8 CSV in which every line is one record as wide as the first data row, read whole by Arrow's
+        C++ reader and made list_rows in SQL: the same table the row-by-row reader makes, several times
+        faster. False, having read nothing of the table's rows, where that does not hold or a limit is near
+        (the row-by-row reader then reads the list, and names the row over a limit)."""
+        if text is None or text.encoding != "utf-8-sig":
+            return False
+        data = text.path.read_bytes()
+        first = next(table.data_rows, None)
+        if first is None or not _line_per_record(data):
+            table.data_rows = itertools.chain([first] if first else [], table.data_rows)
+            return False
+        table.data_rows = itertools.chain([first], table.data_rows)
+        number, cells = first
+        positions = [table.roles[f.name] for f in self.registry.fields]
+        names = [f"c{i}" for i in range(len(cells))]
+        if len(cells) > limits.max_columns or max(positions) >= len(cells):
+            return False
+        try:  # lines before the first data row are lines to skip: every line is one record here
+            lines = pacsv.read_csv(io.BytesIO(data), read_options=pacsv.ReadOptions(
+                skip_rows=number - 1, column_names=names), parse_options=pacsv.ParseOptions(
+                delimiter=text.delimiter, quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                     strings_can_be_null=False))
+        except pa.ArrowInvalid:  # a row of another width
+            return False
+        longest = max((pc.max(pc.utf8_length(column)).as_py() or 0 for column in lines.columns), default=0)
+        if number - 1 + lines.num_rows > limits.max_rows or longest > limits.max_cell_chars:
+            return False
+        self.con.register("csv_lines", lines.append_column("line", pa.array(
+            range(number, number + lines.num_rows), pa.int64())))
+        fields = {f"{f.name}_text": f"c{p}" for f, p in zip(self.registry.fields, positions, strict=True)}
+        first_text = f"coalesce({', '.join(f'nullif({n}, {chr(39)}{chr(39)})' for n in names)})"
+        self.con.execute(_check_sql("csv_rows.sql").format(
+            # trimmed only where it starts or ends with whitespace: trim with a set of characters is slow
+            trimmed=", ".join(f"CASE WHEN contains($whitespace, left({n}, 1)) OR contains($whitespace, right({n}, 1))"
+                              f" THEN trim({n}, $whitespace) ELSE {n} END AS {n}" for n in names),
+            first_text=first_text,
+            texts=", ".join(f"{column} AS {name}" for name, column in fields.items())),
+            {"whitespace": WHITESPACE, "footers": list(FOOTER_LABELS)})
+        self.con.unregister("csv_lines")
+        self._parse_texts()
+        self.count = table.rows_read = self.con.execute("SELECT count(*) FROM list_rows").fetchone()[0]
+        return True
+
+    def _parse_texts(self) -> None:
+        """list_rows from csv_rows: each field parsed as _convert parses it, a distinct text once."""
+        registry = self.registry
+        selected, joins = ["r.*"], []
+        for index, field in enumerate(registry.fields):
+            text = f"{field.name}_text"
+            outputs = PARSED_COLUMNS.get(field.kind)
+            query = (f"SELECT DISTINCT {text} FROM csv_rows" if outputs else
+                     f"SELECT DISTINCT {text} FROM csv_rows WHERE NOT regexp_full_match({text}, '[\x00-\x7F]*')")
+            distinct = [row[0] for row in self.con.execute(query).fetchall()]
+            if outputs:
+                parsed = [_parsed(field, t, registry.freq) for t in distinct]
+                columns = {f"{field.name}{suffix}": pa.array([p[i] for p in parsed], arrow_type)
+                           for i, (suffix, arrow_type) in enumerate(outputs)}
+                selected += [f"m{index}.{name}" for name in columns]
+            else:
+                columns = {field.name: pa.array(_folded(field, distinct), pa.string())}
+                ascii_value = (f"upper(replace(r.{text}, ' ', ''))" if field.kind == "code"
+                               else f"nullif(r.{text}, '')")
+                selected.append(f"CASE WHEN regexp_full_match(r.{text}, '[\x00-\x7F]*') THEN {ascii_value} "
+                                f"ELSE m{index}.{field.name} END AS {field.name}")
+            self.con.register(f"parsed_{index}", pa.table({text: pa.array(distinct, pa.string()), **columns}))
+            joins.append(f"LEFT JOIN parsed_{index} m{index} ON m{index}.{text} = r.{text}")
+        self.con.execute(f"CREATE TABLE list_rows AS SELECT {', '.join(selected)} FROM csv_rows r "
+                         f"{' '.join(joins)} ORDER BY r.row_id")
+        for index in range(len(registry.fields)):
+            self.con.unregister(f"parsed_{index}")
+
+    def _load_rows(self, table) -> None:
         """Reads the table's data rows into Arrow columns, BATCH_ROWS at a time, then makes list_rows of them;
         each distinct cell of a field with few values (a period, a city, a band …) is parsed once."""
         registry = self.registry
@@ -203,7 +297,7 @@ def check_register(validator, reading: _Reading, profile: reference.Profile, fin
     with duckdb.connect() as con:
         con.execute(_check_sql("macros.sql"))
         rows = _Rows(registry, con, table.sheet, table.headers, table.roles)
-        rows.load(table)
+        rows.load(table, reading.grid.text, validator.limits)
         findings.count("unreadable", evaluated=1)
         findings.count("limit_exceeded", evaluated=1)
         _check_formulas(reading.grid, table, findings)

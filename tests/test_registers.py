@@ -355,3 +355,60 @@ def test_a_site_of_no_licensed_operator_or_in_another_citys_county_is_refused(ho
     county = next(e for e in report.errors if e.row == 4)
     assert county.message_zh.startswith("区县代码“440304”不是 广州市 440100 的区县")
     assert loader.row("SELECT count(*) FROM core.register_records")[0] == 0
+
+
+# A list as people's tools write it: each variant is read whole by Arrow (register_validation._Rows._load_csv)
+# where every line is one record, and row by row otherwise; both must give the same report and records.
+SITE_ROWS = ["2023-06,S1,440100,440106,700MHz,中国广电,2023-01-10,在网",
+             "2023-06,S2, 440100 ,440106,７００ＭＨｚ,中国广电,2023-02-10,\u3000在网\u3000",
+             ",,,,,,,",
+             "2023-06,S3,深圳,440304,3.5 GHz,中国电信,2023/01/01,退网",
+             "2023-06,S4,Shenzhen,440304,5.8GHz,中国铁通,2023-13-01,在建",
+             "2023-06,S4,440300,440104,3.5GHz,中国电信,2023-07-02,在网"]
+FAST_VARIANTS = {  # name -> (the file's text, read whole?)
+    "plain": ("\n".join([SITE_HEADER, *SITE_ROWS]) + "\n", True),
+    "crlf_bom_title": ("\ufeff5G基站站址清单\r\n" + "\r\n".join([SITE_HEADER, *SITE_ROWS]) + "\r\n", True),
+    "english_codes_row": ("\n".join(["报告期,站址编号,城市代码,区县代码,频段,运营商,开通日期,状态", SITE_HEADER,
+                                     *SITE_ROWS]), True),
+    "footer": ("\n".join([SITE_HEADER, *SITE_ROWS[:2], "单位负责人：张三,,,,,,,", *SITE_ROWS[2:]]) + "\n", True),
+    "tabs_and_extra_column": ("\n".join(line.replace(",", "\t") + "\t" for line in [SITE_HEADER, *SITE_ROWS]), True),
+    "accepted": ("\ufeff5G基站站址清单\r\n" + "\r\n".join([SITE_HEADER, *SITE_ROWS[:4], "填表人：李四,,,,,,,",
+                                                             *SITE_ROWS[4:]]) + "\r\n", True),
+    "blank_line": ("\n".join([SITE_HEADER, SITE_ROWS[0], "", *SITE_ROWS[1:]]) + "\n", False),
+    "quoted": ("\n".join([SITE_HEADER, *SITE_ROWS, '2023-06,"S9",440100,440106,700MHz,中国广电,2023-01-10,在网']), False),
+    "ragged": ("\n".join([SITE_HEADER, *SITE_ROWS, "2023-06,S9,440100"]) + "\n", False),
+    "lone_cr": ("\r".join([SITE_HEADER, *SITE_ROWS]) + "\r", False),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(FAST_VARIANTS))
+def test_a_csv_list_read_whole_or_row_by_row_gives_the_same_report_and_records(variant, tmp_path, validator,
+                                                                               monkeypatch):
+    from indicators import register_validation
+
+    text, whole = FAST_VARIANTS[variant]
+    path = tmp_path / f"{variant}.csv"
+    path.write_bytes(text.encode("utf-8"))
+    taken = []
+    read_whole = register_validation._Rows._load_csv
+    monkeypatch.setattr(register_validation._Rows, "_load_csv",
+                        lambda self, *args: taken.append(read_whole(self, *args)) or taken[-1])
+    fast = validator.check(path, "gdca", reference_date=dt.date(2023, 7, 10))
+    monkeypatch.setattr(register_validation._Rows, "_load_csv", lambda self, *args: False)
+    slow = validator.check(path, "gdca", reference_date=dt.date(2023, 7, 10))
+    assert taken == [whole]
+    assert fast.report.to_dict() == slow.report.to_dict()
+    assert fast.observations.astype(str).values.tolist() == slow.observations.astype(str).values.tolist()
+    if variant == "accepted":  # the rows above the footer, as written
+        assert slow.report.accepted and slow.report.rows == 3
+        assert slow.observations[["source_row", "area_code", "unit_id", "county_code", "band", "operator",
+                                  "in_service"]].astype(str).values.tolist() == [
+            ["3", "440100", "S1", "440106", "700MHz", "中国广电", "True"],
+            ["4", "440100", "S2", "440106", "700MHz", "中国广电", "True"],
+            ["6", "440300", "S3", "440304", "3.5GHz", "中国电信", "False"]]
+    if variant == "plain":  # worked out by hand from SITE_ROWS
+        assert slow.report.rows == 5  # the row of blank cells is no row
+        assert {(e.rule, e.row, e.value) for e in slow.report.errors} == {
+            ("site_id_repeated", 6, "S4"), ("site_id_repeated", 7, "S4"), ("site_band_unknown", 6, "5.8GHz"),
+            ("site_operator_unknown", 6, "中国铁通"), ("site_status_unknown", 6, "在建"),
+            ("register_value_invalid", 6, "2023-13-01"), ("site_county_not_in_city", 7, "440104")}
