@@ -412,3 +412,19 @@ def test_a_csv_list_read_whole_or_row_by_row_gives_the_same_report_and_records(v
             ("site_id_repeated", 6, "S4"), ("site_id_repeated", 7, "S4"), ("site_band_unknown", 6, "5.8GHz"),
             ("site_operator_unknown", 6, "中国铁通"), ("site_status_unknown", 6, "在建"),
             ("register_value_invalid", 6, "2023-13-01"), ("site_county_not_in_city", 7, "440104")}
+
+
+@pytest.mark.parametrize("limit, text", [
+    ("max_rows", "\n".join([SITE_HEADER, *SITE_ROWS[:2], *SITE_ROWS[3:]])),  # 6 rows with the header, limit 5
+    ("max_cell_chars", "\n".join([SITE_HEADER, SITE_ROWS[0], SITE_ROWS[1].replace("S2", "S" * 70_000)])),
+])
+def test_a_csv_list_over_a_limit_is_refused_at_the_row_over_it(limit, text, tmp_path):
+    """The whole-file reader leaves a list near a limit to the row-by-row one, which names the row."""
+    from indicators.readers import ReadLimits
+
+    path = tmp_path / "sites.csv"
+    path.write_text(text, encoding="utf-8")
+    report = Validator(ReadLimits(max_rows=5)).check(path, "gdca", reference_date=dt.date(2023, 7, 10)).report
+    assert not report.accepted and [(e.rule, e.row) for e in report.errors] == [
+        ("limit_exceeded", 6 if limit == "max_rows" else 3)]
+    assert limit in report.errors[0].message_en
