@@ -115,7 +115,7 @@ def ours_sites(data: Path, out: Path) -> dict:
             load_submission(con, receipt, landing.path_of(receipt), report, checked.cells)
         build_every_mart(con, reference_date)
         stock = con.execute("SELECT area_code, band, base_stations AS value FROM mart.register_site_bands "
-                        "WHERE base_stations > 0").df()
+                            "WHERE base_stations > 0").df()
     stock.to_parquet(out / "city_band_latest.parquet", index=False)
     stock.assign(area_code=reference.PROVINCE_CODE).groupby(["area_code", "band"], as_index=False)["value"].sum() \
         .to_parquet(out / "province_band_stock.parquet", index=False)

@@ -177,7 +177,7 @@ class _Rows:
         table.data_rows = itertools.chain([first], table.data_rows)
         number, cells = first
         positions = [table.roles[f.name] for f in self.registry.fields]
-        names = [f"c{i}" for i in range(len(cells))]
+        names = [f"c{i}" for i in range(len(cells))]  # the names csv_rows.sql reads the cells by
         if len(cells) > limits.max_columns or max(positions) >= len(cells):
             return False
         try:  # lines before the first data row are lines to skip: every line is one record here
@@ -193,29 +193,24 @@ class _Rows:
             return False
         self.con.register("csv_lines", lines.append_column("line", pa.array(
             range(number, number + lines.num_rows), pa.int64())))
-        fields = {f"{f.name}_text": f"c{p}" for f, p in zip(self.registry.fields, positions, strict=True)}
-        first_text = f"coalesce({', '.join(f'nullif({n}, {chr(39)}{chr(39)})' for n in names)})"
-        self.con.execute(_check_sql("csv_rows.sql").format(
-            # trimmed only where it starts or ends with whitespace: trim with a set of characters is slow
-            trimmed=", ".join(f"CASE WHEN contains($whitespace, left({n}, 1)) OR contains($whitespace, right({n}, 1))"
-                              f" THEN trim({n}, $whitespace) ELSE {n} END AS {n}" for n in names),
-            first_text=first_text,
-            texts=", ".join(f"{column} AS {name}" for name, column in fields.items())),
-            {"whitespace": WHITESPACE, "footers": list(FOOTER_LABELS)})
+        self.con.execute(_check_sql("csv_rows.sql"), {"whitespace": WHITESPACE, "footers": list(FOOTER_LABELS)})
         self.con.unregister("csv_lines")
-        self._parse_texts()
+        self._parse_texts(positions)
         self.count = table.rows_read = self.con.execute("SELECT count(*) FROM list_rows").fetchone()[0]
         return True
 
-    def _parse_texts(self) -> None:
-        """list_rows from csv_rows: each field parsed as _convert parses it, a distinct text once."""
+    def _parse_texts(self, positions: list[int]) -> None:
+        """list_rows from csv_rows: each field's text (its column's cell) and the field parsed as _convert
+        parses it, a distinct text once."""
         registry = self.registry
+        self.con.execute("CREATE TEMP VIEW csv_texts AS SELECT row_id, source_row, " + ", ".join(
+            f"c{p} AS {f.name}_text" for f, p in zip(registry.fields, positions, strict=True)) + " FROM csv_rows")
         selected, joins = ["r.*"], []
         for index, field in enumerate(registry.fields):
             text = f"{field.name}_text"
             outputs = PARSED_COLUMNS.get(field.kind)
-            query = (f"SELECT DISTINCT {text} FROM csv_rows" if outputs else
-                     f"SELECT DISTINCT {text} FROM csv_rows WHERE NOT regexp_full_match({text}, '[\x00-\x7F]*')")
+            query = (f"SELECT DISTINCT {text} FROM csv_texts" if outputs else
+                     f"SELECT DISTINCT {text} FROM csv_texts WHERE NOT regexp_full_match({text}, '[[:ascii:]]*')")
             distinct = [row[0] for row in self.con.execute(query).fetchall()]
             if outputs:
                 parsed = [_parsed(field, t, registry.freq) for t in distinct]
@@ -226,11 +221,11 @@ class _Rows:
                 columns = {field.name: pa.array(_folded(field, distinct), pa.string())}
                 ascii_value = (f"upper(replace(r.{text}, ' ', ''))" if field.kind == "code"
                                else f"nullif(r.{text}, '')")
-                selected.append(f"CASE WHEN regexp_full_match(r.{text}, '[\x00-\x7F]*') THEN {ascii_value} "
+                selected.append(f"CASE WHEN regexp_full_match(r.{text}, '[[:ascii:]]*') THEN {ascii_value} "
                                 f"ELSE m{index}.{field.name} END AS {field.name}")
             self.con.register(f"parsed_{index}", pa.table({text: pa.array(distinct, pa.string()), **columns}))
             joins.append(f"LEFT JOIN parsed_{index} m{index} ON m{index}.{text} = r.{text}")
-        self.con.execute(f"CREATE TABLE list_rows AS SELECT {', '.join(selected)} FROM csv_rows r "
+        self.con.execute(f"CREATE TABLE list_rows AS SELECT {', '.join(selected)} FROM csv_texts r "
                          f"{' '.join(joins)} ORDER BY r.row_id")
         for index in range(len(registry.fields)):
             self.con.unregister(f"parsed_{index}")
