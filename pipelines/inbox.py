@@ -63,7 +63,9 @@ def offline_intake(paths: Paths, validator=None):
 
     validator = validator or shared_validator()
     # the readers' size limit (DIGECON_MAX_UPLOAD_MB, as the service's) is the intake's: one limit
-    return Intake(paths, validator, Limits(max_upload_bytes=validator.limits.max_bytes))
+    intake = Intake(paths, validator, Limits(max_upload_bytes=validator.limits.max_bytes))
+    intake.clear_leftovers()  # the copy a killed `digecon submit` was checking, as the service does at start
+    return intake
 
 
 def submitter(profile: str, name: str, channel: str) -> Token:

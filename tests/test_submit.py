@@ -2,6 +2,7 @@
 same checks, the same kept report and the same audit line, naming the person who sent them."""
 
 import json
+import os
 
 import pytest
 from corpus import LONG_HEADER, csv_bytes
@@ -132,3 +133,20 @@ def test_the_size_limit_is_the_one_the_upload_service_takes_from_the_environment
     shared_validator.cache_clear()  # read once per process, and each `digecon submit` is a process of its own
     assert cli.main(["submit", str(tmp_path / "shenzhen.csv"), "--as", "pilot-440300", "--by", "张三"]) == 0
     assert len(LandingZone(home.landing).receipts()) == 1
+
+
+def test_the_copy_a_killed_submit_was_checking_is_removed_by_the_next(home, tmp_path, capsys):
+    """`digecon submit` checks a copy under DIGECON_HOME/tmp/uploads/<pid>; killed (kill -9) mid-check, it
+    leaves that copy. The next submit removes the folders of processes no longer running, and no other."""
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = home.home / "tmp" / "uploads" / ended.stdout.strip()
+    (dead / "upload-x").mkdir(parents=True)
+    (dead / "upload-x" / "upload.csv").write_bytes(GOOD)
+    alive = home.home / "tmp" / "uploads" / str(os.getppid())  # pytest's parent: running
+    alive.mkdir(parents=True)
+    (tmp_path / "shenzhen.csv").write_bytes(GOOD)
+    assert cli.main(["submit", str(tmp_path / "shenzhen.csv"), "--as", "pilot-440300", "--by", "张三"]) == 0
+    assert not dead.exists() and alive.exists()
