@@ -62,20 +62,21 @@ def agreement(workload: str, outs: dict[str, Path], results: dict[str, dict]) ->
            and any((outs[p] / f"{n}.parquet").exists() for n in AGGREGATES[workload])]
     if "limit_proxy" not in ran:
         return {"compared": [], "agree": None}
-    reference = aggregates(outs["limit_proxy"], workload)
+    written = {path: aggregates(outs[path], workload) for path in ran}  # each path's parquet files, read once
+    reference = written["limit_proxy"]
     verdict = {"compared": ran, "rows": {p: results[p]["rows"] for p in ran},
                "failing": {p: results[p]["failing"] for p in ran}}
     same = len({results[p]["rows"] for p in ran}) == 1 and all(
         results[p]["failing"] == results["limit_proxy"]["failing"] for p in ran)
     for path in ran:
-        for name, frame in aggregates(outs[path], workload).items():
+        for name, frame in written[path].items():
             other = reference[name]
             same = same and len(frame) == len(other) and all(
                 frame[c].astype(str).equals(other[c].astype(str)) for c in frame.columns if c not in ("value",)) \
                 and bool(((frame["value"] - other["value"]).abs() <= 1e-9 * other["value"].abs().clip(lower=1)).all())
     verdict["agree"] = same
     verdict["aggregate_rows"] = {name: len(frame) for name, frame in reference.items()}
-    verdict["aggregates_compared"] = {path: sorted(aggregates(outs[path], workload)) for path in ran}
+    verdict["aggregates_compared"] = {path: sorted(written[path]) for path in ran}
     return verdict
 
 

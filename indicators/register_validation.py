@@ -125,6 +125,12 @@ def _parsed(field: Field, value: object, freq: str) -> tuple:
     return (parsed,)
 
 
+def _parsed_columns(field: Field, parsed: list[tuple]) -> dict[str, pa.Array]:
+    """The list_rows columns of a field (PARSED_COLUMNS) from its cells' _parsed() tuples."""
+    return {f"{field.name}{suffix}": pa.array([p[index] for p in parsed], arrow_type)
+            for index, (suffix, arrow_type) in enumerate(PARSED_COLUMNS[field.kind])}
+
+
 def _folded(field: Field, texts: list[str]) -> list[str | None]:
     """A text or code field parsed as registers.parse_field does, ASCII (no NFKC change) without the call."""
     others = {t: parse_field(field, t, "") for t in {t for t in texts if not t.isascii()}}
@@ -213,9 +219,7 @@ class _Rows:
                      f"SELECT DISTINCT {text} FROM csv_texts WHERE NOT regexp_full_match({text}, '[[:ascii:]]*')")
             distinct = [row[0] for row in self.con.execute(query).fetchall()]
             if outputs:
-                parsed = [_parsed(field, t, registry.freq) for t in distinct]
-                columns = {f"{field.name}{suffix}": pa.array([p[i] for p in parsed], arrow_type)
-                           for i, (suffix, arrow_type) in enumerate(outputs)}
+                columns = _parsed_columns(field, [_parsed(field, t, registry.freq) for t in distinct])
                 selected += [f"m{index}.{name}" for name in columns]
             else:
                 columns = {field.name: pa.array(_folded(field, distinct), pa.string())}
@@ -261,8 +265,7 @@ class _Rows:
             raw = list(map(itemgetter(position), rows))
             texts = [v.strip() if v.__class__ is str else cell_text(v) for v in raw]
             arrays[f"{field.name}_text"] = pa.array(texts, pa.string())
-            outputs = PARSED_COLUMNS.get(field.kind)
-            if outputs is None:
+            if field.kind not in PARSED_COLUMNS:
                 arrays[field.name] = pa.array(_folded(field, texts), pa.string())
                 continue
             # a dictionary key per cell: 1, 1.0 and True are equal keys, but not the same cell
@@ -270,9 +273,7 @@ class _Rows:
             cache = caches[field.name]
             for key in set(keys).difference(cache):
                 cache[key] = _parsed(field, key if key.__class__ is str else key[1], registry.freq)
-            parsed = [cache[k] for k in keys]
-            for index, (suffix, arrow_type) in enumerate(outputs):
-                arrays[f"{field.name}{suffix}"] = pa.array([p[index] for p in parsed], arrow_type)
+            arrays.update(_parsed_columns(field, [cache[k] for k in keys]))
         self.chunks.append(pa.table(arrays))
         self.count += len(batch)
 
