@@ -8,12 +8,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import yaml
+
+from indicators.errors import BilingualError
 
 PROVINCE_CODE = "440000"
 PROVINCE_NAME_ZH = "广东省"
@@ -200,37 +204,157 @@ def fold(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-@functools.cache
-def _city_aliases() -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for c in cities():
-        for alias in (c.code, c.name_zh, c.short_zh, c.name_en, f"{c.name_en} City"):
-            aliases[fold(alias).casefold()] = c.code
-    return aliases
-
-
-def resolve_city(text: object) -> str | None:
-    """The city code for ``440300``, ``深圳市``, ``深圳`` or ``Shenzhen``; None if not a city."""
+def resolve_area_code(text: object) -> str | None:
+    """The area's code for its code or name (``440300``, ``深圳市``, ``深圳``, ``Shenzhen``); None if the
+    register has no such area. A name two areas share resolves to neither: their codes tell them apart."""
     if text is None:
         return None
     folded = fold(text).casefold()
     if folded.endswith(".0"):  # a code that Excel stored as a number
         folded = folded[:-2]
-    return _city_aliases().get(folded)
+    return _area_aliases(area_register_name()).get(folded)
 
 
-def areas() -> list[dict]:
-    """Cities, the four regions and the province, for ``ref.areas``."""
-    rows = [
-        dict(area_code=PROVINCE_CODE, area_level="province", name_zh=PROVINCE_NAME_ZH,
-             name_en=PROVINCE_NAME_EN, parent_code=None)
-    ]
-    for code, (zh, en, _) in REGIONS.items():
-        rows.append(dict(area_code=code, area_level="region", name_zh=zh, name_en=en, parent_code=PROVINCE_CODE))
-    for c in cities():
-        rows.append(dict(area_code=c.code, area_level="city", name_zh=c.name_zh, name_en=c.name_en,
-                         parent_code=c.region_code))
-    return rows
+@functools.cache
+def _area_aliases(register: str) -> dict[str, str]:
+    listed = _areas(register)
+    named: dict[str, set[str]] = {}
+    for area in listed:
+        spellings = [area.name_zh, area.name_en]
+        if area.code in city_by_code():
+            city = city_by_code()[area.code]
+            spellings += [city.short_zh, f"{city.name_en} City"]
+        for spelling in spellings:
+            named.setdefault(fold(spelling).casefold(), set()).add(area.code)
+    aliases = {alias: codes.pop() for alias, codes in named.items() if len(codes) == 1}
+    aliases.update({fold(area.code).casefold(): area.code for area in listed})
+    return aliases
+
+
+AREA_REGISTER_VARIABLE = "DIGECON_AREA_REGISTER"
+AREA_LEVELS = ("province", "region", "city", "county")
+AREA_REGISTER_COLUMNS = ("area_code", "area_level", "parent_code", "name_zh", "name_en")
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    level: str  # province, region, city or county
+    name_zh: str
+    name_en: str
+    parent_code: str | None
+
+
+def areas() -> tuple[Area, ...]:
+    """The deployment's areas: Guangdong's province, four regions and 21 cities, or the register file
+    $DIGECON_AREA_REGISTER names (a national roll-out: provinces, cities and counties, GB/T 2260)."""
+    return _areas(area_register_name())
+
+
+def area_register_name() -> str:
+    """The register file's name, '' for Guangdong's: what the caches below are keyed on."""
+    return os.environ.get(AREA_REGISTER_VARIABLE, "").strip()
+
+
+@functools.cache
+def _areas(register: str) -> tuple[Area, ...]:
+    listed = _read_area_register(Path(register)) if register else _guangdong_areas()
+    _check_tree(listed, register or "Guangdong")
+    return listed
+
+
+def _guangdong_areas() -> tuple[Area, ...]:
+    rows = [Area(PROVINCE_CODE, "province", PROVINCE_NAME_ZH, PROVINCE_NAME_EN, None)]
+    rows += [Area(code, "region", zh, en, PROVINCE_CODE) for code, (zh, en, _) in REGIONS.items()]
+    rows += [Area(c.code, "city", c.name_zh, c.name_en, c.region_code) for c in cities()]
+    return tuple(rows)
+
+
+def _register_error(path: Path, row: int | None, zh: str, en: str) -> BilingualError:
+    where_zh, where_en = (f"第{row}行：", f"row {row}: ") if row else ("", "")
+    return BilingualError(f"地区名录 {path}（{AREA_REGISTER_VARIABLE}）{where_zh}{zh}",
+                          f"area register {path} ({AREA_REGISTER_VARIABLE}): {where_en}{en}")
+
+
+def _read_area_register(path: Path) -> tuple[Area, ...]:
+    """A UTF-8 CSV with the columns AREA_REGISTER_COLUMNS, one row per area."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            reader = csv.DictReader(file)
+            missing = [c for c in AREA_REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise _register_error(path, None, f"缺少列 {', '.join(missing)}",
+                                      f"the columns {', '.join(missing)} are missing")
+            rows = []
+            for line, row in enumerate(reader, start=2):
+                cells = {column: (row[column] or "").strip() for column in AREA_REGISTER_COLUMNS}
+                if not all(cells[c] for c in ("area_code", "area_level", "name_zh", "name_en")):
+                    raise _register_error(path, line, "地区代码、层级和名称不能为空",
+                                          "area_code, area_level, name_zh and name_en must not be blank")
+                if cells["area_level"] not in AREA_LEVELS:
+                    raise _register_error(path, line, f"层级“{cells['area_level']}”须为 {' | '.join(AREA_LEVELS)}",
+                                          f"area_level {cells['area_level']!r} must be one of {', '.join(AREA_LEVELS)}")
+                rows.append(Area(cells["area_code"], cells["area_level"], cells["name_zh"], cells["name_en"],
+                                 cells["parent_code"] or None))
+    except UnicodeDecodeError:
+        raise _register_error(path, None, "不是UTF-8编码", "is not UTF-8") from None
+    except OSError as error:
+        raise _register_error(path, None, f"无法读取（{error.strerror}）", f"cannot be read: {error.strerror}") from None
+    return tuple(rows)
+
+
+def _check_tree(listed: tuple[Area, ...], source: str) -> None:
+    """Each code once, each parent listed, no cycle: what aggregation from leaves to ancestors needs."""
+    path = Path(source)
+    by_code: dict[str, Area] = {}
+    for line, area in enumerate(listed, start=2):
+        if area.code in by_code:
+            raise _register_error(path, line, f"地区代码 {area.code} 重复", f"area code {area.code} is listed twice")
+        by_code[area.code] = area
+    if not listed:
+        raise _register_error(path, None, "没有地区", "lists no area")
+    for line, area in enumerate(listed, start=2):
+        seen = {area.code}
+        parent = area.parent_code
+        while parent is not None:
+            if parent not in by_code:
+                raise _register_error(path, line, f"上级地区 {parent} 不在名录中",
+                                      f"parent {parent} of {area.code} is not listed")
+            if parent in seen:
+                raise _register_error(path, line, f"地区 {area.code} 的上级循环", f"the parents of {area.code} loop")
+            seen.add(parent)
+            parent = by_code[parent].parent_code
+
+
+def reporting_areas() -> frozenset[str]:
+    """The areas values are submitted for: those no other area lies in (cities, or counties nationally)."""
+    return _reporting_areas(area_register_name())
+
+
+@functools.cache
+def _reporting_areas(register: str) -> frozenset[str]:
+    listed = _areas(register)
+    parents = {a.parent_code for a in listed}
+    return frozenset(a.code for a in listed if a.code not in parents)
+
+
+def aggregate_areas() -> list[str]:
+    """The areas whose values are totals of reporting areas: computed, never submitted."""
+    return sorted({a.code for a in areas()} - reporting_areas())
+
+
+def area_members() -> list[tuple[str, str]]:
+    """(aggregate area, reporting area) for each area and every reporting area within it, at any depth:
+    the areas whose values a total sums."""
+    listed = areas()
+    parent = {a.code: a.parent_code for a in listed}
+    pairs = []
+    for member in sorted(reporting_areas()):
+        above = parent[member]
+        while above is not None:
+            pairs.append((above, member))
+            above = parent[above]
+    return pairs
 
 
 BASE_KEYS = {"code", "name_zh", "name_en", "unit", "freq", "kind", "direction", "min", "max", "plan_item",
@@ -299,10 +423,14 @@ def indicator_families(codes: Iterable[str]) -> list[str]:
     return sorted(family)
 
 
-@functools.cache
 def profiles() -> dict[str, Profile]:
+    return _profiles(area_register_name())
+
+
+@functools.cache
+def _profiles(register: str) -> dict[str, Profile]:
     base_codes = frozenset(i.code for i in base_indicators())
-    all_cities = frozenset(c.code for c in cities())
+    all_cities = _reporting_areas(register)
     result = {}
     for pid, p in _yaml("profiles.yaml")["profiles"].items():
         result[pid] = Profile(

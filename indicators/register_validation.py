@@ -343,7 +343,7 @@ def _suite_view(registry: Registry) -> str:
 def _run_suite(rows: _Rows, findings: _Findings, reference_date: dt.date) -> None:
     """The registry's GX suite, compiled to SQL, on list_rows."""
     rows.con.execute(_suite_view(rows.registry))
-    parameters = {"province_codes": [reference.PROVINCE_CODE],
+    parameters = {"aggregate_area_codes": reference.aggregate_areas(),
                   "latest_period": dt.datetime.combine(reference_date, dt.time())}
     for outcome in _runner(rows.registry.suite).run_relation(rows.con, "suite_rows", parameters):
         findings.count(outcome.rule_id, evaluated=outcome.evaluated, failed=len(outcome.failing_ids),

@@ -143,7 +143,7 @@ def rules() -> dict[str, Rule]:
 def suite_parameters(reference_date: dt.date) -> dict:
     """The values of the suite's $PARAMETERs for a file received on `reference_date`."""
     return {
-        "province_codes": [reference.PROVINCE_CODE],
+        "aggregate_area_codes": reference.aggregate_areas(),
         "derived_indicator_codes": [i.code for i in reference.derived_indicators()],
         "earliest_period": dt.datetime.combine(reference.calendar().earliest_valid_period, dt.time()),
         "latest_period": dt.datetime.combine(reference_date, dt.time()),
@@ -564,7 +564,7 @@ def _check_scope(cells: pd.DataFrame, profile: reference.Profile, findings: _Fin
     """A pilot team submits for its own city only; each profile submits its own indicators only."""
     catalogue = reference.catalogue()
     city = cells["city_code"]
-    _check_each(cells, findings, "city_out_of_scope", city.notna() & (city != reference.PROVINCE_CODE),
+    _check_each(cells, findings, "city_out_of_scope", city.isin(reference.reporting_areas()),
                 ~city.isin(profile.cities))
     base = {i.code for i in reference.base_indicators()}
     _check_each(cells, findings, "indicator_not_allowed", cells["indicator_code"].isin(base),

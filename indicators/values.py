@@ -131,20 +131,22 @@ def _period(year: int, month: int, freq: str) -> Period | None:
     return Period(dt.date(year, month, 1), freq)
 
 
-_PROVINCE_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never submitted
-    fold(a).casefold() for a in (reference.PROVINCE_CODE, reference.PROVINCE_NAME_ZH, "广东", "全省",
-                                 reference.PROVINCE_NAME_EN, "Guangdong Province", "合计", "总计", "全省合计")
-)
+_TOTAL_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never submitted
+    fold(a).casefold() for a in ("广东", "全省", "Guangdong Province", "合计", "总计", "全省合计"))
+
+
+def resolve_area(value: object) -> str | None:
+    """The code of the area the cell names (a reporting area, or an aggregate: never submitted, but
+    recognised to say so; a totals row reads as the province), or None."""
+    return _resolve_area(value, reference.area_register_name())
 
 
 @_cached
-def resolve_area(value: object) -> str | None:
-    """A city code, the province code 440000 for the province or a totals row (never submitted, but
-    recognised to say so), or None."""
+def _resolve_area(value: object, register: str) -> str | None:
     text = cell_text(value)
-    if fold(text).casefold() in _PROVINCE_ALIASES:
-        return reference.PROVINCE_CODE
-    return reference.resolve_city(text)
+    if fold(text).casefold() in _TOTAL_ALIASES:
+        return reference.areas()[0].code
+    return reference.resolve_area_code(text)
 
 
 def name_key(value: object) -> str:

@@ -139,6 +139,8 @@ def open_build_db(paths: Paths, *, read_only: bool = False) -> Iterator[duckdb.D
 def prepare_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing (idempotent DDL) and the core views and macros: once per run."""
     outdated = _outdated_disclosure_table(con)
+    if _check_lacks(con, "ref", "areas", "county"):  # made before county areas: ref is refilled every run
+        con.execute("DROP TABLE ref.areas")
     for name in sql_files("schema"):
         con.execute(sql_text(name))
     if outdated:
@@ -148,14 +150,20 @@ def prepare_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(sql_text(name))
 
 
+def _check_lacks(con: duckdb.DuckDBPyConnection, schema: str, table: str, value: str) -> bool:
+    """Whether the table exists with a CHECK constraint that does not name `value`: DuckDB cannot alter a
+    CHECK, so a table made by an earlier version is replaced."""
+    checks = [expression for expression, in con.execute(
+        "SELECT expression FROM duckdb_constraints() WHERE database_name = current_database()"
+        " AND schema_name = ? AND table_name = ? AND constraint_type = 'CHECK'", [schema, table]).fetchall()]
+    return bool(checks) and not any(value in expression for expression in checks)
+
+
 def _outdated_disclosure_table(con: duckdb.DuckDBPyConnection) -> str | None:
     """A build DB made before the registers' dominance rule has core.disclosure with a CHECK that refuses
-    the reason 'dominance', and DuckDB cannot alter a CHECK: the table is moved aside (its rows are copied
-    into the new one by prepare_schema). Returns the name it was moved to, or None."""
-    checks = [expression for expression, in con.execute(
-        "SELECT expression FROM duckdb_constraints() WHERE schema_name = 'core' AND table_name = 'disclosure'"
-        " AND constraint_type = 'CHECK' AND expression LIKE '%threshold%'").fetchall()]
-    if not checks or "dominance" in checks[0]:
+    the reason 'dominance': the table is moved aside (its rows are copied into the new one by
+    prepare_schema). Returns the name it was moved to, or None."""
+    if not _check_lacks(con, "core", "disclosure", "dominance"):
         return None
     con.execute("ALTER TABLE core.disclosure RENAME TO disclosure_before_registers")
     return "core.disclosure_before_registers"
@@ -231,7 +239,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
              population_source=c.population_source)
         for c in reference.cities()
     ])
-    areas = pd.DataFrame(reference.areas())
+    areas = pd.DataFrame([dict(area_code=a.code, area_level=a.level, name_zh=a.name_zh, name_en=a.name_en,
+                                parent_code=a.parent_code, reporting=a.code in reference.reporting_areas())
+                          for a in reference.areas()])
+    area_members = pd.DataFrame(reference.area_members(), columns=["area_code", "member_code"])
     indicators = pd.DataFrame([
         dict(indicator_code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit, freq=i.freq,
              series_kind=i.kind, direction=i.direction, min_value=i.min_value, max_value=i.max_value,
@@ -261,7 +272,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     aggregation_rules = pd.DataFrame([reference.aggregation()])
     disclosure_rules = pd.DataFrame([reference.disclosure()])
     anomaly_rules = pd.DataFrame(list(reference.anomaly_rules()))
-    frames = dict(cities=cities, areas=areas, indicators=indicators, targets=targets, profiles=profiles,
+    frames = dict(cities=cities, areas=areas, area_members=area_members, indicators=indicators, targets=targets, profiles=profiles,
                   reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules,
                   disclosure_rules=disclosure_rules, anomaly_rules=anomaly_rules)
     con.execute("BEGIN TRANSACTION")

@@ -42,9 +42,11 @@ def test_counts_sum_over_the_cities_and_a_total_missing_a_city_is_withheld(loade
 
 
 
-def test_the_province_is_the_area_ref_areas_lists_at_province_level(loader):
-    """The province's code is stated once, in ref.areas: the mart and the aggregate check read it there."""
+def test_a_total_sums_the_members_ref_area_members_lists(loader):
+    """Which cities a total sums is stated once, in ref.area_members: the mart and the aggregate check read it
+    there."""
     loader.con.execute("UPDATE ref.areas SET area_code = 'P-TEST' WHERE area_level = 'province'")
+    loader.con.execute("UPDATE ref.area_members SET area_code = 'P-TEST' WHERE area_code = '440000'")
     loader.submit("gdca", [(SHANTOU, "2023-06-01", "M", "fiveg_base_stations", 4000),
                            (SHAOGUAN, "2023-06-01", "M", "fiveg_base_stations", 1500)], "2023-07-05 10:00")
     loader.rebuild()

@@ -50,17 +50,18 @@ def test_21_cities_sum_to_the_province_census():
     assert all(c.population_source for c in cities)
     regions = {code: sum(c.region_code == code for c in cities) for code in reference.REGIONS}
     assert regions == {"GD-PRD": 9, "GD-E": 4, "GD-W": 3, "GD-N": 5}
-    levels = [a["area_level"] for a in reference.areas()]
+    levels = [a.level for a in reference.areas()]
     assert (levels.count("city"), levels.count("region"), levels.count("province")) == (21, 4, 1)
 
 
 @pytest.mark.parametrize("written", ["440300", "深圳市", "深圳", "Shenzhen", " shenzhen ", "４４０３００", 440300.0])
 def test_a_city_is_known_by_code_chinese_or_english_name(written):
-    assert reference.resolve_city(written) == "440300"
+    assert reference.resolve_area_code(written) == "440300"
 
 
-def test_not_a_city():
-    assert reference.resolve_city("440000") is None and reference.resolve_city("香港") is None
+def test_areas_known_and_unknown():
+    assert reference.resolve_area_code("香港") is None and reference.resolve_area_code("440000") == "440000"
+    assert reference.reporting_areas() == {c.code for c in reference.cities()}
 
 
 def test_profiles_scope():

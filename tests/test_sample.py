@@ -74,7 +74,7 @@ def _read(path: Path) -> tuple[list, list[dict]]:
     catalogue = ref.catalogue()
     observations = []
     for row in body:
-        city = ref.resolve_city(row[0])
+        city = ref.resolve_area_code(row[0])
         if "指标代码" in header:
             count = row[header.index("单位数")] if "单位数" in header else None
             cells = [(row[2], row[1], row[3], count)]

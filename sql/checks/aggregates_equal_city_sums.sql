@@ -10,15 +10,11 @@ WITH observed AS (
     FROM mart.observations o LEFT JOIN core.disclosure d USING (area_code, period, indicator_code)
 ),
 cities AS (
-    SELECT o.*, a.parent_code AS region_code
-    FROM observed o JOIN ref.areas a USING (area_code)
-    WHERE o.area_level = 'city'
+    SELECT * FROM observed WHERE source_profile <> 'aggregate'
 ),
 parts AS (
-    SELECT region_code AS area_code, period, indicator_code, value, numerator_value, denominator_value FROM cities
-    UNION ALL
-    SELECT p.area_code, c.period, c.indicator_code, c.value, c.numerator_value, c.denominator_value
-    FROM cities c JOIN ref.areas p ON p.area_level = 'province'
+    SELECT m.area_code, c.period, c.indicator_code, c.value, c.numerator_value, c.denominator_value
+    FROM cities c JOIN ref.area_members m ON m.member_code = c.area_code
 ),
 expected AS (
     SELECT area_code, period, indicator_code, count(*) AS n_areas, sum(value) AS value,
@@ -26,7 +22,7 @@ expected AS (
     FROM parts GROUP BY ALL
 ),
 aggregates AS (
-    SELECT * FROM observed WHERE area_level <> 'city'
+    SELECT * FROM observed WHERE source_profile = 'aggregate'
 )
 SELECT coalesce(a.area_code, e.area_code) AS area_code, coalesce(a.period, e.period) AS period,
        coalesce(a.indicator_code, e.indicator_code) AS indicator_code,

@@ -7,11 +7,11 @@ WITH periods AS (
            k.due_day
     FROM mart.observations o
     JOIN ref.reporting_calendar k USING (freq)
-    WHERE o.area_level = 'city'
+    WHERE o.source_profile <> 'aggregate'
 )
 SELECT p.indicator_code, p.period, c.city_code AS missing_city,
        make_date(year(p.due_month_end), month(p.due_month_end), least(p.due_day, day(p.due_month_end))) AS due_date
-FROM periods p CROSS JOIN ref.cities c
+FROM periods p CROSS JOIN (SELECT area_code AS city_code FROM ref.areas WHERE reporting) c
 LEFT JOIN mart.observations o
   ON o.indicator_code = p.indicator_code AND o.period = p.period AND o.area_code = c.city_code
 WHERE o.area_code IS NULL

@@ -12,7 +12,7 @@ SELECT o.area_code, o.area_level, o.period, o.indicator_code,
 FROM mart.observations o
 JOIN ref.indicators i USING (indicator_code)
 LEFT JOIN core.disclosure d USING (area_code, period, indicator_code)
-LEFT JOIN core.v_latest l ON o.area_level = 'city' AND l.area_code = o.area_code AND l.period = o.period
+LEFT JOIN core.v_latest l ON o.source_profile <> 'aggregate' AND l.area_code = o.area_code AND l.period = o.period
                          AND l.indicator_code = o.indicator_code
 LEFT JOIN core.register_contributions rc ON rc.submission_id = l.submission_id AND rc.area_code = o.area_code
                                         AND rc.period = o.period AND rc.indicator_code = o.indicator_code

@@ -1,7 +1,6 @@
--- The cities a region or the province sums (a city: none), for `digecon explain` to name the cities a
--- total misses.
-SELECT c.city_code, c.name_zh, c.name_en
-FROM ref.cities c
-JOIN ref.areas a ON a.area_code = $area_code
-WHERE a.area_level = 'province' OR (a.area_level = 'region' AND c.region_code = a.area_code)
-ORDER BY c.city_code
+-- The reporting areas a total sums (a city: none), for `digecon explain` to name the cities a total misses.
+SELECT a.area_code AS city_code, a.name_zh, a.name_en
+FROM ref.area_members m
+JOIN ref.areas a ON a.area_code = m.member_code
+WHERE m.area_code = $area_code
+ORDER BY a.area_code

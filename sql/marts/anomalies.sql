@@ -40,7 +40,7 @@ cells AS MATERIALIZED (
     FROM mart.observations o
     JOIN ref.indicators i USING (indicator_code)
     JOIN ref.areas a USING (area_code)
-    WHERE o.area_level = 'city' AND NOT i.is_derived AND o.value IS NOT NULL AND o.obs_status <> 'Q'
+    WHERE o.source_profile <> 'aggregate' AND NOT i.is_derived AND o.value IS NOT NULL AND o.obs_status <> 'Q'
       AND list_contains(scope, o.indicator_code)
 ),
 -- ------------------------------------------------------------------------------------------- unit slips

@@ -1,4 +1,4 @@
--- The completeness board for one month ($period_month): every city × base indicator whose period ends in
+-- The completeness board for one month ($period_month): every reporting area (city) × base indicator whose period ends in
 -- that month, owed by the indicator's agency of record, against the reporting calendar at the end of
 -- $reference_date (a file received on the due date is on time). Only the agency's values count: a value
 -- withdrawn by the reference date is no value, a pilot's value stands in (filled_by_pilot) but the
@@ -11,12 +11,12 @@
 --   missing        nothing by the due date.
 INSERT INTO mart.completeness BY NAME
 WITH expected AS (
-    SELECT c.city_code AS area_code, i.indicator_code, i.freq, i.submitter AS expected_from,
+    SELECT c.area_code, i.indicator_code, i.freq, i.submitter AS expected_from,
            CASE i.freq WHEN 'M' THEN $period_month::DATE
                        WHEN 'Q' THEN date_trunc('quarter', $period_month::DATE)::DATE
                        ELSE date_trunc('year', $period_month::DATE)::DATE END AS period
-    FROM ref.cities c CROSS JOIN ref.indicators i
-    WHERE NOT i.is_derived
+    FROM ref.areas c CROSS JOIN ref.indicators i
+    WHERE c.reporting AND NOT i.is_derived
       AND (i.freq = 'M'
            OR (i.freq = 'Q' AND month($period_month::DATE) IN (3, 6, 9, 12))
            OR (i.freq = 'A' AND month($period_month::DATE) = 12))

@@ -22,9 +22,7 @@
 -- pipelines/build.py refresh); every input of such a figure is of the same family.
 CREATE OR REPLACE MACRO mart.lineage_in(scope) AS TABLE
 WITH members AS (
-    SELECT region_code AS area_code, city_code FROM ref.cities
-    UNION ALL
-    SELECT p.area_code, c.city_code FROM ref.cities c JOIN ref.areas p ON p.area_level = 'province'
+    SELECT area_code, member_code AS city_code FROM ref.area_members
 ),
 -- The submitted cells a city gives a figure of (city, period, indicator): a base indicator its own cell;
 -- a rate its numerator and denominator, the pair derive chose (also where the denominator is 0 and the
@@ -33,7 +31,7 @@ city_inputs AS (
     SELECT area_code AS city_code, period, indicator_code, 'value' AS part,
            area_code AS input_area_code, period AS input_period, indicator_code AS input_indicator_code
     FROM mart.observations
-    WHERE area_level = 'city' AND source_profile <> 'derived' AND list_contains(scope, indicator_code)
+    WHERE source_profile NOT IN ('aggregate', 'derived') AND list_contains(scope, indicator_code)
     UNION ALL
     SELECT p.area_code, p.period, p.indicator_code, 'numerator', p.area_code, p.period, i.numerator
     FROM core.derived_pairs p JOIN ref.indicators i USING (indicator_code)
@@ -65,7 +63,7 @@ missing AS (
 edges AS (
     -- a city's own figure: a base value's vintage used, a rate's numerator and denominator
     SELECT area_code, period, indicator_code, 'reported' AS role, area_code AS city_code, period AS city_period
-    FROM mart.observations WHERE area_level = 'city' AND list_contains(scope, indicator_code)
+    FROM mart.observations WHERE source_profile <> 'aggregate' AND list_contains(scope, indicator_code)
     UNION ALL
     -- a total: the cities that reported
     SELECT t.area_code, t.period, t.indicator_code, 'reported', c.city_code, c.period
@@ -107,7 +105,7 @@ superseded AS (
     JOIN core.observations v
       ON v.source = o.source_profile AND v.area_code = o.area_code AND v.period = o.period
      AND v.indicator_code = o.indicator_code AND v.submission_id <> o.submission_id
-    WHERE o.area_level = 'city' AND o.source_profile <> 'derived' AND list_contains(scope, o.indicator_code)
+    WHERE o.source_profile NOT IN ('aggregate', 'derived') AND list_contains(scope, o.indicator_code)
 ),
 rows AS (
     SELECT * FROM used

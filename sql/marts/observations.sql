@@ -27,16 +27,15 @@ CREATE OR REPLACE MACRO mart.observations_in(scope) AS TABLE
 WITH latest AS MATERIALIZED (
     SELECT * FROM core.v_latest
 ),
--- Each city counts toward its region and the province (the one area ref.areas lists at province level).
+-- Each city counts toward every area it lies in (its region and the province; nationally a county toward its
+-- city and province: below, "city" is the reporting area).
 aggregation_areas AS (
-    SELECT city_code, region_code AS area_code FROM ref.cities
-    UNION ALL
-    SELECT c.city_code, p.area_code FROM ref.cities c JOIN ref.areas p ON p.area_level = 'province'
+    SELECT member_code AS city_code, area_code FROM ref.area_members
 ),
 expected AS (
     SELECT area_code, count(*) AS n_areas_expected FROM aggregation_areas GROUP BY area_code
     UNION ALL
-    SELECT city_code, 1 FROM ref.cities
+    SELECT area_code, 1 FROM ref.areas WHERE reporting
 ),
 city_base AS (
     SELECT area_code, period, freq, indicator_code, value, source, submission_id, from_source_of_record,

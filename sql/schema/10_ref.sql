@@ -10,10 +10,17 @@ CREATE TABLE IF NOT EXISTS ref.cities (
 );
 CREATE TABLE IF NOT EXISTS ref.areas (
     area_code VARCHAR PRIMARY KEY,
-    area_level VARCHAR NOT NULL CHECK (area_level IN ('city', 'region', 'province')),
+    area_level VARCHAR NOT NULL CHECK (area_level IN ('province', 'region', 'city', 'county')),
     name_zh VARCHAR NOT NULL,
     name_en VARCHAR NOT NULL,
-    parent_code VARCHAR
+    parent_code VARCHAR,
+    reporting BOOLEAN NOT NULL  -- values are submitted for it (no area lies in it): a city, nationally a county
+);
+-- Each aggregate area with every reporting area within it (at any depth): the areas a total sums.
+CREATE TABLE IF NOT EXISTS ref.area_members (
+    area_code VARCHAR NOT NULL,
+    member_code VARCHAR NOT NULL,
+    PRIMARY KEY (area_code, member_code)
 );
 CREATE TABLE IF NOT EXISTS ref.indicators (
     indicator_code VARCHAR PRIMARY KEY,

@@ -1,11 +1,16 @@
 -- What every reference table and column means, in Chinese and English, for BI tools that show
 -- comments (DBeaver, Superset via duckdb-engine, `SELECT comment FROM duckdb_columns()`).
-COMMENT ON TABLE ref.areas IS '地区：21个地级市、4个区域和全省 / Areas: the 21 prefecture-level cities, the four regions and the province';
+COMMENT ON TABLE ref.areas IS '地区：21个地级市、4个区域和全省（全国部署为地区名录中的省、市、县） / Areas: the 21 prefecture-level cities, the four regions and the province (a national deployment: the provinces, cities and counties of its area register)';
 COMMENT ON COLUMN ref.areas.area_code IS '地区代码（市为GB/T 2260六位码，区域为GD-PRD等，全省440000） / Area code (GB/T 2260 for cities, GD-PRD etc. for regions, 440000 for the province)';
-COMMENT ON COLUMN ref.areas.area_level IS '地区层级：city 市、region 区域、province 省 / Area level: city, region or province';
+COMMENT ON COLUMN ref.areas.area_level IS '地区层级：county 县、city 市、region 区域、province 省 / Area level: county, city, region or province';
 COMMENT ON COLUMN ref.areas.name_zh IS '中文名称 / Name in Chinese';
 COMMENT ON COLUMN ref.areas.name_en IS '英文名称 / Name in English';
-COMMENT ON COLUMN ref.areas.parent_code IS '上级地区代码（市属区域，区域属全省） / Parent area code (a city''s region, a region''s province)';
+COMMENT ON COLUMN ref.areas.parent_code IS '上级地区代码（市属区域，区域属全省；县属市） / Parent area code (a city''s region, a region''s province; a county''s city)';
+
+COMMENT ON COLUMN ref.areas.reporting IS '是否报送地区（数据按此地区报送，汇总地区由其计算） / Reporting area: values are submitted for it, and totals are computed from such areas';
+COMMENT ON TABLE ref.area_members IS '汇总地区及其包含的报送地区（任意层级） / Each aggregate area with every reporting area within it, at any depth: the areas its totals sum';
+COMMENT ON COLUMN ref.area_members.area_code IS '汇总地区代码（区域、全省；全国部署含市、省） / Aggregate area code (a region or the province; nationally also cities and provinces)';
+COMMENT ON COLUMN ref.area_members.member_code IS '报送地区代码（地级市；全国部署为县） / Reporting area code (a city; nationally a county)';
 
 COMMENT ON TABLE ref.cities IS '地级市及其所属区域和2020年第七次人口普查常住人口 / Prefecture-level cities with their region and 2020 census resident population';
 COMMENT ON COLUMN ref.cities.city_code IS '城市代码（GB/T 2260） / City code (GB/T 2260)';

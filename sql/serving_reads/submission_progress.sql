@@ -10,7 +10,7 @@ WITH asked AS (
     SELECT unnest($submission_ids::BIGINT[]) AS submission_id
 ),
 supplied AS (
-    SELECT submission_id, period, freq FROM mart.observations WHERE area_level = 'city'
+    SELECT submission_id, period, freq FROM mart.observations WHERE source_profile <> 'aggregate'
     UNION ALL
     SELECT pilot_submission_id, period, freq FROM mart.discrepancies
 ),

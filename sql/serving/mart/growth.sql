@@ -5,7 +5,7 @@ ALTER TABLE mart.growth ADD PRIMARY KEY (area_code, period, indicator_code);
 
 COMMENT ON TABLE mart.growth IS '增长：当期值、环比、同比、年初至今累计及同比、复合年均增长率；比率以百分点计，现价指标为名义增长 / Growth: own value of a year-to-date series, period-on-period, year-on-year, year to date, CAGR; rates in percentage points, current-price series nominal';
 COMMENT ON COLUMN mart.growth.area_code IS '地区代码 / Area code';
-COMMENT ON COLUMN mart.growth.area_level IS '地区层级：city 市、region 区域、province 全省 / Area level: city, region or province';
+COMMENT ON COLUMN mart.growth.area_level IS '地区层级：county 县（全国部署）、city 市、region 区域、province 全省 / Area level: county (national deployment), city, region or province';
 COMMENT ON COLUMN mart.growth.period IS '报告期首日 / First day of the period';
 COMMENT ON COLUMN mart.growth.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.growth.time_period IS '报告期（SDMX格式） / Period (SDMX form)';

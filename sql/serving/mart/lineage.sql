@@ -5,7 +5,7 @@ ALTER TABLE mart.lineage ADD PRIMARY KEY (area_code, period, indicator_code, rol
 
 COMMENT ON TABLE mart.lineage IS '数据溯源：mart.observations 每个数值由哪些城市报送单元格、哪些报送批次得出（市级值的所用版本及被替代版本、比率的分子分母、汇总的报送城市、插补城市及插补基数城市）；不含保密单元格的数值，不含单位明细 / Lineage: the submitted city cells and the submissions behind every figure of mart.observations (a city value''s vintage used and its superseded vintages, a rate''s numerator and denominator, a total''s reporting, imputed and imputation-base cities); no value of a suppressed cell, no record-level data';
 COMMENT ON COLUMN mart.lineage.area_code IS '所溯源数值的地区代码 / Area of the figure traced';
-COMMENT ON COLUMN mart.lineage.area_level IS '所溯源数值的地区层级：city、region、province / Area level of the figure traced';
+COMMENT ON COLUMN mart.lineage.area_level IS '所溯源数值的地区层级：county（全国部署）、city、region、province / Area level of the figure traced: county (national deployment), city, region or province';
 COMMENT ON COLUMN mart.lineage.period IS '所溯源数值的报告期首日 / First day of the period of the figure traced';
 COMMENT ON COLUMN mart.lineage.freq IS '所溯源数值的频度（SDMX CL_FREQ：M 月、Q 季、A 年） / Frequency of the figure traced (SDMX CL_FREQ: M monthly, Q quarterly, A annual)';
 COMMENT ON COLUMN mart.lineage.time_period IS '所溯源数值的报告期（SDMX格式） / Period of the figure traced (SDMX form)';

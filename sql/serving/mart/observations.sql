@@ -5,7 +5,7 @@ ALTER TABLE mart.observations ADD PRIMARY KEY (area_code, period, indicator_code
 
 COMMENT ON TABLE mart.observations IS '各市、区域、全省每个指标的最新值（每地区×期别×指标一行）；区域比率为分子之和除以分母之和；缺报城市按比率法插补（E），覆盖不足或无法插补则不公布（M） / Latest value of every indicator for cities, regions and the province, one row per (area, period, indicator); a region''s rate is the ratio of summed parts; missing cities are imputed by ratio imputation (E), and a total below the coverage threshold or that cannot be imputed is withheld (M)';
 COMMENT ON COLUMN mart.observations.area_code IS '地区代码 / Area code (ref.areas)';
-COMMENT ON COLUMN mart.observations.area_level IS '地区层级：city、region、province / Area level: city, region or province';
+COMMENT ON COLUMN mart.observations.area_level IS '地区层级：county（全国部署）、city、region、province / Area level: county (national deployment), city, region or province';
 COMMENT ON COLUMN mart.observations.period IS '报告期首日 / First day of the period';
 COMMENT ON COLUMN mart.observations.freq IS '频度：M 月、Q 季、A 年 / Frequency: M, Q or A';
 COMMENT ON COLUMN mart.observations.time_period IS '报告期（SDMX格式：2023-06、2023-Q2、2023） / Period in SDMX form: 2023-06, 2023-Q2 or 2023';

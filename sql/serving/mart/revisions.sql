@@ -5,7 +5,7 @@ ALTER TABLE mart.revisions ADD PRIMARY KEY (area_code, period, indicator_code, c
 
 COMMENT ON TABLE mart.revisions IS '已发布数值的修订：发布后数值或状态发生变动的每个单元格（基础、派生、汇总；市、区域、全省），含新旧值与状态、变动时间及引起变动的报送或撤回 / Revisions of published values: every released cell (base, derived, aggregate; city, region, province) whose value or status changed after its release, with old and new value and status, when, and the submission or withdrawal that caused it';
 COMMENT ON COLUMN mart.revisions.area_code IS '地区代码 / Area code (ref.areas)';
-COMMENT ON COLUMN mart.revisions.area_level IS '地区层级：city、region、province / Area level: city, region or province';
+COMMENT ON COLUMN mart.revisions.area_level IS '地区层级：county（全国部署）、city、region、province / Area level: county (national deployment), city, region or province';
 COMMENT ON COLUMN mart.revisions.period IS '报告期首日 / First day of the period';
 COMMENT ON COLUMN mart.revisions.freq IS '频度：M 月、Q 季、A 年 / Frequency: M (monthly), Q (quarterly) or A (annual)';
 COMMENT ON COLUMN mart.revisions.time_period IS '报告期（SDMX格式） / Period (SDMX form)';

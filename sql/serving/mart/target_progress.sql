@@ -8,7 +8,7 @@ COMMENT ON COLUMN mart.target_progress.target_id IS '目标代码 / Target id';
 COMMENT ON COLUMN mart.target_progress.basis IS '口径：released 仅已发布数据、latest 含初步数据的最新值 / Basis: released (released values only) or latest (including provisional values)';
 COMMENT ON COLUMN mart.target_progress.indicator_code IS '考核指标代码 / Indicator';
 COMMENT ON COLUMN mart.target_progress.area_code IS '地区代码 / Area code';
-COMMENT ON COLUMN mart.target_progress.area_level IS '地区层级：city 市、region 区域、province 全省 / Area level: city, region or province';
+COMMENT ON COLUMN mart.target_progress.area_level IS '地区层级：county 县（全国部署）、city 市、region 区域、province 全省 / Area level: county (national deployment), city, region or province';
 COMMENT ON COLUMN mart.target_progress.year IS '目标年份 / Target year';
 COMMENT ON COLUMN mart.target_progress.deadline IS '目标截止日（目标年12月31日） / Deadline (31 December of the target year)';
 COMMENT ON COLUMN mart.target_progress.comparison IS '比较方向：>= 不低于、<= 不高于（反向计算） / Comparison: >= at least, <= at most (counts in reverse)';
