@@ -116,8 +116,8 @@ def _check_reference_date(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # the parser lists profiles: a bad area register fails here
         _check_reference_date(args)
         return args.handler(args)
     except BilingualError as error:

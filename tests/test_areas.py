@@ -1,0 +1,128 @@
+"""A national deployment's area register ($DIGECON_AREA_REGISTER): counties are the reporting areas, and
+their cities and provinces are totals of them, at any depth. Figures worked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+from mart_support import Loader, prepared_build_db
+
+from indicators import reference
+from indicators.validation import Validator
+from pipelines.paths import Paths, sql_text
+
+# Two provinces; Changsha with two counties, Zhuzhou with one, and Beijing's city with one.
+REGISTER = """area_code,area_level,parent_code,name_zh,name_en
+430000,province,,湖南省,Hunan
+430100,city,430000,长沙市,Changsha
+430102,county,430100,芙蓉区,Furong
+430103,county,430100,天心区,Tianxin
+430200,city,430000,株洲市,Zhuzhou
+430202,county,430200,荷塘区,Hetang
+110000,province,,北京市,Beijing
+110100,city,110000,北京市市辖区,Beijing districts
+110101,county,110100,东城区,Dongcheng
+"""
+FURONG, TIANXIN, HETANG, DONGCHENG = "430102", "430103", "430202", "110101"
+
+
+@pytest.fixture
+def register(tmp_path, monkeypatch):
+    path = tmp_path / "areas.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    monkeypatch.setenv(reference.AREA_REGISTER_VARIABLE, str(path))
+    return path
+
+
+@pytest.fixture
+def county_loader(register, tmp_path):
+    with prepared_build_db(Paths.resolve(tmp_path / "home")) as con:
+        yield Loader(con, Paths.resolve(tmp_path / "home"))
+
+
+def test_the_register_gives_reporting_areas_and_members(register):
+    assert reference.reporting_areas() == {FURONG, TIANXIN, HETANG, DONGCHENG}
+    assert reference.aggregate_areas() == ["110000", "110100", "430000", "430100", "430200"]
+    assert sorted(reference.area_members()) == sorted([
+        ("110100", DONGCHENG), ("110000", DONGCHENG), ("430100", FURONG), ("430000", FURONG),
+        ("430100", TIANXIN), ("430000", TIANXIN), ("430200", HETANG), ("430000", HETANG)])
+    assert reference.profiles()["gdca"].cities == {FURONG, TIANXIN, HETANG, DONGCHENG}
+
+
+def test_counties_are_submitted_and_totals_refused(register, tmp_path):
+    """A county by code or name is accepted; a city or province (a total) and an unknown code are refused."""
+    path = tmp_path / "gdca.csv"
+    path.write_text("城市代码,期间,指标代码,数值\n"
+                    "430102,2023-06,fiveg_base_stations,100\n"
+                    "天心区,2023-06,fiveg_base_stations,300\n"
+                    "430100,2023-06,fiveg_base_stations,400\n"
+                    "439999,2023-06,fiveg_base_stations,5\n", encoding="utf-8")
+    report = Validator().check(path, "gdca", reference_date=dt.date(2023, 7, 10)).report
+    found = {(f.rule, f.row) for f in report.errors}
+    assert found == {("province_submitted", 4), ("city_unknown", 5)}
+
+
+def test_counties_sum_to_their_city_and_province(county_loader):
+    loader = county_loader
+    cells = [  # county: 5G stations, PON ports, 10G-PON ports
+        (FURONG, 100, 50, 20), (TIANXIN, 300, 30, 27), (HETANG, 50, 20, 5), (DONGCHENG, 70, 10, 10)]
+    loader.submit("gdca", [row for county, stations, venues, covered in cells for row in (
+        (county, "2023-06-01", "M", "fiveg_base_stations", stations),
+        (county, "2023-06-01", "M", "pon_ports_total", venues),
+        (county, "2023-06-01", "M", "pon_ports_10g", covered))], "2023-07-05 10:00")
+    loader.rebuild()
+    figure = ("SELECT area_level, value, n_areas, n_areas_expected FROM mart.observations WHERE area_code = ?"
+              " AND indicator_code = ? AND period = DATE '2023-06-01'")
+    assert loader.row(figure, ["430100", "fiveg_base_stations"]) == ("city", 400, 2, 2)  # 100 + 300
+    assert loader.row(figure, ["430000", "fiveg_base_stations"]) == ("province", 450, 3, 3)  # + 50
+    assert loader.row(figure, ["110000", "fiveg_base_stations"]) == ("province", 70, 1, 1)
+    assert loader.row(figure, [FURONG, "fiveg_base_stations"]) == ("county", 100, 1, 1)
+    # A rate of a total is the ratio of sums, 10G-PON share: Changsha (20 + 27) / (50 + 30) = 58.75 %, Hunan 52 / 100.
+    assert loader.row(figure, ["430100", "pon_10g_share_pct"])[1] == pytest.approx(58.75)
+    assert loader.row(figure, ["430000", "pon_10g_share_pct"])[1] == pytest.approx(52.0)
+    assert loader.row(figure, [FURONG, "pon_10g_share_pct"])[1] == pytest.approx(40.0)
+    assert loader.rows(sql_text("checks/aggregates_equal_city_sums.sql")) == []
+    assert loader.rows(sql_text("checks/referential_integrity.sql")) == []
+
+    # One county resubmits: its city and province follow, and the first vintage is kept.
+    loader.submit("gdca", [(TIANXIN, "2023-06-01", "M", "fiveg_base_stations", 350)], "2023-07-08 10:00")
+    loader.rebuild()
+    assert loader.row(figure, ["430100", "fiveg_base_stations"])[1] == 450
+    assert loader.row(figure, ["430000", "fiveg_base_stations"])[1] == 500
+    assert loader.rows("SELECT value FROM core.observations WHERE area_code = ? AND indicator_code ="
+                       " 'fiveg_base_stations' ORDER BY submission_id", [TIANXIN]) == [(300,), (350,)]
+
+
+def test_a_total_missing_a_county_is_withheld(county_loader):
+    """Changsha with one of its two counties (50 %, the minimum coverage) has no earlier value to impute the
+    other from: withheld (M), never published short."""
+    county_loader.submit("gdca", [(FURONG, "2023-06-01", "M", "fiveg_base_stations", 100)], "2023-07-05 10:00")
+    county_loader.rebuild()
+    assert county_loader.row("SELECT value, n_areas, n_areas_expected, obs_status FROM mart.observations"
+                             " WHERE area_code = '430100' AND indicator_code = 'fiveg_base_stations'") \
+        == (None, 1, 2, "M")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("area_code,area_level,parent_code,name_zh,name_en\n440100,city,449900,广州市,Guangzhou\n",
+     "parent 449900 of 440100 is not listed"),
+    ("area_code,area_level,parent_code,name_zh,name_en\n440000,province,,广东省,Guangdong\n"
+     "440000,province,,广东省,Guangdong\n", "row 3: area code 440000 is listed twice"),
+    ("area_code,area_level,parent_code,name_zh,name_en\n440000,state,,广东省,Guangdong\n",
+     "row 2: area_level 'state' must be one of province, region, city, county"),
+    ("code,name\n440000,广东省\n", "the columns area_code, area_level, parent_code, name_zh, name_en are missing"),
+])
+def test_a_bad_register_is_one_clear_line(tmp_path, text, says):
+    register = tmp_path / "areas.csv"
+    register.write_text(text, encoding="utf-8")
+    upload = tmp_path / "gdca.csv"
+    upload.write_text("城市代码,期间,指标代码,数值\n440100,2023-06,fiveg_base_stations,100\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", str(upload), "--as", "gdca"],
+                          capture_output=True, text=True, env={**os.environ, reference.AREA_REGISTER_VARIABLE: str(register)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith("digecon: 地区名录") and says in line and str(register) in line
