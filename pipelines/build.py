@@ -272,9 +272,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     aggregation_rules = pd.DataFrame([reference.aggregation()])
     disclosure_rules = pd.DataFrame([reference.disclosure()])
     anomaly_rules = pd.DataFrame(list(reference.anomaly_rules()))
-    frames = dict(cities=cities, areas=areas, area_members=area_members, indicators=indicators, targets=targets, profiles=profiles,
-                  reporting_calendar=calendar, gigabit_city_thresholds=gigabit, aggregation_rules=aggregation_rules,
-                  disclosure_rules=disclosure_rules, anomaly_rules=anomaly_rules)
+    frames = dict(cities=cities, areas=areas, area_members=area_members, indicators=indicators, targets=targets,
+                  profiles=profiles, reporting_calendar=calendar, gigabit_city_thresholds=gigabit,
+                  aggregation_rules=aggregation_rules, disclosure_rules=disclosure_rules, anomaly_rules=anomaly_rules)
     con.execute("BEGIN TRANSACTION")
     for table, frame in frames.items():
         con.execute(f"DELETE FROM ref.{table}")
