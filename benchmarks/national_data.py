@@ -52,6 +52,7 @@ FIRST_YEAR = 2019  # the calendar's earliest_valid_period
 PROVINCES = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
              "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"]
 GUANGDONG = "44"
+AREAS_HEADER = ["area_code", "area_level", "parent_code", "name_zh", "name_en", "city_code", "province_code"]
 PANEL_HEADER = ["城市代码", "期间", "指标代码", "数值", "单位", "单位数"]
 SITES_HEADER = ["报告期", "站址编号", "城市代码", "区县代码", "频段", "运营商", "开通日期", "状态"]
 ENTERPRISES_HEADER = ["报告期", "统一社会信用代码", "企业名称", "城市代码", "行业代码", "是否规上", "项目名称", "完成日期"]
@@ -164,7 +165,20 @@ def reference_date(size: Size) -> dt.date:
 
 
 def make_areas(rng: np.random.Generator, counties: int) -> list[dict]:
-    """Provinces, cities and counties with their parents: GB/T 2260-shaped codes."""
+    """Provinces, cities and counties with their parents: GB/T 2260-shaped codes, named (Guangdong's cities
+    by their names), written as an area register (indicators.reference: $DIGECON_AREA_REGISTER)."""
+    rows = _area_tree(rng, counties)
+    parent_of = {"province": None, "city": "province_code", "county": "city_code"}
+    named = reference.city_by_code()
+    for row in rows:
+        row["parent_code"] = row[parent_of[row["area_level"]]] if parent_of[row["area_level"]] else ""
+        city = named.get(row["area_code"])
+        row["name_zh"], row["name_en"] = ((city.name_zh, city.name_en) if city
+                                          else (f"地区{row['area_code']}", f"Area {row['area_code']}"))
+    return rows
+
+
+def _area_tree(rng: np.random.Generator, counties: int) -> list[dict]:
     weights = rng.uniform(0.5, 1.5, len(PROVINCES))
     per_province = np.floor(weights / weights.sum() * counties).astype(int)
     per_province[np.argsort(-(weights / weights.sum() * counties - per_province))[:counties - per_province.sum()]] += 1
@@ -468,8 +482,7 @@ def generate(out: Path, size_name: str = "small", seed: int = DEFAULT_SEED) -> d
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     areas = make_areas(rng, size.counties)
-    _write_csv(out / "areas.csv", ["area_code", "area_level", "city_code", "province_code"],
-               ([a["area_code"], a["area_level"], a["city_code"], a["province_code"]] for a in areas))
+    _write_csv(out / "areas.csv", AREAS_HEADER, ([a[c] for c in AREAS_HEADER] for a in areas))
     panel_rows = write_panel(np.random.default_rng([seed, 1]), areas, size, out)
     dirty_rows = write_panel_dirty(np.random.default_rng([seed, 2]), areas, size, out)
     site_rows = write_sites(np.random.default_rng([seed, 3]), areas, size, out)

@@ -122,34 +122,60 @@ def ours_sites(data: Path, out: Path) -> dict:
     return {"status": "ok", "rows": rows, "failing": failing}
 
 
-def ours(workload: str, data: Path, out: Path) -> dict:
-    """The site list: ours_sites. The panel: Validator.check per file, with the agency profile that sends it;
-    probed on the first file."""
-    if workload == "sites":
-        return ours_sites(data, out)
-    from indicators.validation import Validator
+def ours_panel(data: Path, out: Path) -> dict:
+    """The county panel as the project takes it in a national deployment: the generated areas are its area
+    register ($DIGECON_AREA_REGISTER), each agency's file is landed, checked as that agency (the planted bad
+    rows as gdca), loaded into a fresh build DB (a rejected file loads nothing), every mart is built in the
+    run's order and the serving DB is published. Writes the aggregates from mart.observations."""
+    import os
 
-    validator = Validator()
-    earliest, reference_date = window(data)
-    checked = [(f, f.parent.name) for f in files(data, "panel")[:-1]]  # panel/<profile>/<province>-<year>.csv
-    probe_file, probe_profile = min(checked, key=lambda item: item[0].stat().st_size)
-    report = validator.check(probe_file, probe_profile, reference_date=reference_date).report
-    if not report.accepted:
-        failed = [r for r in report.rule_results if r.failed and r.severity == "error"]
-        # the first finding on a row (a rule past its listing cap also has a summary finding, on no row)
-        first = next((f for f in report.errors if f.row is not None), report.errors[0] if report.errors else None)
-        reason = (f"Validator.check({probe_file.relative_to(data)}, {probe_profile!r}) rejects the file "
-                  f"({report.rows} rows): " + ", ".join(f"{r.rule} ×{r.failed}" for r in failed)
-                  + (f" (first: {first.message_en})" if first else ""))
-        return {"status": "not_supported", "reason": reason, "rows": report.rows}
-    rows, failing = 0, {}
-    for path, profile in checked:
-        report = validator.check(path, profile, reference_date=reference_date).report
-        rows += report.rows
-        for result in report.rule_results:
-            failing[result.rule] = failing.get(result.rule, 0) + result.failed
-    return {"status": "validation_only", "reason": "the project validates these files but has no load, derive "
-            "or marts for them yet: only Validator.check is timed", "rows": rows, "failing": failing}
+    from benchmarks.resubmission import build_every_mart
+    from indicators import reference
+    from indicators.readers import ReadLimits
+    from indicators.validation import Validator
+    from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
+    from pipelines.paths import Paths
+    from pipelines.publish import publish
+
+    os.environ[reference.AREA_REGISTER_VARIABLE] = str(data / "areas.csv")
+    _, reference_date = window(data)
+    listed = files(data, "panel")
+    validator = Validator(ReadLimits.from_env(max_bytes=max(f.stat().st_size for f in listed) + 1,
+                                              max_rows=10_000_000))
+    paths = Paths.resolve(out / "home")
+    landing = paths.landing_zone()
+    rows, failing = 0, dict.fromkeys(PANEL_CHECKS, 0)  # the project's rules carry the checks' names
+    with open_build_db(paths) as con:
+        prepare_schema(con)
+        refresh_reference(con)
+        for path in listed:
+            profile = path.parent.name if path.parent.parent.name == "panel" else "gdca"
+            receipt, _ = landing.receive(path.read_bytes(), path.name, profile, "benchmark")
+            checked = validator.check(landing.path_of(receipt), profile, display_name=path.name,
+                                      reference_date=reference_date)
+            rows += checked.report.rows
+            for result in checked.report.rule_results:
+                if result.rule in failing:
+                    failing[result.rule] += result.failed
+            load_submission(con, receipt, landing.path_of(receipt), checked.report, checked.cells)
+        build_every_mart(con, reference_date)
+        publish(con, paths.serving_db)
+        for name, where in (("city_sums", "o.area_level = 'city' AND NOT i.is_derived"),
+                            ("province_sums", "o.area_level = 'province' AND NOT i.is_derived"),
+                            ("rate", "o.area_level = 'province' AND o.indicator_code = 'pon_10g_share_pct'")):
+            con.execute(f"""
+                SELECT o.area_code, o.indicator_code,
+                       CASE o.freq WHEN 'M' THEN strftime(o.period, '%Y-%m')
+                                   WHEN 'Q' THEN year(o.period) || 'Q' || quarter(o.period)
+                                   ELSE year(o.period)::VARCHAR END AS period,
+                       o.value, o.n_areas::BIGINT AS n_areas
+                FROM mart.observations o JOIN ref.indicators i USING (indicator_code)
+                WHERE {where}""").df().to_parquet(out / f"{name}.parquet", index=False)
+    return {"status": "ok", "rows": rows, "failing": failing}
+
+
+def ours(workload: str, data: Path, out: Path) -> dict:
+    return ours_sites(data, out) if workload == "sites" else ours_panel(data, out)
 
 
 # ---------------------------------------------------------------- naive

@@ -74,7 +74,7 @@ class Cells:
 
     `cells`: area_code, area_level, period, indicator_code, value, n_units, obs_status, numerator_value,
     denominator_value, denominator_period; `indicators`: indicator_code, magnitude, is_derived, numerator,
-    denominator, multiplier; `members`: area_code, city_code (each city of each region and the province);
+    denominator, multiplier; `members`: area_code, city_code (each total with every reporting area in it);
     `pairs`: the cities' derived pairs (area_code, period, indicator_code, denominator_period)."""
 
     def __init__(self, cells: pd.DataFrame, indicators: pd.DataFrame, members: pd.DataFrame,
@@ -86,14 +86,15 @@ class Cells:
         wanted = cells[cells.indicator_code.isin(self.magnitude | set(self.rates))]
         self.rows = {_key(r): r for r in wanted.itertuples(index=False)}
         self.value = {k: r.value for k, r in self.rows.items()}
-        self.members: dict[str, list[str]] = defaultdict(list)
+        grouped: dict[str, list[str]] = defaultdict(list)
         for r in members.itertuples(index=False):
-            self.members[r.area_code].append(r.city_code)
+            grouped[r.area_code].append(r.city_code)
+        self.members: dict[str, list[str]] = dict(grouped)  # totals only: a city (a county nationally) has none
         # the cities each (indicator, period) has, and each city's reported periods (for imputation)
         self.cities_at: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
         self.city_periods: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
         for (area, period, code), r in self.rows.items():
-            if r.area_level == "city" and code in self.magnitude:
+            if not self.is_total(area) and code in self.magnitude:
                 self.cities_at[code, period].add(area)
                 self.city_periods[area, code].append(period)
         for periods in self.city_periods.values():
@@ -102,15 +103,19 @@ class Cells:
         for r in pairs[pairs.indicator_code.isin(set(self.rates))].itertuples(index=False):
             self.pair_cities[r.indicator_code, r.period].append((r.area_code, r.denominator_period))
 
+    def is_total(self, area: str) -> bool:
+        """A region or the province (nationally also a city): its values sum reporting areas."""
+        return area in self.members
+
     def reported(self, area: str, period: dt.date, code: str) -> list[str]:
-        return sorted(set(self.members[area]) & self.cities_at[code, period])
+        return sorted(set(self.members.get(area, ())) & self.cities_at[code, period])
 
     def imputation_inputs(self, area: str, period: dt.date, code: str) -> list[Key]:
         """The city cells an estimated total's imputation reads: each missing city's last reported value,
         and every reporting city's value now and in those last periods (the ratio)."""
         reported = set(self.reported(area, period, code))
         inputs = [(c, period, code) for c in reported]
-        for city in sorted(set(self.members[area]) - reported):
+        for city in sorted(set(self.members.get(area, ())) - reported):
             earlier = [p for p in self.city_periods[city, code] if p < period]
             if earlier:
                 inputs.append((city, earlier[-1], code))
@@ -168,7 +173,7 @@ def carry(cells: Cells, status: dict[Key, str], reason: dict[Key, str]) -> bool:
             codes = [rate.numerator, rate.denominator]
         else:
             codes = [code]
-        if row.area_level != "city" and row.obs_status == "E" and any(
+        if cells.is_total(area) and row.obs_status == "E" and any(
                 p in status for c in codes if c in cells.magnitude for p in cells.imputation_inputs(area, period, c)):
             status[key], reason[key], added = "D", "estimate_of_confidential", True
     return added
@@ -181,7 +186,7 @@ def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation
         area, period, code = key
         if _missing(row.value):
             continue
-        if code in cells.magnitude and row.area_level != "city":
+        if code in cells.magnitude and cells.is_total(area):
             cities = cells.reported(area, period, code)
             estimate = row.value - sum(cells.value[(c, period, code)] for c in cities)
             relations.append(Relation(((key, 1.0), *(((c, period, code), -1.0) for c in cities)), estimate,
@@ -192,7 +197,7 @@ def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation
                 part_code = getattr(rate, part)
                 if part_code not in cells.magnitude or _missing(total):
                     continue
-                if row.area_level == "city":
+                if not cells.is_total(area):
                     part_period = period if part == "numerator" else row.denominator_period
                     terms = (((area, part_period, part_code), 1.0),)
                 else:
@@ -380,7 +385,7 @@ def _complement(failing: Bounds, relations: list[Relation], status: dict[Key, st
     need = p * abs(failing.value)
 
     def order(k: Key):
-        is_total = cells.rows[k].area_level != "city"
+        is_total = cells.is_total(k[0])
         big_enough = cells.value[k] >= need
         return (is_total, not big_enough, cells.value[k] if big_enough else -cells.value[k], k)
 
