@@ -93,7 +93,7 @@ class Cells:
         # the cities each (indicator, period) has, and each city's reported periods (for imputation)
         self.cities_at: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
         self.city_periods: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
-        for (area, period, code), r in self.rows.items():
+        for area, period, code in self.rows:
             if not self.is_total(area) and code in self.magnitude:
                 self.cities_at[code, period].add(area)
                 self.city_periods[area, code].append(period)
