@@ -8,8 +8,8 @@ benchmarks/national_data.py; OUT an empty folder. Every path writes OUT/result.j
 
 - ours: the project's code as a user runs it. The site list is landed, checked (`Validator.check`: its suite
   compiled to SQL and run in DuckDB), loaded into a fresh build DB as a run loads it, and every mart is built
-  in the run's order. The panel is probed with `Validator.check` on one file first: the project refuses its
-  county codes (it knows Guangdong's areas only), and the path says `not_supported` and why.
+  in the run's order. The panel likewise, in a national deployment: the generated areas are its area register
+  ($DIGECON_AREA_REGISTER, counties as the reporting areas), and the serving DB is published at the end.
 - naive: `pandas.read_csv` of every file into one DataFrame, Great Expectations 1.x on the whole of it
   (the expectation types of expectations/submission.json), then pandas groupby/merge for the aggregates.
 - limit_proxy: one DuckDB read of the files (benchmarks/sql/*.sql) computing the same checks and aggregates,

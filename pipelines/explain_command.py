@@ -316,7 +316,7 @@ def _formula(explanation: Explanation) -> list[str]:
     if f["is_derived"]:
         parts = {item.part: item for item in explanation.inputs if item.role == "reported"}
         num, den = parts.get("numerator"), parts.get("denominator")
-        summed = "Σ " if f["area_level"] != "city" else ""
+        summed = "Σ " if f["source_profile"] == "aggregate" else ""
         if explanation.suppressed or f["numerator_value"] is None:
             values = ("", "")
         else:
@@ -325,7 +325,7 @@ def _formula(explanation: Explanation) -> list[str]:
         den_name = f"{den.indicator_name_zh} {f['denominator']}" if den else f["denominator"]
         lines.append(f"  比率 rate = 分子 numerator {summed}{num_name}{values[0]} ÷ 分母 denominator "
                      f"{summed}{den_name}{values[1]} × {number(f['multiplier'])}")
-    if f["area_level"] != "city":
+    if f["source_profile"] == "aggregate":
         by_role = defaultdict(set)
         for item in explanation.inputs:
             by_role[item.role].add(item.area_code)
@@ -342,7 +342,7 @@ def _formula(explanation: Explanation) -> list[str]:
 
 def _cities(explanation: Explanation) -> list[str]:
     f = explanation.figure
-    title = "输入单元格 input cells" if f["area_level"] == "city" else "城市 cities"
+    title = "输入单元格 input cells" if f["source_profile"] != "aggregate" else "城市 cities"
     lines = [f"{title}:"]
     groups: dict[tuple[str, str], list[Input]] = defaultdict(list)
     for item in explanation.inputs:

@@ -132,7 +132,7 @@ def test_results_have_the_workload_shape(bench):
         assert set(w["paths"]) == {"ours", "naive", "limit_proxy"}
         for path in w["paths"].values():
             assert {"status", "wall_s", "rows_per_s", "peak_rss_mb"} <= set(path)
-            assert path["status"] in ("ok", "validation_only") or path["reason"]
+            assert path["status"] == "ok" or path["reason"]
         assert w["meets_target"] == harness.meets(w["target"], w["measured"])
     table = harness.readme_table(bench["results"])
     assert all(f"national · {w['name']}" in table for w in document["workloads"])
@@ -149,15 +149,14 @@ def test_paths_count_every_row_and_find_the_planted_ones(bench):
         for path in ("naive", "limit_proxy"):
             assert record["paths"][path]["rows"] == generated
             assert agreement["failing"][path] == manifest[f"{workload}_dirty"]["failing_by_check"]
-    ours = _workload(document, "panel")["paths"]["ours"]
-    if ours["status"] == "not_supported":  # today: the reference data knows Guangdong's 21 cities only
-        assert "city_unknown" in ours["reason"]
-    # the site list runs through ours (landed, checked, loaded, marts) and agrees with the other two paths
-    sites = _workload(document, "site_list")["agreement"]
-    assert "ours" in sites["compared"] and sites["rows"]["ours"] == manifest["sites"]["rows"] + manifest[
-        "sites_dirty"]["rows"]
-    assert sites["failing"]["ours"] == manifest["sites_dirty"]["failing_by_check"]
-    assert sites["aggregates_compared"]["ours"] == ["city_band_latest", "province_band_stock"]
+    # both workloads run through ours (landed, checked, loaded, marts) and agree with the other two paths
+    for name, workload, compared in (("panel", "panel", ["city_sums", "province_sums", "rate"]),
+                                     ("site_list", "sites", ["city_band_latest", "province_band_stock"])):
+        agreement = _workload(document, name)["agreement"]
+        assert "ours" in agreement["compared"] and agreement["rows"]["ours"] == manifest[workload]["rows"] + manifest[
+            f"{workload}_dirty"]["rows"]
+        assert agreement["failing"]["ours"] == manifest[f"{workload}_dirty"]["failing_by_check"]
+        assert agreement["aggregates_compared"]["ours"] == compared
 
 
 def test_aggregates_match_sums_by_hand(bench):
@@ -172,7 +171,7 @@ def test_aggregates_match_sums_by_hand(bench):
             num[area["province_code"], r["期间"]] += float(r["数值"])
         elif r["指标代码"] == "pon_ports_total":
             den[area["province_code"], r["期间"]] += float(r["数值"])
-    for path in ("naive", "limit_proxy"):
+    for path in ("ours", "naive", "limit_proxy"):
         out = bench["work"] / "national" / "out" / "panel" / path
         sums = pd.read_parquet(out / "city_sums.parquet").set_index(["area_code", "indicator_code", "period"])
         for key in sorted(city_sum)[::97]:  # a spread of cities, indicators and periods
