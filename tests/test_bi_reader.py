@@ -166,6 +166,7 @@ def test_a_duckdb_1_2_driver_reads_the_views_macro_comments_and_keys(paths):
 # Each published table's natural key, as BI tools read it back (written out here, not read from the code).
 SERVING_KEYS = {
     "ref.areas": ["area_code"],
+    "ref.area_members": ["area_code", "member_code"],
     "ref.cities": ["city_code"],
     "ref.indicators": ["indicator_code"],
     "ref.targets": ["target_id"],
