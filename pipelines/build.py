@@ -231,6 +231,10 @@ def build_db_files(paths: Paths) -> list[Path]:
     return [paths.build_db, paths.build_db.with_name(paths.build_db.name + ".wal")]
 
 
+TARGET_COLUMNS = ["target_id", "indicator_code", "area_code", "year", "start_year", "target_value", "comparison",
+                  "target_kind", "measure", "target_scope", "illustrative", "source_citation"]
+
+
 def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the ref tables from indicators/data in one transaction."""
     cities = pd.DataFrame([
@@ -243,6 +247,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
                                 parent_code=a.parent_code, reporting=a.code in reference.reporting_areas())
                           for a in reference.areas()])
     area_members = pd.DataFrame(reference.area_members(), columns=["area_code", "member_code"])
+    listed = {a.code for a in reference.areas()}
     indicators = pd.DataFrame([
         dict(indicator_code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit, freq=i.freq,
              series_kind=i.kind, direction=i.direction, min_value=i.min_value, max_value=i.max_value,
@@ -255,8 +260,8 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
         dict(target_id=t.target_id, indicator_code=t.indicator_code, area_code=t.area_code, year=t.year,
              start_year=t.first_year, target_value=t.value, comparison=t.comparison, target_kind=t.kind,
              measure=t.measure, target_scope=t.scope, illustrative=t.illustrative, source_citation=t.source)
-        for t in reference.targets()
-    ])
+        for t in reference.targets() if t.area_code in listed  # an area register without the area: not monitored
+    ], columns=TARGET_COLUMNS)
     profiles = pd.DataFrame([
         dict(profile=p.profile_id, profile_kind=p.kind, name_zh=p.name_zh, name_en=p.name_en,
              indicator_code=code, city_code=city)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from indicators import reference
 from indicators.reference import add_months
 from indicators.rounding import round_half_away
 from indicators.errors import BilingualError
@@ -128,6 +129,13 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
         ))
         last_month = partition_key(add_months(reference_date, -1))
         keys = [k for k in monthly_partitions.get_partition_keys(dynamic_partitions_store=instance) if k <= last_month]
+        if not keys:  # the reference date closes no month of the calendar yet: no board, nor a bulletin
+            say(f"  publishing (no month since {reference.calendar().first_period:%Y-%m} has closed by "
+                f"{reference_date}: no completeness board) …")
+            _raise_if_failed(ingest.execute_in_process(
+                instance=instance, raise_on_error=False, tags=tags, asset_selection=[serving_db.key, exports.key],
+                run_config={"resources": resources_config, "loggers": loggers}))
+            return
         say(f"  completeness boards for {keys[0]} … {keys[-1]} and publishing …")
         _raise_if_failed(defs.resolve_job_def("period_job").execute_in_process(
             instance=instance, raise_on_error=False,

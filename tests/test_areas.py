@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import duckdb
 import pytest
 from mart_support import Loader, prepared_build_db
 
@@ -126,3 +127,25 @@ def test_a_bad_register_is_one_clear_line(tmp_path, text, says):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
     assert line.startswith("digecon: 地区名录") and says in line and str(register) in line
+
+
+def test_digecon_run_in_a_national_home(register, tmp_path):
+    """Files landed with `digecon submit` and `digecon run` to the serving DB, in a home whose register is
+    counties; the reference date, 2021-01-11, closes no month of the calendar yet (first period 2021-01):
+    the run publishes without a completeness board instead of failing."""
+    upload = tmp_path / "gdca.csv"
+    upload.write_text("城市代码,期间,指标代码,数值\n" + "".join(
+        f"{county},2020-12,fiveg_base_stations,{value}\n"
+        for county, value in ((FURONG, 100), (TIANXIN, 300), (HETANG, 50), (DONGCHENG, 70))), encoding="utf-8")
+    env = {**os.environ, "DIGECON_HOME": str(tmp_path / "home"), "DIGECON_REFERENCE_DATE": "2021-01-11"}
+    for command in (["submit", str(upload), "--as", "gdca", "--by", "test"], ["run"]):
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], capture_output=True, text=True,
+                              env=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "no completeness board" in done.stdout
+    with duckdb.connect(str(tmp_path / "home" / "serving" / "digital_economy.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT area_code, area_level, value, n_areas FROM mart.observations"
+                           " WHERE indicator_code = 'fiveg_base_stations' ORDER BY area_code").fetchall() == [
+            ("110000", "province", 70, 1), ("110100", "city", 70, 1), (DONGCHENG, "county", 70, 1),
+            ("430000", "province", 450, 3), ("430100", "city", 400, 2), (FURONG, "county", 100, 1),
+            (TIANXIN, "county", 300, 1), ("430200", "city", 50, 1), (HETANG, "county", 50, 1)]
