@@ -33,12 +33,17 @@ AGGREGATES = {"panel": PANEL_AGGREGATES, "sites": SITES_AGGREGATES}
 KEYS = {"panel": ["area_code", "indicator_code", "period"], "sites": ["area_code", "band"]}
 
 
+# A path is stopped past this many seconds (ten times the panel's target): its record says where it was.
+PATH_TIMEOUT_S = 1200
+
+
 def run_path(workload: str, path: str, data: Path, out: Path) -> tuple[dict, dict]:
-    """(the path's record, its result.json) for one path of one workload, in its own process."""
+    """(the path's record, its result.json) for one path of one workload, in its own process; a path
+    stopped at PATH_TIMEOUT_S is recorded with how far it got (its progress.json)."""
     measured = harness.run_measured([sys.executable, "-m", "benchmarks.national_paths", workload, path,
-                                     str(data), str(out)])
-    result_file = out / "result.json"
-    result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
+                                     str(data), str(out)], timeout_s=PATH_TIMEOUT_S)
+    written = [f for f in (out / "result.json", out / "progress.json") if f.exists()]
+    result = json.loads(written[0].read_text(encoding="utf-8")) if written else {}
     return harness.path_record(measured, result), result
 
 
@@ -80,6 +85,14 @@ def agreement(workload: str, outs: dict[str, Path], results: dict[str, dict]) ->
     return verdict
 
 
+def _ours_measured(record: dict) -> dict:
+    """ours' wall time and peak RSS; stopped at PATH_TIMEOUT_S, the time it was let run (a lower bound,
+    enough to say a bound below it is missed) and no RSS."""
+    if record["status"] == "timed_out":
+        return {"wall_s": record["stopped_after_s"], "peak_rss_mb": None}
+    return {"wall_s": record.get("wall_s"), "peak_rss_mb": record.get("peak_rss_mb")}
+
+
 def run(size: str, work: Path, results: Path = harness.RESULTS) -> dict:
     """Generates, runs, writes national.json; returns it with the limit proxy's DuckDB file (`proxy_db`)."""
     data = work / "data"
@@ -100,8 +113,7 @@ def run(size: str, work: Path, results: Path = harness.RESULTS) -> dict:
         checks[workload]["planted"] = manifest[f"{workload}_dirty"]["failing_by_check"]
         checks[workload]["generated_rows"] = manifest[workload]["rows"] + manifest[f"{workload}_dirty"]["rows"]
     panel, sites = records["panel"], records["sites"]
-    ours_panel = panel["ours"] if panel["ours"]["status"] in harness.RAN else {}
-    ours_sites = sites["ours"] if sites["ours"]["status"] in harness.RAN else {}
+    ours_panel, ours_sites = _ours_measured(panel["ours"]), _ours_measured(sites["ours"])
     rows = f"{manifest['panel']['rows'] + manifest['panel_dirty']['rows']:,}"
     workloads = [
         harness.workload("panel", f"county panel, {rows} observations: validate, load, derive, marts, publish",

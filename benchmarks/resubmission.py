@@ -17,22 +17,26 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
-def build_every_mart(con, reference_date) -> dict[str, float]:
-    """derive, then every mart in the run's order (pipelines/assets.py), each timed: seconds by name."""
+def build_every_mart(con, reference_date, seconds: dict[str, float] | None = None,
+                     before: Callable[[str], None] = lambda step: None) -> dict[str, float]:
+    """derive, then every mart in the run's order (pipelines/assets.py), each timed into `seconds` (by name,
+    returned); `before(step)` is called as each starts."""
     from pipelines.assets import MART_BUILDERS, mart_assets
     from pipelines.build import build_mart, derive
 
     names = [asset.key.path[-1].removeprefix("mart_") for asset in mart_assets] + ["index", "target_lights"]
-    seconds = {}
-    started = time.perf_counter()
-    derive(con)
-    seconds["derive"] = time.perf_counter() - started
-    for name in names:
+    seconds = {} if seconds is None else seconds
+    for name in ["derive", *names]:
+        before(name)
         begun = time.perf_counter()
-        MART_BUILDERS.get(name, build_mart)(con, name, reference_date=reference_date)
+        if name == "derive":
+            derive(con)
+        else:
+            MART_BUILDERS.get(name, build_mart)(con, name, reference_date=reference_date)
         seconds[name] = time.perf_counter() - begun
     return seconds
 

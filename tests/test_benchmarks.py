@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -248,3 +249,34 @@ def test_resubmission_refreshes_families_and_gives_the_marts_a_full_rebuild_give
                             for t in ("mart.observations", "mart.growth", "core.disclosure")}
     for table, frame in tables["ours"].items():
         pd.testing.assert_frame_equal(frame, tables["naive"][table], check_exact=True, obj=table)
+
+
+def test_a_path_past_its_time_is_stopped_with_its_children(tmp_path):
+    """The harness kills a path at its time limit, children included, and records how far it got."""
+    marker = tmp_path / "child.pid"
+    command = [sys.executable, "-c",
+               "import subprocess, sys, time\n"
+               "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+               f"open({str(marker)!r}, 'w').write(str(child.pid))\n"
+               "time.sleep(120)\n"]
+    measured = harness.run_measured(command, timeout_s=3)
+    assert measured["timed_out"] and 3 <= measured["wall_s"] < 60
+    child = int(marker.read_text())
+    deadline = time.monotonic() + 10
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(child)
+    record = harness.path_record(measured, {"reached": "at the observations step", "rows": 10, "stages_s": {"load": 1}})
+    assert record["status"] == "timed_out" and record["wall_s"] is None
+    assert record["reason"] == f"stopped after {measured['wall_s']:.0f} s, at the observations step"
+    assert harness.meets({"wall_s_at_most": 2, "peak_rss_mb_at_most": 4096},
+                         {"wall_s": record["stopped_after_s"], "peak_rss_mb": None}) is False
+
+
+def _gone(pid: int) -> bool:
+    """Not running: no such process, or a zombie waiting for whoever reaps orphans here."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state == "Z"

@@ -5,7 +5,7 @@ INSERT INTO ops.vintage_changes BY NAME
 SELECT n.submission_id, n.source, n.area_code, n.period, n.freq, n.indicator_code,
        p.value AS old_value, n.value AS new_value, p.submission_id AS previous_submission_id, n.source_row
 FROM incoming_rows n
-JOIN core.source_cells_as_of($received_at) p
+JOIN core.source_cells_as_of($received_at, areas := (SELECT list(DISTINCT area_code) FROM incoming_rows)) p
   ON p.source = n.source AND p.area_code = n.area_code AND p.period = n.period
  AND p.indicator_code = n.indicator_code
 WHERE p.value <> n.value;
