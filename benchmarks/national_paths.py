@@ -22,6 +22,8 @@ import datetime as dt
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -81,46 +83,71 @@ def indicators_frame() -> pd.DataFrame:
 # ---------------------------------------------------------------- ours
 
 
+@contextmanager
+def _loaded_home(listed: list[Path], out: Path, reference_date: dt.date, profile_of: Callable[[Path], str],
+                 tally: Callable[[object], None], stages: dict[str, float],
+                 progress: Callable[[int], None] = lambda number: None) -> Iterator[tuple[object, object]]:
+    """(build DB connection, Paths) of a fresh home under `out` with every file landed, checked as
+    `profile_of(file)` and loaded as a run loads it (a rejected file loads nothing). Each report goes to
+    `tally`, the seconds of each stage add up in `stages`, `progress(n)` follows each file."""
+    from indicators.readers import ReadLimits
+    from indicators.validation import Validator
+    from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
+    from pipelines.paths import Paths
+
+    # a province's file is larger than an upload of values: its limits as DIGECON_MAX_UPLOAD_MB/ROWS would set them
+    validator = Validator(ReadLimits.from_env(max_bytes=max(f.stat().st_size for f in listed) + 1,
+                                              max_rows=10_000_000))
+    paths = Paths.resolve(out / "home")
+    landing = paths.landing_zone()
+    for stage in ("land", "check", "load"):
+        stages.setdefault(stage, 0.0)
+    with open_build_db(paths) as con:
+        prepare_schema(con)
+        refresh_reference(con)
+        for number, path in enumerate(listed, start=1):
+            profile = profile_of(path)
+            started = time.perf_counter()
+            receipt, _ = landing.receive(path.read_bytes(), path.name, profile, "benchmark")
+            landed = time.perf_counter()
+            checked = validator.check(landing.path_of(receipt), profile, display_name=path.name,
+                                      reference_date=reference_date)
+            tally(checked.report)
+            done_check = time.perf_counter()
+            load_submission(con, receipt, landing.path_of(receipt), checked.report, checked.cells)
+            stages["land"] += landed - started
+            stages["check"] += done_check - landed
+            stages["load"] += time.perf_counter() - done_check
+            progress(number)
+        yield con, paths
+
+
 def ours_sites(data: Path, out: Path) -> dict:
     """Guangdong's site list as the project takes it from the gdca: each file landed, checked, loaded into a
     fresh build DB as a run loads it (a rejected file loads nothing), then every mart in the run's order.
     Writes the band stocks from mart.register_site_bands."""
     from benchmarks.resubmission import build_every_mart
     from indicators import reference
-    from indicators.readers import ReadLimits
-    from indicators.validation import Validator
-    from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
-    from pipelines.paths import Paths
 
     _, reference_date = window(data)
-    listed = files(data, "sites")
-    # a province's list is larger than an upload of values: its limits as DIGECON_MAX_UPLOAD_MB/ROWS would set them
-    validator = Validator(ReadLimits.from_env(max_bytes=max(f.stat().st_size for f in listed) + 1,
-                                              max_rows=10_000_000))
-    paths = Paths.resolve(out / "home")
-    landing = paths.landing_zone()
-    rows, failing = 0, dict.fromkeys(SITES_CHECKS, 0)
-    with open_build_db(paths) as con:
-        prepare_schema(con)
-        refresh_reference(con)
-        for path in listed:
-            receipt, _ = landing.receive(path.read_bytes(), path.name, "gdca", "benchmark")
-            checked = validator.check(landing.path_of(receipt), "gdca", display_name=path.name,
-                                      reference_date=reference_date)
-            report = checked.report
-            rows += report.rows
-            findings = [*report.errors, *report.warnings]
-            for check, (rule, column) in SITES_RULES.items():
-                failing[check] += sum(f.rule == rule and f.row is not None and column in (None, f.column)
-                                      for f in findings)
-            load_submission(con, receipt, landing.path_of(receipt), report, checked.cells)
+    counted = {"rows": 0}
+    failing = dict.fromkeys(SITES_CHECKS, 0)
+
+    def tally(report) -> None:
+        counted["rows"] += report.rows
+        findings = [*report.errors, *report.warnings]
+        for check, (rule, column) in SITES_RULES.items():
+            failing[check] += sum(f.rule == rule and f.row is not None and column in (None, f.column)
+                                  for f in findings)
+
+    with _loaded_home(files(data, "sites"), out, reference_date, lambda path: "gdca", tally, {}) as (con, _):
         build_every_mart(con, reference_date)
         stock = con.execute("SELECT area_code, band, base_stations AS value FROM mart.register_site_bands "
                             "WHERE base_stations > 0").df()
     stock.to_parquet(out / "city_band_latest.parquet", index=False)
     stock.assign(area_code=reference.PROVINCE_CODE).groupby(["area_code", "band"], as_index=False)["value"].sum() \
         .to_parquet(out / "province_band_stock.parquet", index=False)
-    return {"status": "ok", "rows": rows, "failing": failing}
+    return {"status": "ok", "rows": counted["rows"], "failing": failing}
 
 
 def ours_panel(data: Path, out: Path) -> dict:
@@ -132,48 +159,34 @@ def ours_panel(data: Path, out: Path) -> dict:
 
     from benchmarks.resubmission import build_every_mart
     from indicators import reference
-    from indicators.readers import ReadLimits
-    from indicators.validation import Validator
-    from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
-    from pipelines.paths import Paths
     from pipelines.publish import publish
 
     os.environ[reference.AREA_REGISTER_VARIABLE] = str(data / "areas.csv")
     _, reference_date = window(data)
     listed = files(data, "panel")
-    validator = Validator(ReadLimits.from_env(max_bytes=max(f.stat().st_size for f in listed) + 1,
-                                              max_rows=10_000_000))
-    paths = Paths.resolve(out / "home")
-    landing = paths.landing_zone()
-    rows, failing = 0, dict.fromkeys(PANEL_CHECKS, 0)  # the project's rules carry the checks' names
-    stages = {"land": 0.0, "check": 0.0, "load": 0.0}
+    counted = {"rows": 0}
+    failing = dict.fromkeys(PANEL_CHECKS, 0)  # the project's rules carry the checks' names
+    stages: dict[str, float] = {}
+
+    def tally(report) -> None:
+        counted["rows"] += report.rows
+        for result in report.rule_results:
+            if result.rule in failing:
+                failing[result.rule] += result.failed
 
     def reached(step: str) -> None:
         """Where the path is, for the harness to say if it is stopped (benchmarks/harness.py timeout)."""
         (out / "progress.json").write_text(json.dumps(
-            {"reached": f"at {step}", "rows": rows, "stages_s": {k: round(v, 1) for k, v in stages.items()}}))
+            {"reached": f"at {step}", "rows": counted["rows"], "stages_s": {k: round(v, 1) for k, v in stages.items()}}))
 
-    with open_build_db(paths) as con:
-        prepare_schema(con)
-        refresh_reference(con)
-        for number, path in enumerate(listed, start=1):
-            profile = path.parent.name if path.parent.parent.name == "panel" else "gdca"
-            started = time.perf_counter()
-            receipt, _ = landing.receive(path.read_bytes(), path.name, profile, "benchmark")
-            landed = time.perf_counter()
-            checked = validator.check(landing.path_of(receipt), profile, display_name=path.name,
-                                      reference_date=reference_date)
-            rows += checked.report.rows
-            for result in checked.report.rule_results:
-                if result.rule in failing:
-                    failing[result.rule] += result.failed
-            done_check = time.perf_counter()
-            load_submission(con, receipt, landing.path_of(receipt), checked.report, checked.cells)
-            stages["land"] += landed - started
-            stages["check"] += done_check - landed
-            stages["load"] += time.perf_counter() - done_check
-            if number % 50 == 0 or number == len(listed):
-                reached(f"file {number} of {len(listed)}")
+    def profile_of(path: Path) -> str:  # panel/<profile>/<province>-<year>.csv; the planted bad rows as gdca
+        return path.parent.name if path.parent.parent.name == "panel" else "gdca"
+
+    def progress(number: int) -> None:
+        if number % 50 == 0 or number == len(listed):
+            reached(f"file {number} of {len(listed)}")
+
+    with _loaded_home(listed, out, reference_date, profile_of, tally, stages, progress) as (con, paths):
         build_every_mart(con, reference_date, stages, before=lambda step: reached(f"the {step} step"))
         reached("publishing")
         started = time.perf_counter()
@@ -190,7 +203,8 @@ def ours_panel(data: Path, out: Path) -> dict:
                        o.value, o.n_areas::BIGINT AS n_areas
                 FROM mart.observations o JOIN ref.indicators i USING (indicator_code)
                 WHERE {where}""").df().to_parquet(out / f"{name}.parquet", index=False)
-    return {"status": "ok", "rows": rows, "failing": failing, "stages_s": {k: round(v, 2) for k, v in stages.items()}}
+    return {"status": "ok", "rows": counted["rows"], "failing": failing,
+            "stages_s": {k: round(v, 2) for k, v in stages.items()}}
 
 
 def ours(workload: str, data: Path, out: Path) -> dict:
