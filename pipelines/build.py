@@ -186,18 +186,36 @@ def build_generation(paths: Paths) -> int:
             return 0
 
 
-def serving_behind(paths: Paths) -> bool:
-    """Whether the serving file lags the build DB: a run was interrupted after it changed the build DB
-    and before it published. The next run then publishes even with nothing new landed."""
+def serving_behind(paths: Paths) -> str | None:
+    """Why the serving file lags, or None: `interrupted`, a run changed the build DB and did not publish;
+    `configuration`, the code or configuration (configuration_digest) is not what it was published with.
+    The next run then rebuilds and publishes even with nothing new landed."""
     built = build_generation(paths)
     if not paths.serving_db.exists():
-        return built > 0 or bool(paths.landing_zone().receipts())
+        return "interrupted" if built > 0 or paths.landing_zone().receipts() else None
     with closing(duckdb.connect(str(paths.serving_db), read_only=True)) as con:
         try:
-            published = con.execute("SELECT build_generation FROM mart.publication").fetchone()[0]
-        except duckdb.CatalogException:
-            return True  # published before the generation was recorded
-    return published < built
+            published, configuration = con.execute(
+                "SELECT build_generation, configuration FROM mart.publication").fetchone()
+        except duckdb.Error:
+            return "configuration"  # published by a version that did not record it
+    if published < built:
+        return "interrupted"
+    return "configuration" if configuration != configuration_digest() else None
+
+
+def configuration_digest() -> str:
+    """What the published figures depend on besides the data: the code (_code_digest), the reference data
+    files and the area register $DIGECON_AREA_REGISTER names. A serving file published under another one is
+    behind: an upgrade, or a register set or changed, republishes without a new file."""
+    digest = hashlib.sha256(_code_digest().encode())
+    for entry in sorted(resources.files("indicators").joinpath("data").iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    register = reference.area_register_name()
+    if register:
+        digest.update(register.encode() + b"\0" + Path(register).read_bytes())
+    return digest.hexdigest()
 
 
 def recover(paths: Paths) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.build import REFRESHED_PER_FAMILY
+from pipelines.build import REFRESHED_PER_FAMILY, configuration_digest
 from pipelines.paths import sql_files, sql_text
 
 SERVING_STORAGE_VERSION = "v1.2.0"  # BI drivers lag: DuckDB 1.2+ clients must open the serving file
@@ -27,7 +27,8 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
     staged = [staging, staging.with_name(staging.name + ".wal")]
     for path in staged:
         path.unlink(missing_ok=True)
-    con.execute(sql_text("marts/publication.sql"))  # which build generation this file serves
+    # which build generation, under which code and configuration, this file serves
+    con.execute(sql_text("marts/publication.sql"), dict(configuration=configuration_digest()))
     tables = con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
         " AND schema_name IN ('ref', 'mart') ORDER BY ALL"

@@ -202,9 +202,12 @@ def run(paths: Paths, reference_date: dt.date, with_sample: bool) -> int:
                 say(f"  {pending} submission(s) to process")
             elif released:
                 say("  no new submissions, but new releases: publishing the released views")
-            elif serving_behind(paths):
+            elif (behind := serving_behind(paths)) == "interrupted":
                 say("  no new submissions, but the serving DB is behind the warehouse (an interrupted run):"
                     " publishing again")
+            elif behind == "configuration":
+                say("  no new submissions, but the code or configuration (the reference data, the area register)"
+                    " changed since the serving DB was published: rebuilding and publishing")
             else:
                 say("  no new submissions: nothing changed.")
                 print_summary(paths)

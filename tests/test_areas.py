@@ -149,3 +149,14 @@ def test_digecon_run_in_a_national_home(register, tmp_path):
             ("110000", "province", 70, 1), ("110100", "city", 70, 1), (DONGCHENG, "county", 70, 1),
             ("430000", "province", 450, 3), ("430100", "city", 400, 2), (FURONG, "county", 100, 1),
             (TIANXIN, "county", 300, 1), ("430200", "city", 50, 1), (HETANG, "county", 50, 1)]
+    # Nothing new: nothing to do. The register changed (a county added): the home is rebuilt and republished.
+    again = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    register.write_text(REGISTER + "430204,county,430200,石峰区,Shifeng\n", encoding="utf-8")
+    changed = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], capture_output=True, text=True, env=env)
+    assert changed.returncode == 0 and "code or configuration" in changed.stdout, changed.stderr
+    with duckdb.connect(str(tmp_path / "home" / "serving" / "digital_economy.duckdb"), read_only=True) as con:
+        # Zhuzhou now expects two counties and has one: 50 % coverage, and nothing earlier to impute from
+        assert con.execute("SELECT value, n_areas, n_areas_expected, obs_status FROM mart.observations"
+                           " WHERE area_code = '430200' AND indicator_code = 'fiveg_base_stations'").fetchone() \
+            == (None, 1, 2, "M")
