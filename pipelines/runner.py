@@ -252,6 +252,9 @@ def _replay(paths: Paths, reference_date: dt.date) -> None:
         previous.unlink()
 
 
+SUMMARY_AREAS = 40  # more areas than this (a national register): the summary lists the top ones
+
+
 def print_summary(paths: Paths) -> None:
     import duckdb
 
@@ -266,7 +269,8 @@ def print_summary(paths: Paths) -> None:
             "SELECT max(period) FROM mart.observations WHERE indicator_code = 'fiveg_per_10k_people'"
         ).fetchone()[0]
         rows = con.execute(
-            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.n_areas, o.n_areas_expected, o.obs_status
+            """SELECT o.area_code, a.name_zh, a.name_en, o.value, o.n_areas, o.n_areas_expected, o.obs_status,
+                      a.parent_code IS NULL AS top
                FROM mart.observations o JOIN ref.areas a USING (area_code)
                WHERE o.indicator_code = 'fiveg_per_10k_people' AND o.period = $period
                ORDER BY a.area_level = 'province', a.area_level = 'region', o.value DESC NULLS LAST""",
@@ -278,11 +282,15 @@ def print_summary(paths: Paths) -> None:
                 " (needs both 5G base stations and resident population / 需要5G基站数和常住人口)")
         else:
             say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
-        for code, zh, en, value, n_areas, expected, status in rows:
-            coverage = "" if expected == 1 else f"  ({n_areas}/{expected} cities{', estimated' if status == 'E' else ''})"
+        shown_rows = rows if len(rows) <= SUMMARY_AREAS else [row for row in rows if row[-1]]  # nationally: provinces
+        for code, zh, en, value, n_areas, expected, status, _ in shown_rows:
+            members = "cities" if reference.area_register_name() == "" else "areas"
+            coverage = "" if expected == 1 else f"  ({n_areas}/{expected} {members}{', estimated' if status == 'E' else ''})"
             # A total too thin to estimate is withheld (M): no figure, never a zero.
             shown = "      —" if value is None else f"{round_half_away(value, 2):>7.2f}"
             say(f"  {code:<7} {pad(zh, 8)}{en:<18} {shown}{coverage}{'  withheld / 不公布' if value is None else ''}")
+        if len(shown_rows) < len(rows):
+            say(f"  … {len(rows) - len(shown_rows):,} more areas / 其余地区: mart.observations")
         say("")
         say("Target progress / 目标进度")
         for row in con.execute(
