@@ -41,7 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from indicators import reference
 from indicators.clock import today_shanghai
 from indicators.errors import BilingualError
-from indicators.reference import FREQ_NAMES, City, Indicator, Profile
+from indicators.reference import FREQ_NAMES, Area, Indicator, Profile
 from indicators.values import COUNT_UNITS, N_UNITS_HEADERS, N_UNITS_MAX, Period, format_number
 
 DATA_SHEET = "数据"  # the readers take a sheet of this name before any other
@@ -118,8 +118,17 @@ def template_freq(profile: Profile) -> str:
     return min(freqs, key=lambda f: reference.FREQ_MONTHS[f])
 
 
-def template_cities(profile: Profile) -> list[City]:
-    return [c for c in reference.cities() if profile.covers_city(c.code)]
+def template_cities(profile: Profile) -> list[Area]:
+    """The reporting areas the profile submits for, in the register's order: Guangdong's cities, or the
+    counties of a national area register."""
+    reporting = reference.reporting_areas()
+    return [a for a in reference.areas() if a.code in reporting and profile.covers_city(a.code)]
+
+
+def area_label(area: Area) -> str:
+    """How the template writes an area: its name, or its code where the name is another area's too (a
+    national register's 东区, 新区 …), which the reader would refuse as unknown."""
+    return area.name_zh if reference.resolve_area_code(area.name_zh) == area.code else area.code
 
 
 def template_periods(freq: str, reference_date: dt.date) -> list[dt.date]:
@@ -197,6 +206,9 @@ def build_template(profile_id: str, reference_date: dt.date | None = None) -> by
         raise BilingualError(f"参考日期 {reference_date} 之前还没有结束的报告期（监测始于 {first:%Y-%m}）",
                              f"no reporting period has ended before the reference date {reference_date}"
                              f" (monitoring starts in {first:%Y-%m})")
+    if not cities:  # a pilot team whose city the area register lists as a total (counties report)
+        raise BilingualError(f"{profile_id} 在地区名录（{reference.AREA_REGISTER_VARIABLE}）中没有可报送的地区",
+                             f"{profile_id} has no reporting area in the area register ({reference.AREA_REGISTER_VARIABLE})")
     # A one-city pilot's rows are its periods; an agency fills in city and period on blank rows.
     prefilled = len(cities) == 1
     rows = [(cities[0], p) for p in periods] if prefilled else [(None, None)] * (len(cities) * len(periods))
@@ -272,11 +284,11 @@ def _write_heading(sheet, profile: Profile, columns: list[TemplateColumn], row_f
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_INDICATOR_COLUMN)
 
 
-def _write_rows(sheet, rows: list[tuple[City | None, dt.date | None]], columns: list[TemplateColumn],
+def _write_rows(sheet, rows: list[tuple[Area | None, dt.date | None]], columns: list[TemplateColumn],
                 row_freq: str) -> None:
     note_column = FIRST_INDICATOR_COLUMN + len(columns)
     for row, (city, period) in enumerate(rows, start=FIRST_DATA_ROW):
-        city_cell = sheet.cell(row, CITY_COLUMN, city.name_zh if city else None)
+        city_cell = sheet.cell(row, CITY_COLUMN, area_label(city) if city else None)
         # Periods stay text: Excel would turn a typed 2023-06 into a date.
         period_cell = sheet.cell(row, PERIOD_COLUMN, reference.period_label(period, row_freq) if period else None)
         period_cell.number_format = "@"
@@ -350,11 +362,11 @@ def _formula_number(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
-def _write_dropdowns(data, lists, cities: list[City], period_labels: list[str], n_rows: int) -> None:
+def _write_dropdowns(data, lists, cities: list[Area], period_labels: list[str], n_rows: int) -> None:
     lists.cell(1, 1, "城市 City")
     lists.cell(1, 2, "期间 Period")
     for row, city in enumerate(cities, start=2):
-        lists.cell(row, 1, city.name_zh)
+        lists.cell(row, 1, area_label(city))
     for row, label in enumerate(period_labels, start=2):
         lists.cell(row, 2, label).number_format = "@"
     last_data_row = FIRST_DATA_ROW + n_rows - 1
@@ -376,12 +388,16 @@ def _write_dropdowns(data, lists, cities: list[City], period_labels: list[str], 
 
 
 def _write_instructions(sheet, profile: Profile, indicators: list[Indicator], row_freq: str,
-                        cities: list[City], prefilled_periods: list[dt.date] | None) -> None:
+                        cities: list[Area], prefilled_periods: list[dt.date] | None) -> None:
     freq_zh, freq_en = FREQ_NAMES[row_freq]
     example = PERIOD_EXAMPLES[row_freq]
-    every_city = len(cities) == len(reference.cities())
-    scope_zh = f"全省{len(cities)}个地级市" if every_city else "、".join(c.name_zh for c in cities)
-    scope_en = f"all {len(cities)} prefecture-level cities" if every_city else ", ".join(c.name_en for c in cities)
+    every_area = {c.code for c in cities} == reference.reporting_areas()
+    if every_area and reference.area_register_name():  # a national register: thousands of counties
+        scope_zh, scope_en = f"地区名录中的{len(cities)}个地区", f"the {len(cities)} areas of the area register"
+    elif every_area:
+        scope_zh, scope_en = f"全省{len(cities)}个地级市", f"all {len(cities)} prefecture-level cities"
+    else:
+        scope_zh, scope_en = "、".join(c.name_zh for c in cities), ", ".join(c.name_en for c in cities)
     if prefilled_periods:
         first, last = (reference.period_label(p, row_freq) for p in (prefilled_periods[0], prefilled_periods[-1]))
         rows_step = (f"城市（{scope_zh}）和期间（{first} 至 {last}）已经填好：只在白色格子中填写数值，灰色格子不填。",

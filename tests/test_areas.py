@@ -4,15 +4,19 @@ their cities and provinces are totals of them, at any depth. Figures worked by h
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
 
 import duckdb
+import openpyxl
 import pytest
 from mart_support import Loader, prepared_build_db
 
 from indicators import reference
+from indicators.errors import BilingualError
+from indicators.template import DATA_SHEET, ENGLISH_ROW, FIRST_DATA_ROW, LISTS_SHEET, build_template
 from indicators.validation import Validator
 from pipelines.paths import Paths, sql_text
 
@@ -160,3 +164,33 @@ def test_digecon_run_in_a_national_home(register, tmp_path):
         assert con.execute("SELECT value, n_areas, n_areas_expected, obs_status FROM mart.observations"
                            " WHERE area_code = '430200' AND indicator_code = 'fiveg_base_stations'").fetchone() \
             == (None, 1, 2, "M")
+
+
+def test_a_template_lists_the_counties_and_reads_back(tmp_path, monkeypatch):
+    """An agency's template in a national home offers the register's counties (by code where two share a
+    name); a value written on its row is read back for that county. A pilot whose city is a total there has
+    no template, and says so in one line."""
+    register = tmp_path / "areas.csv"
+    register.write_text(REGISTER + "110102,county,110100,东区,East district\n430204,county,430200,东区,East district\n",
+                        encoding="utf-8")
+    monkeypatch.setenv(reference.AREA_REGISTER_VARIABLE, str(register))
+    workbook = openpyxl.load_workbook(io.BytesIO(build_template("gdca", dt.date(2022, 2, 11))))
+    offered = [c.value for c in workbook[LISTS_SHEET]["A"][1:] if c.value]
+    assert offered == ["芙蓉区", "天心区", "荷塘区", "东城区", "110102", "430204"]  # the register's order
+    sheet = workbook[DATA_SHEET]
+    headers = [sheet.cell(ENGLISH_ROW, c).value or "" for c in range(1, sheet.max_column + 1)]
+    column = next(c for c, text in enumerate(headers, start=1) if text.startswith("5G base stations"))
+    sheet.cell(FIRST_DATA_ROW, 1, "430204")
+    sheet.cell(FIRST_DATA_ROW, 2, "2022-01")
+    sheet.cell(FIRST_DATA_ROW, column, 120)
+    sheet.cell(FIRST_DATA_ROW + 1, 1, "芙蓉区")
+    sheet.cell(FIRST_DATA_ROW + 1, 2, "2022-01")
+    sheet.cell(FIRST_DATA_ROW + 1, column, 80)
+    filled = tmp_path / "gdca.xlsx"
+    workbook.save(filled)
+    checked = Validator().check(filled, "gdca", reference_date=dt.date(2022, 2, 11))
+    assert checked.report.accepted, [f.message_en for f in checked.report.errors]
+    assert sorted(zip(checked.observations.city_code, checked.observations.value, strict=True)) == [
+        (FURONG, 80), ("430204", 120)]
+    with pytest.raises(BilingualError, match="pilot-440300 has no reporting area in the area register"):
+        build_template("pilot-440300", dt.date(2022, 2, 11))

@@ -259,8 +259,8 @@ def test_a_number_of_units_is_a_whole_number_from_zero_to_ten_million_beside_its
 
 
 def test_the_number_of_cities_comes_from_the_reference_data(monkeypatch):
-    twenty = reference.cities()[:20]
-    monkeypatch.setattr(reference, "cities", lambda: twenty)
+    twenty = frozenset(c.code for c in reference.cities()[:20])
+    monkeypatch.setattr(reference, "reporting_areas", lambda: twenty)
 
     workbook = workbook_of("gdgsa")
     text = "\n".join(str(c.value) for c in workbook[INSTRUCTIONS_SHEET]["A"] if c.value)
