@@ -326,6 +326,15 @@ def _check_tree(listed: tuple[Area, ...], source: str) -> None:
             parent = by_code[parent].parent_code
 
 
+def area_by_code() -> dict[str, Area]:
+    return _area_by_code(area_register_name())
+
+
+@functools.cache
+def _area_by_code(register: str) -> dict[str, Area]:
+    return {area.code: area for area in _areas(register)}
+
+
 def reporting_areas() -> frozenset[str]:
     """The areas values are submitted for: those no other area lies in (cities, or counties nationally)."""
     return _reporting_areas(area_register_name())

@@ -530,8 +530,7 @@ def _scope_text(profile: reference.Profile) -> dict:
     if profile.cities == reference.reporting_areas():
         return ({"scope_zh": "地区名录中各地区", "scope_en": "every area of the area register"}
                 if reference.area_register_name() else {"scope_zh": "全省各市", "scope_en": "every city"})
-    named = {area.code: area for area in reference.areas()}
-    chosen = [named[code] for code in sorted(profile.cities)]
+    chosen = [reference.area_by_code()[code] for code in sorted(profile.cities)]
     return {"scope_zh": "、".join(c.name_zh for c in chosen),
             "scope_en": ", ".join(f"{c.code} {c.name_en}" for c in chosen)}
 

@@ -339,14 +339,14 @@ class Intake:
         if served is None:
             return None
         previous = served.previous
-        cities, catalogue = reference.city_by_code(), reference.catalogue()
+        areas, catalogue = reference.area_by_code(), reference.catalogue()
         changes = []
         for cell in observations.itertuples(index=False):
             old = previous.get((cell.city_code, cell.period, cell.indicator_code))
             if old is None or old[0] == cell.value:
                 continue
             changes.append({
-                "city_code": cell.city_code, "city_name_zh": cities[cell.city_code].name_zh,
+                "city_code": cell.city_code, "city_name_zh": areas[cell.city_code].name_zh,
                 "period": reference.period_label(cell.period, cell.freq),
                 "indicator_code": cell.indicator_code, "indicator_name_zh": catalogue[cell.indicator_code].name_zh,
                 "old_value": old[0], "new_value": cell.value, "previous_submission_id": old[1],

@@ -10,12 +10,15 @@ import subprocess
 import sys
 
 import duckdb
+import httpx
 import openpyxl
 import pytest
 from mart_support import Loader, prepared_build_db
+from service_harness import start_service
 
 from indicators import reference
 from indicators.errors import BilingualError
+from indicators.tokens import TokenStore
 from indicators.template import DATA_SHEET, ENGLISH_ROW, FIRST_DATA_ROW, LISTS_SHEET, build_template
 from indicators.validation import Validator
 from pipelines.paths import Paths, sql_text
@@ -194,3 +197,17 @@ def test_a_template_lists_the_counties_and_reads_back(tmp_path, monkeypatch):
         (FURONG, 80), ("430204", 120)]
     with pytest.raises(BilingualError, match="pilot-440300 has no reporting area in the area register"):
         build_template("pilot-440300", dt.date(2022, 2, 11))
+
+    # The upload service of the same home: a county's changed value is shown beside its county's name.
+    _, secret = TokenStore.at(tmp_path / "home").create("gdca", "湖南测试", actor="test")
+    service = start_service(tmp_path / "home", env={reference.AREA_REGISTER_VARIABLE: str(register),
+                                                    "DIGECON_REFERENCE_DATE": "2021-01-11"})
+    try:
+        sent = httpx.post(f"{service.url}/api/v1/submissions", headers={"Authorization": f"Bearer {secret}"},
+                          files={"file": ("gdca.csv", "城市代码,期间,指标代码,数值\n430103,2020-12,fiveg_base_stations,310\n"
+                                          .encode())}, timeout=60)
+    finally:
+        service.stop()
+    assert sent.status_code == 201, sent.text
+    assert [(c["city_code"], c["city_name_zh"], c["old_value"], c["new_value"]) for c in sent.json()["report"]["changes"]] \
+        == [(TIANXIN, "天心区", 300, 310)]
