@@ -106,7 +106,7 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
     import dagster as dg
 
     from pipelines.assets import exports, serving_db
-    from pipelines.bulletin import latest_month
+    from pipelines.bulletin import guangdong_areas, latest_month
     from pipelines.definitions import defs
     from pipelines.partitions import monthly_partitions, partition_key
 
@@ -144,7 +144,10 @@ def _execute(paths: Paths, reference_date: dt.date, submission_id: int | None, c
                   "dagster/asset_partition_range_end": keys[-1]},
         ))
         month = latest_month(paths.serving_db, until=keys[-1])
-        if month is not None:  # none until a monthly figure is published
+        if month is not None and not guangdong_areas():
+            say("  no monthly bulletin: it is written for Guangdong's province, cities and regions, and this home's"
+                " areas come from an area register")
+        elif month is not None:  # none until a monthly figure is published
             say(f"  the {month} monthly bulletin (HTML and PDF) …")
             _raise_if_failed(defs.resolve_job_def("report_job").execute_in_process(
                 instance=instance, raise_on_error=False, partition_key=month, tags=tags,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from indicators import reference
 from indicators.errors import BilingualError
 from pipelines.paths import Paths
 
@@ -63,12 +64,24 @@ def latest_report(paths: Paths) -> Written | None:
     return Written(folder.name, folder / HTML_NAME, folder / PDF_NAME)
 
 
+def guangdong_areas() -> bool:
+    """Whether the home's areas are Guangdong's own (no area register set): the bulletin's charts, map and
+    tables are drawn for its province, regions and cities."""
+    return not reference.area_register_name()
+
+
 def write_report(paths: Paths, out_dir: Path, period: str | None = None) -> Written:
     """Write the bulletin of `period` (default: the latest month with published figures) into `out_dir`.
     Raises `BilingualError` for a bad or unpublished month, a missing serving DB, or no Chromium; either
     both files are written or, on failure, the earlier ones are left as they were."""
     from pipelines.bulletin import data, page
 
+    if not guangdong_areas():
+        raise BilingualError("监测月报按广东省及其21个地级市、4个区域编制；本库的地区来自地区名录"
+                             f"（{reference.AREA_REGISTER_VARIABLE}），不编制月报",
+                             "the bulletin is written for Guangdong's province, 21 cities and four regions;"
+                             f" this home's areas come from an area register ({reference.AREA_REGISTER_VARIABLE}),"
+                             " so it has none")
     if not paths.serving_db.exists():
         raise BilingualError(f"服务库 {paths.serving_db} 不存在：请先运行 digecon run",
                              f"the serving DB {paths.serving_db} does not exist: run `digecon run` first")
