@@ -168,6 +168,35 @@ def test_digecon_run_in_a_national_home(register, tmp_path):
                            " WHERE area_code = '430200' AND indicator_code = 'fiveg_base_stations'").fetchone() \
             == (None, 1, 2, "M")
 
+    # The upload service of the same home: a county's changed value is shown beside its county's name.
+    _, secret = TokenStore.at(tmp_path / "home").create("gdca", "湖南测试", actor="test")
+    service = start_service(tmp_path / "home", env={reference.AREA_REGISTER_VARIABLE: str(register),
+                                                    "DIGECON_REFERENCE_DATE": "2021-01-11"})
+    try:
+        sent = httpx.post(f"{service.url}/api/v1/submissions", headers={"Authorization": f"Bearer {secret}"},
+                          files={"file": ("gdca.csv", "城市代码,期间,指标代码,数值\n430103,2020-12,fiveg_base_stations,310\n"
+                                          .encode())}, timeout=60)
+    finally:
+        service.stop()
+    assert sent.status_code == 201, sent.text
+    assert [(c["city_code"], c["city_name_zh"], c["old_value"], c["new_value"]) for c in sent.json()["report"]["changes"]] \
+        == [(TIANXIN, "天心区", 300, 310)]
+
+    # A month closes (reference date 2021-02-11) with figures for it: the run publishes them and says why it
+    # writes no bulletin (Guangdong's); `digecon report` says so in one line.
+    later = {**env, "DIGECON_REFERENCE_DATE": "2021-02-11"}
+    january = tmp_path / "gdca-2021-01.csv"
+    january.write_text("城市代码,期间,指标代码,数值\n430102,2021-01,fiveg_base_stations,105\n", encoding="utf-8")
+    for command in (["submit", str(january), "--as", "gdca", "--by", "test"], ["run"]):
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], capture_output=True, text=True,
+                              env=later)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "no monthly bulletin" in done.stdout
+    report = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "-o", str(tmp_path / "bulletin")],
+                            capture_output=True, text=True, env=later)
+    assert report.returncode == 1 and len(report.stderr.splitlines()) == 1
+    assert "the bulletin is written for Guangdong's province" in report.stderr
+
 
 def test_a_template_lists_the_counties_and_reads_back(tmp_path, monkeypatch):
     """An agency's template in a national home offers the register's counties (by code where two share a
@@ -197,32 +226,3 @@ def test_a_template_lists_the_counties_and_reads_back(tmp_path, monkeypatch):
         (FURONG, 80), ("430204", 120)]
     with pytest.raises(BilingualError, match="pilot-440300 has no reporting area in the area register"):
         build_template("pilot-440300", dt.date(2022, 2, 11))
-
-    # The upload service of the same home: a county's changed value is shown beside its county's name.
-    _, secret = TokenStore.at(tmp_path / "home").create("gdca", "湖南测试", actor="test")
-    service = start_service(tmp_path / "home", env={reference.AREA_REGISTER_VARIABLE: str(register),
-                                                    "DIGECON_REFERENCE_DATE": "2021-01-11"})
-    try:
-        sent = httpx.post(f"{service.url}/api/v1/submissions", headers={"Authorization": f"Bearer {secret}"},
-                          files={"file": ("gdca.csv", "城市代码,期间,指标代码,数值\n430103,2020-12,fiveg_base_stations,310\n"
-                                          .encode())}, timeout=60)
-    finally:
-        service.stop()
-    assert sent.status_code == 201, sent.text
-    assert [(c["city_code"], c["city_name_zh"], c["old_value"], c["new_value"]) for c in sent.json()["report"]["changes"]] \
-        == [(TIANXIN, "天心区", 300, 310)]
-
-    # A month closes (reference date 2021-02-11) with figures for it: the run publishes them and says why it
-    # writes no bulletin (Guangdong's); `digecon report` says so in one line.
-    later = {**env, "DIGECON_REFERENCE_DATE": "2021-02-11"}
-    january = tmp_path / "gdca-2021-01.csv"
-    january.write_text("城市代码,期间,指标代码,数值\n430102,2021-01,fiveg_base_stations,105\n", encoding="utf-8")
-    for command in (["submit", str(january), "--as", "gdca", "--by", "test"], ["run"]):
-        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *command], capture_output=True, text=True,
-                              env=later)
-        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert "no monthly bulletin" in done.stdout
-    report = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "-o", str(tmp_path / "bulletin")],
-                            capture_output=True, text=True, env=later)
-    assert report.returncode == 1 and len(report.stderr.splitlines()) == 1
-    assert "the bulletin is written for Guangdong's province" in report.stderr

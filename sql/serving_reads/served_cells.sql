@@ -9,7 +9,7 @@
 WITH served AS (
     SELECT area_code, indicator_code, freq, period, value, source_profile, submission_id
     FROM mart.observations
-    WHERE area_level = 'city' AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
+    WHERE source_profile <> 'aggregate' AND list_contains($cities, area_code) AND list_contains($indicators, indicator_code)
 ),
 own AS (
     SELECT area_code, indicator_code, freq, period, value, submission_id
