@@ -355,14 +355,13 @@ def aggregate_areas() -> list[str]:
 def area_members() -> list[tuple[str, str]]:
     """(aggregate area, reporting area) for each area and every reporting area within it, at any depth:
     the areas whose values a total sums."""
-    listed = areas()
-    parent = {a.code: a.parent_code for a in listed}
+    by_code = area_by_code()
     pairs = []
     for member in sorted(reporting_areas()):
-        above = parent[member]
+        above = by_code[member].parent_code
         while above is not None:
             pairs.append((above, member))
-            above = parent[above]
+            above = by_code[above].parent_code
     return pairs
 
 

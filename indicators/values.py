@@ -145,10 +145,8 @@ def resolve_area(value: object) -> str | None:
 def _resolve_area(value: object, register: str) -> str | None:
     text = cell_text(value)
     if fold(text).casefold() in _TOTAL_ALIASES:  # Guangdong's province, else the register's first top area
-        listed = reference.areas()
-        codes = {area.code for area in listed}
-        return reference.PROVINCE_CODE if reference.PROVINCE_CODE in codes else \
-            next(area.code for area in listed if area.parent_code is None)
+        return reference.PROVINCE_CODE if reference.PROVINCE_CODE in reference.area_by_code() else \
+            next(area.code for area in reference.areas() if area.parent_code is None)
     return reference.resolve_area_code(text)
 
 

@@ -286,8 +286,8 @@ def print_summary(paths: Paths) -> None:
         else:
             say(f"5G base stations per 10,000 people / 每万人5G基站数, {latest:%Y-%m}")
         shown_rows = rows if len(rows) <= SUMMARY_AREAS else [row for row in rows if row[-1]]  # nationally: provinces
+        members = "areas" if reference.area_register_name() else "cities"
         for code, zh, en, value, n_areas, expected, status, _ in shown_rows:
-            members = "cities" if reference.area_register_name() == "" else "areas"
             coverage = "" if expected == 1 else f"  ({n_areas}/{expected} {members}{', estimated' if status == 'E' else ''})"
             # A total too thin to estimate is withheld (M): no figure, never a zero.
             shown = "      —" if value is None else f"{round_half_away(value, 2):>7.2f}"
