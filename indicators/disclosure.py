@@ -27,6 +27,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
+import os
+import sys
+import threading
 from collections import defaultdict
 
 import numpy as np
@@ -287,28 +290,99 @@ SOLVED_KEPT = 50_000  # groups; past that the memo starts afresh (a long-lived p
 
 def _ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[float, float] | None, ...]:
     """For each unknown x_i of |a·x − b| ≤ tol, x ≥ 0: its (min, max) by HiGHS (max inf when unbounded),
-    or None where the relations are inconsistent."""
-    from scipy.optimize import linprog
+    or None where the relations are inconsistent.
 
+    One model per group, re-solved warm with each unknown's cost: only the objective changes between
+    solves. An unknown that is 0 at any optimum found on the way has min 0 (it cannot go below), so its own
+    minimisation is skipped."""
     key = hashlib.sha256(b"%d %d " % a.shape + a.tobytes() + b.tobytes() + tol.tobytes()).digest()
     if (ranges := _solved.get(key)) is not None:
         return ranges
-    a_ub = np.vstack([a, -a]) if len(a) else None
-    b_ub = np.concatenate([b + tol, -b + tol]) if len(a) else None
-    found = []
-    for i in range(a.shape[1]):
-        c = np.zeros(a.shape[1])
-        c[i] = 1.0
-        low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-        high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-        if low.status == 2 or high.status == 2:
-            found.append(None)
-            continue
-        found.append((low.fun if low.status == 0 else 0.0, -high.fun if high.status == 0 else math.inf))
+    n = a.shape[1]
+    if not len(a):
+        ranges = ((0.0, math.inf),) * n
+    else:
+        ranges = _solve_ranges(a, b, tol)
     if len(_solved) >= SOLVED_KEPT:
         _solved.clear()
-    _solved[key] = ranges = tuple(found)
+    _solved[key] = ranges
     return ranges
+
+
+def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[float, float] | None, ...]:
+    import highspy
+
+    solver = _solver()
+    n = a.shape[1]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, a.shape[0]
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(n), np.zeros(n), np.full(n, highspy.kHighsInf)
+    lp.row_lower_, lp.row_upper_ = b - tol, b + tol
+    columns = a.T  # column-wise: each unknown's coefficients
+    nonzero = columns != 0
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))])
+    lp.a_matrix_.index_ = np.nonzero(nonzero)[1]
+    lp.a_matrix_.value_ = columns[nonzero]
+    solver.clearSolver()
+    solver.passModel(lp)
+    lower: list[float | None] = [None] * n
+    upper: list[float] = [math.inf] * n
+    status = highspy.HighsModelStatus
+    for i in range(n):
+        solver.changeColCost(i, 1.0)
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            if sense == highspy.ObjSense.kMinimize and lower[i] is not None:
+                continue
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            found = solver.getModelStatus()
+            if found == status.kInfeasible:
+                return (None,) * n  # feasibility does not depend on the objective: every unknown is so
+            if found in (status.kUnbounded, status.kUnboundedOrInfeasible) and sense == highspy.ObjSense.kMaximize:
+                continue  # x ≥ 0 bounds every minimum; an unbounded maximum is +inf
+            if found != status.kOptimal:
+                raise ValueError(f"disclosure audit: HiGHS ended with {solver.modelStatusToString(found)}")
+            value = solver.getInfo().objective_function_value
+            if sense == highspy.ObjSense.kMinimize:
+                lower[i] = value
+            else:
+                upper[i] = value
+            at = np.asarray(solver.getSolution().col_value)
+            for j in np.flatnonzero(at <= 0.0):
+                if lower[j] is None:
+                    lower[j] = 0.0
+        solver.changeColCost(i, 0.0)
+    return tuple((low, high) for low, high in zip(lower, upper))
+
+
+_solvers = threading.local()
+
+
+def _solver():
+    """This thread's HiGHS instance. highspy prints a banner to the process's stdout (C level, before any
+    option can be set) the first time one is made: that once, fd 1 points at /dev/null, so that a command's
+    output stays its own."""
+    import highspy
+
+    if (solver := getattr(_solvers, "solver", None)) is None:
+        with _banner_lock:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "wb") as devnull:
+                    os.dup2(devnull.fileno(), 1)
+                    solver = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("presolve", "off")  # tiny programmes solved warm: presolve only costs
+        _solvers.solver = solver
+    return solver
+
+
+_banner_lock = threading.Lock()
 
 
 def _components(relations: list[Relation], status: dict[Key, str]) -> list[tuple[set[Key], list[Relation]]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -77,6 +78,34 @@ def test_two_small_cells_in_one_region_protect_each_other_when_each_is_big_enoug
     result = suppress(cells_of(racks(values)), min_units=3, unknown_units="publish", interval_pct=15)
     # a + c = 190: a ∈ [0, 190] ⊇ [85, 115], c ∈ [0, 190] ⊇ [76.5, 103.5]; nothing else is hidden
     assert result.status == {("a", Q1, "racks"): "C", ("c", Q1, "racks"): "C"}
+
+
+def test_ranges_of_nested_sums_and_an_inconsistent_set_are_exact():
+    import numpy as np
+
+    from indicators.disclosure import _ranges
+
+    # a city of three hidden counties x0 + x1 + x2 = 60, and a region holding it with x3: x0+x1+x2+x3 = 100
+    nested = np.array([[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    found = _ranges(nested, np.array([60.0, 100.0]), np.zeros(2))
+    assert [tuple(round(v, 9) for v in r) for r in found] == [(0, 60), (0, 60), (0, 60), (40, 40)]
+    # a change relation leaves x0 − x1 = 5 alone: x1 unbounded above, x0 at least 5
+    assert _ranges(np.array([[1.0, -1.0]]), np.array([5.0]), np.zeros(1)) == ((5.0, math.inf), (0.0, math.inf))
+    # x0 + x1 = 10 and x0 + x1 = 30 cannot both hold
+    assert _ranges(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([10.0, 30.0]), np.zeros(2)) == (None, None)
+
+
+def test_the_solver_prints_nothing_of_its_own(tmp_path):
+    """highspy prints a banner to the process's stdout when its first solver is made; a command's output
+    must stay the command's."""
+    import subprocess
+    import sys
+
+    script = ("import numpy as np; from indicators.disclosure import _ranges; "
+              "print(_ranges(np.array([[1.0, 1.0]]), np.array([4.0]), np.zeros(1)))")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[1])
+    assert shown.stdout == "((0.0, 4.0), (0.0, 4.0))\n"
 
 
 def test_unknown_counts_follow_the_configuration():
