@@ -375,18 +375,23 @@ class _Kept:
     def __init__(self, window: tuple[dt.date, dt.date]) -> None:
         self.firsts: dict[tuple, tuple[int, float]] = {}  # CELL_KEY -> (row, value) of its first value
         self.unique: list[pd.DataFrame] = []
-        self.carried: dict[tuple, tuple] = {}  # (area, period, indicator) -> CARRIED_COLUMNS
+        self.carried: list[pd.DataFrame] = []  # each batch's cells (CARRIED_COLUMNS), first of each kept
         self.window = (pd.Timestamp(window[0]), pd.Timestamp(window[1]))
 
     def carry(self, batch: pd.DataFrame) -> None:
         parsed = batch.dropna(subset=CELL_KEY)
         parsed = parsed[parsed["period_start"].between(*self.window)]
-        for area, start, freq, indicator in zip(parsed["city_code"], parsed["period_start"], parsed["period_freq"],
-                                                parsed["indicator_code"], strict=True):
-            self.carried.setdefault((area, start, indicator), (area, start.date(), freq, indicator))
+        self.carried.append(parsed[["city_code", "period_start", "period_freq", "indicator_code"]]
+                            .drop_duplicates(["city_code", "period_start", "indicator_code"]))
 
     def carried_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(list(self.carried.values()), columns=CARRIED_COLUMNS)
+        """One row per (area, period, indicator) the file carries, at the frequency it was first written."""
+        if not self.carried:
+            return pd.DataFrame(columns=CARRIED_COLUMNS)
+        cells = pd.concat(self.carried, ignore_index=True).drop_duplicates(
+            ["city_code", "period_start", "indicator_code"])
+        cells.columns = CARRIED_COLUMNS
+        return cells.assign(period=cells["period"].dt.date).reset_index(drop=True)
 
     def unique_frame(self) -> pd.DataFrame:
         return pd.concat(self.unique, ignore_index=True) if self.unique else pd.DataFrame(columns=CELL_COLUMNS)
