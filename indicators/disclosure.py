@@ -430,8 +430,9 @@ def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: flo
             break
         added = False
         hidden_this_round: set[int] = set()
+        relations_of = _relations_of(relations)
         for b in failing:
-            choice = _complement(b, relations, status, cells, p, hidden_this_round)
+            choice = _complement(b, relations, relations_of, status, cells, p, hidden_this_round)
             if choice is not None:
                 status[choice], reason[choice], added = "D", "complementary", True
         if not added:
@@ -439,12 +440,21 @@ def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: flo
     return Suppression(status, reason, bounds)
 
 
-def _complement(failing: Bounds, relations: list[Relation], status: dict[Key, str], cells: Cells,
-                p: float, hidden_this_round: set[int]) -> Key | None:
+def _relations_of(relations: list[Relation]) -> dict[Key, list[int]]:
+    """Each cell's relations (their indices in `relations`)."""
+    found: dict[Key, list[int]] = defaultdict(list)
+    for i, rel in enumerate(relations):
+        for k in dict.fromkeys(k for k, _ in rel.terms):
+            found[k].append(i)
+    return found
+
+
+def _complement(failing: Bounds, relations: list[Relation], relations_of: dict[Key, list[int]],
+                status: dict[Key, str], cells: Cells, p: float, hidden_this_round: set[int]) -> Key | None:
     """The published cell to hide with a failing one. From the tightest relation it is in (fewest hidden
     cells, then fewest cells: a region's sum before the province's), the smallest published magnitude
     cell worth at least the protection interval, cities before totals; failing that, the largest."""
-    mine = [(i, rel) for i, rel in enumerate(relations) if any(k == failing.key for k, _ in rel.terms)]
+    mine = [(i, relations[i]) for i in relations_of.get(failing.key, ())]
     if any(i in hidden_this_round for i, _ in mine):
         return None  # a cell hidden this round already widens one of its relations: audit again first
 
@@ -464,5 +474,5 @@ def _complement(failing: Bounds, relations: list[Relation], status: dict[Key, st
         return (is_total, not big_enough, cells.value[k] if big_enough else -cells.value[k], k)
 
     choice = min(open_cells(tightest), key=order)
-    hidden_this_round.update(i for i, rel in enumerate(relations) if any(k == choice for k, _ in rel.terms))
+    hidden_this_round.update(relations_of.get(choice, ()))
     return choice
