@@ -89,10 +89,12 @@ class Cells:
         wanted = cells[cells.indicator_code.isin(self.magnitude | set(self.rates))]
         self.rows = {_key(r): r for r in wanted.itertuples(index=False)}
         self.value = {k: r.value for k, r in self.rows.items()}
-        grouped: dict[str, list[str]] = defaultdict(list)
+        grouped: dict[str, set[str]] = defaultdict(set)
+        totals_of: dict[str, list[str]] = defaultdict(list)  # each reporting area's totals
         for r in members.itertuples(index=False):
-            grouped[r.area_code].append(r.city_code)
-        self.members: dict[str, list[str]] = dict(grouped)  # totals only: a city (a county nationally) has none
+            grouped[r.area_code].add(r.city_code)
+            totals_of[r.city_code].append(r.area_code)
+        self.members: dict[str, set[str]] = dict(grouped)  # totals only: a city (a county nationally) has none
         # the cities each (indicator, period) has, and each city's reported periods (for imputation)
         self.cities_at: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
         self.city_periods: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
@@ -102,23 +104,26 @@ class Cells:
                 self.city_periods[area, code].append(period)
         for periods in self.city_periods.values():
             periods.sort()
-        self.pair_cities: dict[tuple[str, dt.date], list[tuple[str, dt.date]]] = defaultdict(list)
+        # each total's reporting areas with a rate's pair (their parts sum to the total's parts), and their
+        # denominator periods: (area, indicator, period) -> [(reporting area, denominator period)]
+        self.pair_members: dict[Key, list[tuple[str, dt.date]]] = defaultdict(list)
         for r in pairs[pairs.indicator_code.isin(set(self.rates))].itertuples(index=False):
-            self.pair_cities[r.indicator_code, r.period].append((r.area_code, r.denominator_period))
+            for total in totals_of.get(r.area_code, ()):
+                self.pair_members[total, r.period, r.indicator_code].append((r.area_code, r.denominator_period))
 
     def is_total(self, area: str) -> bool:
         """A region or the province (nationally also a city): its values sum reporting areas."""
         return area in self.members
 
     def reported(self, area: str, period: dt.date, code: str) -> list[str]:
-        return sorted(set(self.members.get(area, ())) & self.cities_at[code, period])
+        return sorted(self.members.get(area, set()) & self.cities_at[code, period])
 
     def imputation_inputs(self, area: str, period: dt.date, code: str) -> list[Key]:
         """The city cells an estimated total's imputation reads: each missing city's last reported value,
         and every reporting city's value now and in those last periods (the ratio)."""
         reported = set(self.reported(area, period, code))
         inputs = [(c, period, code) for c in reported]
-        for city in sorted(set(self.members.get(area, ())) - reported):
+        for city in sorted(self.members.get(area, set()) - reported):
             earlier = [p for p in self.city_periods[city, code] if p < period]
             if earlier:
                 inputs.append((city, earlier[-1], code))
@@ -205,7 +210,7 @@ def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation
                     terms = (((area, part_period, part_code), 1.0),)
                 else:
                     terms = tuple(((c, period if part == "numerator" else dp, part_code), 1.0)
-                                  for c, dp in cells.pair_cities[code, period] if c in cells.members[area])
+                                  for c, dp in cells.pair_members[key])
                 # a total's published part is its pair cities' sum plus its imputed part, which is known
                 # (an estimate read from a suppressed cell is itself suppressed, see `carry`)
                 relations.append(Relation(terms, sum(cells.value[k] for k, _ in terms), f"{key} {part}"))
