@@ -15,8 +15,9 @@ from indicators.clock import now_shanghai
 from pipelines.paths import sql_text
 
 
-def _cells(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> disclosure.Cells:
-    """The cells of the `indicators` (default: every one) that disclosure control looks at."""
+def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> dict[str, disclosure.Cells]:
+    """The cells of the `indicators` (default: every one) that disclosure control looks at, by top area (a
+    province): every relation it protects stays within one, so each is suppressed and audited alone."""
     if indicators is None:
         indicators = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators").fetchall()]
     frames = {name: con.execute(sql_text(f"disclosure/{name}.sql"),
@@ -27,7 +28,24 @@ def _cells(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) 
                                              for p in frames["cells"]["denominator_period"]]
     frames["pairs"]["period"] = frames["pairs"]["period"].dt.date
     frames["pairs"]["denominator_period"] = frames["pairs"]["denominator_period"].dt.date
-    return disclosure.Cells(frames["cells"], frames["indicators"], frames["members"], frames["pairs"])
+    top = _top_areas(con)
+    by_top = {name: dict(tuple(frame.groupby(frame["area_code"].map(top), sort=True)))
+              for name, frame in frames.items() if name != "indicators"}
+    return {area: disclosure.Cells(cells, frames["indicators"],
+                                   by_top["members"].get(area, frames["members"].iloc[0:0]),
+                                   by_top["pairs"].get(area, frames["pairs"].iloc[0:0]))
+            for area, cells in by_top["cells"].items()}
+
+
+def _top_areas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each area's top area: the one it lies in that lies in no other."""
+    parent = dict(con.execute("SELECT area_code, parent_code FROM ref.areas").fetchall())
+
+    def top(area: str) -> str:
+        while parent.get(area) is not None:
+            area = parent[area]
+        return area
+    return {area: top(area) for area in parent}
 
 
 def _rules(con: duckdb.DuckDBPyConnection) -> dict:
@@ -41,21 +59,22 @@ def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) 
     suppressed."""
     con.execute("DELETE FROM core.disclosure WHERE list_contains($indicators, indicator_code)",
                 dict(indicators=indicators))
-    cells = _cells(con, indicators)
     rules = _rules(con)
     p = rules.get("dominance_p")
-    result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
-                                 float(rules["protection_interval_pct"]),
-                                 dominance_p=None if p is None or pd.isna(p) else float(p))
-    suppressed = pd.DataFrame([
-        dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
-             suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,
-             true_value=cells.rows[k].value,
-             true_numerator_value=cells.rows[k].numerator_value,
-             true_denominator_value=cells.rows[k].denominator_value)
-        for k, status in sorted(result.status.items())],
-        columns=["area_code", "period", "indicator_code", "conf_status", "suppression_reason", "obs_status",
-                 "true_value", "true_numerator_value", "true_denominator_value"])
+    rows = []
+    for cells in _blocks(con, indicators).values():
+        result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
+                                     float(rules["protection_interval_pct"]),
+                                     dominance_p=None if p is None or pd.isna(p) else float(p))
+        rows += [dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
+                      suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,
+                      true_value=cells.rows[k].value,
+                      true_numerator_value=cells.rows[k].numerator_value,
+                      true_denominator_value=cells.rows[k].denominator_value)
+                 for k, status in sorted(result.status.items())]
+    suppressed = pd.DataFrame(rows, columns=[
+        "area_code", "period", "indicator_code", "conf_status", "suppression_reason", "obs_status", "true_value",
+        "true_numerator_value", "true_denominator_value"])
     if not suppressed.empty:
         from pipelines.build import insert_frame
         insert_frame(con, "core.disclosure", suppressed)
@@ -67,17 +86,20 @@ def audit_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The protection audit of the published marts: every linear relation mart.observations and
     mart.growth publish, and for every suppressed magnitude cell its feasible range. Stored in
     ops.disclosure_audit (replaced); returns it."""
-    cells = _cells(con)
     rules = _rules(con)
     status = dict(((r.area_code, r.period.date(), r.indicator_code), r.conf_status) for r in con.execute(
         "SELECT area_code, period, indicator_code, conf_status FROM core.disclosure").df().itertuples())
     growth = con.execute(sql_text("disclosure/growth.sql")).df()
     for column in ("period", "pop_base_period"):
         growth[column] = [None if pd.isna(p) else p.date() for p in growth[column]]
-    relations = disclosure.observation_relations(cells, status) + \
-        disclosure.growth_relations(growth, cells.magnitude)
-    audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
-    bounds = disclosure.audit(relations, audited, cells.value, float(rules["protection_interval_pct"]))
+    growth_of = dict(tuple(growth.groupby(growth["area_code"].map(_top_areas(con)))))
+    bounds, audited = [], {}
+    for area, cells in _blocks(con).items():
+        relations = disclosure.observation_relations(cells, status) + \
+            disclosure.growth_relations(growth_of.get(area, growth.iloc[0:0]), cells.magnitude)
+        mine = {k: s for k, s in status.items() if k in cells.rows and k[2] in cells.magnitude}
+        audited.update(mine)
+        bounds += disclosure.audit(relations, mine, cells.value, float(rules["protection_interval_pct"]))
     at = now_shanghai()
     frame = pd.DataFrame([
         dict(area_code=b.key[0], period=b.key[1], indicator_code=b.key[2], conf_status=audited[b.key],
