@@ -17,3 +17,12 @@ class BilingualError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message_zh} / {self.message_en}"
+
+
+class BadLimitSetting(BilingualError, ValueError):
+    """A limit set in the environment that is not a positive number."""
+
+    def __init__(self, variable: str, text: str, *, whole: bool = True) -> None:
+        super().__init__(f"环境变量 {variable}={text!r} 不是{'正整数' if whole else '正数'}",
+                         f"the environment variable {variable}={text!r} is not a positive "
+                         f"{'whole number' if whole else 'number'}")

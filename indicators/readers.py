@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from indicators import reference
-from indicators.errors import BilingualError
+from indicators.errors import BadLimitSetting, BilingualError
 from indicators.registers import match_layout
 from indicators.values import (
     N_UNITS_HEADERS,
@@ -84,13 +84,6 @@ class LimitExceeded(UnreadableFile):
         self.row = row
         self.column = column
         self.value = value
-
-
-class BadLimitSetting(BilingualError, ValueError):
-    def __init__(self, variable: str, text: str, *, whole: bool = True) -> None:
-        super().__init__(f"环境变量 {variable}={text!r} 不是{'正整数' if whole else '正数'}",
-                         f"the environment variable {variable}={text!r} is not a positive "
-                         f"{'whole number' if whole else 'number'}")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from indicators.landing import LandingZone, Receipt, pid_alive
 from indicators.report import Report
 from indicators.tokens import AuditLog
 from pipelines.disclosure import protect_observations
-from pipelines.paths import Paths, sql_files, sql_text
+from pipelines.paths import Paths, build_memory_mb, sql_files, sql_text
 from pipelines.registers import is_register, load_register
 
 
@@ -128,11 +128,12 @@ def open_build_db(paths: Paths, *, read_only: bool = False) -> Iterator[duckdb.D
     """A connection to the build DB. Writing takes the writer lock (already held inside a run); reading
     never does, so asset checks and previews never block or write."""
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    config = {"memory_limit": f"{build_memory_mb()}MB"}
     if read_only:
-        with closing(duckdb.connect(str(paths.build_db), read_only=True)) as con:
+        with closing(duckdb.connect(str(paths.build_db), read_only=True, config=config)) as con:
             yield con
         return
-    with writer_lock(paths), closing(duckdb.connect(str(paths.build_db))) as con:
+    with writer_lock(paths), closing(duckdb.connect(str(paths.build_db), config=config)) as con:
         yield con
 
 

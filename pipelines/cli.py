@@ -31,7 +31,7 @@ from typing import NoReturn
 import duckdb
 
 from indicators.errors import BilingualError
-from pipelines.paths import resolve_reference_date
+from pipelines.paths import build_memory_mb, resolve_reference_date
 
 COMMAND_MODULES = [
     "pipelines.run_commands",  # run, rebuild, dev
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)  # the parser lists profiles: a bad area register fails here
         _check_reference_date(args)
+        build_memory_mb()  # a bad setting is one line here, not a failed step inside a run
         return args.handler(args)
     except BilingualError as error:
         return _fail(error)

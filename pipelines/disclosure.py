@@ -7,6 +7,8 @@ build DB (core.disclosure, ops.disclosure_audit) and never reach the serving DB.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 
@@ -15,9 +17,11 @@ from indicators.clock import now_shanghai
 from pipelines.paths import sql_text
 
 
-def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> dict[str, disclosure.Cells]:
+def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None
+            ) -> Iterator[tuple[str, disclosure.Cells]]:
     """The cells of the `indicators` (default: every one) that disclosure control looks at, by top area (a
-    province): every relation it protects stays within one, so each is suppressed and audited alone."""
+    province): every relation it protects stays within one, so each is suppressed and audited alone (and
+    only one block's index is held at a time)."""
     if indicators is None:
         indicators = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators").fetchall()]
     frames = {name: con.execute(sql_text(f"disclosure/{name}.sql"),
@@ -31,10 +35,10 @@ def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None)
     top = _top_areas(con)
     by_top = {name: dict(tuple(frame.groupby(frame["area_code"].map(top), sort=True)))
               for name, frame in frames.items() if name != "indicators"}
-    return {area: disclosure.Cells(cells, frames["indicators"],
-                                   by_top["members"].get(area, frames["members"].iloc[0:0]),
-                                   by_top["pairs"].get(area, frames["pairs"].iloc[0:0]))
-            for area, cells in by_top["cells"].items()}
+    for area, cells in by_top["cells"].items():
+        yield area, disclosure.Cells(cells, frames["indicators"],
+                                     by_top["members"].get(area, frames["members"].iloc[0:0]),
+                                     by_top["pairs"].get(area, frames["pairs"].iloc[0:0]))
 
 
 def _top_areas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -62,7 +66,7 @@ def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) 
     rules = _rules(con)
     p = rules.get("dominance_p")
     rows = []
-    for cells in _blocks(con, indicators).values():
+    for _, cells in _blocks(con, indicators):
         result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
                                      float(rules["protection_interval_pct"]),
                                      dominance_p=None if p is None or pd.isna(p) else float(p))
@@ -94,7 +98,7 @@ def audit_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         growth[column] = [None if pd.isna(p) else p.date() for p in growth[column]]
     growth_of = dict(tuple(growth.groupby(growth["area_code"].map(_top_areas(con)))))
     bounds, audited = [], {}
-    for area, cells in _blocks(con).items():
+    for area, cells in _blocks(con):
         relations = disclosure.observation_relations(cells, status) + \
             disclosure.growth_relations(growth_of.get(area, growth.iloc[0:0]), cells.magnitude)
         mine = {k: s for k, s in status.items() if k in cells.rows and k[2] in cells.magnitude}

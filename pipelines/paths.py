@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from indicators.clock import today_shanghai
+from indicators.errors import BadLimitSetting
 from indicators.landing import LandingZone
 
 
@@ -72,3 +73,13 @@ def resolve_reference_date(value: str | dt.date | None = None) -> dt.date:
         return value
     text = value or os.environ.get("DIGECON_REFERENCE_DATE")
     return dt.date.fromisoformat(text) if text else today_shanghai()
+
+
+def build_memory_mb() -> int:
+    """The memory DuckDB may use for the build DB, $DIGECON_BUILD_MEMORY_MB, default 2048; past it, joins,
+    sorts and windows spill to <build DB>.tmp. DuckDB's own default (80 % of RAM) let one query of a
+    national build hold 13.5 GB."""
+    text = os.environ.get("DIGECON_BUILD_MEMORY_MB") or "2048"
+    if not text.strip().isdigit() or int(text) <= 0:
+        raise BadLimitSetting("DIGECON_BUILD_MEMORY_MB", text)
+    return int(text)

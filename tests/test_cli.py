@@ -159,6 +159,31 @@ def test_a_bad_reference_date_in_the_environment_is_named(monkeypatch, capsys):
     assert_one_bilingual_line(err, "DIGECON_REFERENCE_DATE 'tomorrow' is not a date")
 
 
+@pytest.mark.parametrize("setting", ["lots", "0", "-512", "1.5"])
+def test_a_bad_build_memory_setting_is_named_before_any_run(setting, monkeypatch, capsys):
+    monkeypatch.setenv("DIGECON_BUILD_MEMORY_MB", setting)
+
+    code, _, err = digecon(capsys, "run")
+
+    assert code == 1
+    assert_one_bilingual_line(err, f"DIGECON_BUILD_MEMORY_MB={setting!r} is not a positive whole number")
+
+
+def test_the_build_db_is_held_to_its_memory_setting(monkeypatch, tmp_path):
+    from pipelines.build import open_build_db
+    from pipelines.paths import Paths
+
+    paths = Paths.resolve(tmp_path / "home")
+    for setting, shown in ((None, "1.9 GiB"), ("512", "488.2 MiB")):  # DuckDB shows 2048 MB and 512 MB so
+        if setting is None:
+            monkeypatch.delenv("DIGECON_BUILD_MEMORY_MB", raising=False)
+        else:
+            monkeypatch.setenv("DIGECON_BUILD_MEMORY_MB", setting)
+        for read_only in (False, True):
+            with open_build_db(paths, read_only=read_only) as con:
+                assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == shown
+
+
 def test_the_installed_entry_point_gives_the_same_line(home):
     done = subprocess.run([str(DIGECON), "release", "2023-13"], capture_output=True, text=True, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "DIGECON_HOME": str(home), "DIGECON_REFERENCE_DATE": "2024-01-10"})
