@@ -249,18 +249,25 @@ def _year_before(period: dt.date) -> dt.date:
 
 
 def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, float],
-          interval_pct: float, only: set[Key] | None = None) -> list[Bounds]:
+          interval_pct: float, only: set[Key] | None = None, audited: dict | None = None) -> list[Bounds]:
     """For each suppressed cell (of `only`, if given), the range the published relations leave it.
 
     Known cells are folded into the right-hand side; each connected group of suppressed cells is one
     linear programme, solved twice per cell (min and max) by HiGHS. Values are non-negative. Equalities
-    hold within a relative tolerance, since published figures are sums of floating-point values."""
+    hold within a relative tolerance, since published figures are sums of floating-point values.
+    `audited` keeps each group's bounds by its cells and relations, for a caller that audits again after
+    changing a few groups (the rounds of `suppress`)."""
     groups = _components(relations, status)
     p = interval_pct / 100.0
     results = []
     for members, rels in groups:
         if only is not None and not (members & only):
             continue
+        group = (frozenset(members), tuple(rels))
+        if audited is not None and group in audited:
+            results += audited[group]
+            continue
+        found = len(results)
         index = {k: i for i, k in enumerate(sorted(members))}
         rows, rhs, tolerance = [], [], []
         for rel in rels:
@@ -284,6 +291,8 @@ def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, fl
             lower, upper = ranges[i]
             v = value[k]
             results.append(Bounds(k, v, lower, upper, v * (1 - p), v * (1 + p)))
+        if audited is not None:
+            audited[group] = results[found:]
     return results
 
 
@@ -298,8 +307,8 @@ def _ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[float,
     or None where the relations are inconsistent.
 
     One model per group, re-solved warm with each unknown's cost: only the objective changes between
-    solves. An unknown that is 0 at any optimum found on the way has min 0 (it cannot go below), so its own
-    minimisation is skipped."""
+    solves. An unknown that is 0 at any optimum found on the way has min 0 (it cannot go below), and one
+    at a cap a row sets it has that max (it cannot go above): its own solve is skipped."""
     key = hashlib.sha256(b"%d %d " % a.shape + a.tobytes() + b.tobytes() + tol.tobytes()).digest()
     if (ranges := _solved.get(key)) is not None:
         return ranges
@@ -332,20 +341,30 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
     solver.clearSolver()
     solver.passModel(lp)
     lower: list[float | None] = [None] * n
-    upper: list[float] = [math.inf] * n
+    upper: list[float | None] = [None] * n
+    # x_j's cap from each row whose unknowns all count positively: x_j ≤ (b + tol) / a_j. An optimum with
+    # x_j at its cap is x_j's maximum; one with x_j at 0 its minimum.
+    positive = (a >= 0).all(axis=1)
+    with np.errstate(divide="ignore"):
+        caps = np.where(positive[:, None] & (a > 0), (b + tol)[:, None] / np.where(a > 0, a, 1.0), np.inf).min(axis=0)
     status = highspy.HighsModelStatus
     for i in range(n):
         solver.changeColCost(i, 1.0)
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            if sense == highspy.ObjSense.kMinimize and lower[i] is not None:
+            if (lower if sense == highspy.ObjSense.kMinimize else upper)[i] is not None:
                 continue
             solver.changeObjectiveSense(sense)
             solver.run()
             found = solver.getModelStatus()
+            if found not in (status.kOptimal, status.kInfeasible, status.kUnbounded):
+                solver.clearSolver()  # a warm start gone astray (status unknown): solve this one cold
+                solver.run()
+                found = solver.getModelStatus()
             if found == status.kInfeasible:
                 return (None,) * n  # feasibility does not depend on the objective: every unknown is so
             if found in (status.kUnbounded, status.kUnboundedOrInfeasible) and sense == highspy.ObjSense.kMaximize:
-                continue  # x ≥ 0 bounds every minimum; an unbounded maximum is +inf
+                upper[i] = math.inf  # x ≥ 0 bounds every minimum; an unbounded maximum is +inf
+                continue
             if found != status.kOptimal:
                 raise ValueError(f"disclosure audit: HiGHS ended with {solver.modelStatusToString(found)}")
             value = solver.getInfo().objective_function_value
@@ -357,6 +376,9 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
             for j in np.flatnonzero(at <= 0.0):
                 if lower[j] is None:
                     lower[j] = 0.0
+            for j in np.flatnonzero(at >= caps):
+                if upper[j] is None:
+                    upper[j] = float(at[j])
         solver.changeColCost(i, 0.0)
     return tuple((low, high) for low, high in zip(lower, upper))
 
@@ -424,12 +446,13 @@ def suppress(cells: Cells, min_units: int, unknown_units: str, interval_pct: flo
     status = {k: "C" for k in reason}
     p = interval_pct / 100.0
     bounds: list[Bounds] = []
+    groups_audited: dict = {}  # a round changes a few groups: the others keep their bounds
     for _ in range(max_rounds):
         while carry(cells, status, reason):
             pass
         relations = observation_relations(cells, status)
         audited = {k: s for k, s in status.items() if k[2] in cells.magnitude}
-        bounds = audit(relations, audited, cells.value, interval_pct)
+        bounds = audit(relations, audited, cells.value, interval_pct, audited=groups_audited)
         failing = sorted((b for b in bounds if not b.protected), key=lambda b: b.key)
         if not failing:
             break
