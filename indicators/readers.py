@@ -47,6 +47,7 @@ from indicators.errors import BadLimitSetting, BilingualError
 from indicators.registers import match_layout
 from indicators.values import (
     N_UNITS_HEADERS,
+    Period,
     cell_text,
     fold,
     is_not_reported,
@@ -502,6 +503,7 @@ class Table:
     n_units_columns: dict[int, str] = field(default_factory=dict)  # column index -> indicator code
     data_rows: Iterator[tuple[int, list[object]]] = field(default_factory=lambda: iter(()))  # read once
     rows_read: int = 0  # data rows consumed so far by cell_batches
+    area_register: str = field(default_factory=reference.area_register_name)  # whose areas the file names
 
     def header(self, role: str) -> str | None:
         return self.headers[self.roles[role]] if role in self.roles else None
@@ -726,7 +728,7 @@ def _row_context(table: Table, number: int, cells: list[object]) -> dict:
         "period_text": text("period"), "period_column": table.header("period"),
         "unit_text": text("unit") or None, "unit_column": table.header("unit"),
         "note": text("note") or None,
-        "city_code": resolve_area(_at(cells, table.roles["city"])),
+        "city_code": resolve_area(_at(cells, table.roles["city"]), table.area_register),
         "period": parse_period(_at(cells, table.roles["period"])),
     }
 
@@ -734,38 +736,48 @@ def _row_context(table: Table, number: int, cells: list[object]) -> dict:
 def _cell(common: dict, *, code: str | None, bracket_unit: str | None, indicator_text: str,
           indicator_column: str, indicator_row: int, value_cell: object, value_column: str,
           period_as_indicator: bool, n_units_cell: object, n_units_column: str | None) -> dict:
-    """One value. In the wide layout a row's month also carries the quarter or year it closes (2023-06
-    holds 2023-Q2's quarterly and, in December, the year's annual values); in the long layout each
-    period must be written at its indicator's frequency."""
-    indicator = reference.catalogue().get(code) if code else None
-    period = common["period"]
-    if indicator is not None and period is not None and period_as_indicator:
-        period = period.as_freq(indicator.freq) or period
-    declared = [u for u in (bracket_unit, common["unit_text"]) if u]
-    if len({fold(u) for u in declared}) > 1:
-        factor = None  # header and unit column disagree: the unit is unclear
-    else:
-        factor = unit_factor(declared[0] if declared else None, indicator.unit) if indicator else 1.0
+    """One value, in catalogue units."""
+    described = _described(code, bracket_unit, common["unit_text"], common["period"], period_as_indicator)
     in_file = parse_number(value_cell)
     # A blank (or —) count is unknown, never zero: no text, no number.
     n_units_text = "" if is_not_reported(n_units_cell) else cell_text(n_units_cell)
     record = {key: value for key, value in common.items() if key != "period"}
     unit_in_column = bool(common["unit_text"])
     record.update(
+        described,
         indicator_text=indicator_text, indicator_column=indicator_column, indicator_row=indicator_row,
         value_text=cell_text(value_cell), value_column=value_column,
-        unit_text=" / ".join(declared) or None,
         unit_column=common["unit_column"] if unit_in_column else indicator_column,
         unit_row=common["source_row"] if unit_in_column else indicator_row,
-        period_start=held_date(period.start) if period else None,
-        period_freq=period.freq if period else None,
-        indicator_code=code, indicator_freq=indicator.freq if indicator else None,
-        catalogue_unit=indicator.unit if indicator else None, unit_factor=factor, value_in_file=in_file,
-        value=_convert(in_file, factor),
-        min_value=indicator.min_value if indicator else None,
-        max_value=indicator.max_value if indicator else None,
-        magnitude=indicator.magnitude if indicator else None,
+        value_in_file=in_file, value=_convert(in_file, described["unit_factor"]),
         n_units_text=n_units_text, n_units_column=n_units_column,
         n_units=parse_n_units(n_units_cell) if n_units_text else None,
     )
     return record
+
+
+@functools.lru_cache(maxsize=4096)
+def _described(code: str | None, bracket_unit: str | None, unit_text: str | None, period: Period | None,
+               period_as_indicator: bool) -> dict:
+    """What a value's indicator, unit and period make of it, the same for every row that writes them
+    alike (so worked out once per file, not per row). In the wide layout a row's month also carries the
+    quarter or year it closes (2023-06 holds 2023-Q2's quarterly and, in December, the year's annual
+    values); in the long layout each period must be written at its indicator's frequency."""
+    indicator = reference.catalogue().get(code) if code else None
+    if indicator is not None and period is not None and period_as_indicator:
+        period = period.as_freq(indicator.freq) or period
+    declared = [u for u in (bracket_unit, unit_text) if u]
+    if len({fold(u) for u in declared}) > 1:
+        factor = None  # header and unit column disagree: the unit is unclear
+    else:
+        factor = unit_factor(declared[0] if declared else None, indicator.unit) if indicator else 1.0
+    return dict(
+        unit_text=" / ".join(declared) or None,
+        period_start=held_date(period.start) if period else None,
+        period_freq=period.freq if period else None,
+        indicator_code=code, indicator_freq=indicator.freq if indicator else None,
+        catalogue_unit=indicator.unit if indicator else None, unit_factor=factor,
+        min_value=indicator.min_value if indicator else None,
+        max_value=indicator.max_value if indicator else None,
+        magnitude=indicator.magnitude if indicator else None,
+    )

@@ -135,10 +135,11 @@ _TOTAL_ALIASES = frozenset(  # a totals row is an aggregate too: computed, never
     fold(a).casefold() for a in ("广东", "全省", "Guangdong Province", "合计", "总计", "全省合计"))
 
 
-def resolve_area(value: object) -> str | None:
+def resolve_area(value: object, register: str | None = None) -> str | None:
     """The code of the area the cell names (a reporting area, or an aggregate: never submitted, but
-    recognised to say so; a totals row reads as the province), or None."""
-    return _resolve_area(value, reference.area_register_name())
+    recognised to say so; a totals row reads as the province), or None. `register`: the area register's
+    name, if the caller already has it (reading it from the environment per row is not free)."""
+    return _resolve_area(value, reference.area_register_name() if register is None else register)
 
 
 @_cached
