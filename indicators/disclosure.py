@@ -342,11 +342,13 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
     solver.passModel(lp)
     lower: list[float | None] = [None] * n
     upper: list[float | None] = [None] * n
-    # x_j's cap from each row whose unknowns all count positively: x_j ≤ (b + tol) / a_j. An optimum with
-    # x_j at its cap is x_j's maximum; one with x_j at 0 its minimum.
-    positive = (a >= 0).all(axis=1)
-    with np.errstate(divide="ignore"):
-        caps = np.where(positive[:, None] & (a > 0), (b + tol)[:, None] / np.where(a > 0, a, 1.0), np.inf).min(axis=0)
+    # x_j's cap from each row whose unknowns all count with one sign (a total's hidden cells, the total
+    # known): x_j ≤ (b + tol) / a_j, or (−b + tol) / −a_j. An optimum with x_j at its cap is x_j's
+    # maximum; one with x_j at 0 its minimum.
+    signed = np.where((a <= 0).all(axis=1) & (a < 0).any(axis=1), -1.0, 1.0)[:, None]
+    a_signed, b_signed = a * signed, b * signed[:, 0]
+    usable = (a_signed >= 0).all(axis=1)[:, None] & (a_signed > 0)
+    caps = np.where(usable, (b_signed + tol)[:, None] / np.where(usable, a_signed, 1.0), np.inf).min(axis=0)
     status = highspy.HighsModelStatus
     for i in range(n):
         solver.changeColCost(i, 1.0)
@@ -376,7 +378,9 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
             for j in np.flatnonzero(at <= 0.0):
                 if lower[j] is None:
                     lower[j] = 0.0
-            for j in np.flatnonzero(at >= caps):
+            # at its cap within HiGHS's feasibility tolerance (1e-7); the value reached (≤ the maximum) is
+            # kept, so a range is never wider than the programme allows
+            for j in np.flatnonzero(at >= caps - 1e-7 * np.maximum(1.0, np.abs(caps))):
                 if upper[j] is None:
                     upper[j] = float(at[j])
         solver.changeColCost(i, 0.0)
