@@ -349,6 +349,11 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
     a_signed, b_signed = a * signed, b * signed[:, 0]
     usable = (a_signed >= 0).all(axis=1)[:, None] & (a_signed > 0)
     caps = np.where(usable, (b_signed + tol)[:, None] / np.where(usable, a_signed, 1.0), np.inf).min(axis=0)
+    # at its cap within HiGHS's feasibility tolerance (1e-7); the value reached (≤ the maximum) is kept, so
+    # a range is never wider than the programme allows
+    at_cap = np.full(n, np.inf)
+    finite = np.isfinite(caps)
+    at_cap[finite] = caps[finite] - 1e-7 * np.maximum(1.0, np.abs(caps[finite]))
     status = highspy.HighsModelStatus
     for i in range(n):
         solver.changeColCost(i, 1.0)
@@ -378,9 +383,7 @@ def _solve_ranges(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> tuple[tuple[
             for j in np.flatnonzero(at <= 0.0):
                 if lower[j] is None:
                     lower[j] = 0.0
-            # at its cap within HiGHS's feasibility tolerance (1e-7); the value reached (≤ the maximum) is
-            # kept, so a range is never wider than the programme allows
-            for j in np.flatnonzero(at >= caps - 1e-7 * np.maximum(1.0, np.abs(caps))):
+            for j in np.flatnonzero(at >= at_cap):
                 if upper[j] is None:
                     upper[j] = float(at[j])
         solver.changeColCost(i, 0.0)
