@@ -37,7 +37,8 @@ def main() -> int:
         commands.cold_validate(work, rounds, args.results)
         _, serving_db = commands.sample_run(work, args.results, 3 if args.size == "full" else 1)
         commands.resubmission(serving_db.parents[1], work, args.results)
-        commands.bi(serving_db, found["proxy_db"], work, 20 if args.size == "full" else 3, args.results, args.size)
+        commands.bi(serving_db, found["proxy_db"], work, 20 if args.size == "full" else 3, args.results, args.size,
+                    national_serving_db=found["ours_serving_db"])
     if not args.no_upload:
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "upload_latency.py")], check=True)
     if not args.no_readme:

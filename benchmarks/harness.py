@@ -85,6 +85,8 @@ def path_record(measured: dict | None, result: dict, rows: int | None = None) ->
                       peak_rss_mb=measured["peak_rss_mb"])
     else:
         record.update(wall_s=None, rows=rows, rows_per_s=None, peak_rss_mb=None)
+    if "stages_s" in result:  # where a path's time went
+        record["stages_s"] = result["stages_s"]
     return record
 
 

@@ -1,6 +1,8 @@
 """The three paths over the same generated national files, one per process (benchmarks/harness.py times them).
 
     python -m benchmarks.national_paths WORKLOAD PATH DATA OUT
+    python -m benchmarks.national_paths resubmission DATA HOME OUT   (one county's, on ours' published home)
+    python -m benchmarks.national_paths bi DB PARAMETERS ROUNDS OUT   (the BI queries on a DuckDB file)
 
 WORKLOAD is `panel` or `sites`, PATH `ours`, `naive` or `limit_proxy`; DATA a folder written by
 benchmarks/national_data.py; OUT an empty folder. Every path writes OUT/result.json (`status`, `rows`,
@@ -159,6 +161,7 @@ def ours_panel(data: Path, out: Path) -> dict:
 
     from benchmarks.resubmission import build_every_mart
     from indicators import reference
+    from pipelines.disclosure import audit_published
     from pipelines.publish import publish
 
     os.environ[reference.AREA_REGISTER_VARIABLE] = str(data / "areas.csv")
@@ -188,6 +191,10 @@ def ours_panel(data: Path, out: Path) -> dict:
 
     with _loaded_home(listed, out, reference_date, profile_of, tally, stages, progress) as (con, paths):
         build_every_mart(con, reference_date, stages, before=lambda step: reached(f"the {step} step"))
+        reached("the disclosure audit")  # the blocking check a run makes before it publishes
+        started = time.perf_counter()
+        unprotected = int((~audit_published(con)["protected"].astype(bool)).sum())
+        stages["disclosure_audit"] = time.perf_counter() - started
         reached("publishing")
         started = time.perf_counter()
         publish(con, paths.serving_db)
@@ -203,8 +210,60 @@ def ours_panel(data: Path, out: Path) -> dict:
                        o.value, o.n_areas::BIGINT AS n_areas
                 FROM mart.observations o JOIN ref.indicators i USING (indicator_code)
                 WHERE {where}""").df().to_parquet(out / f"{name}.parquet", index=False)
-    return {"status": "ok", "rows": counted["rows"], "failing": failing,
-            "stages_s": {k: round(v, 2) for k, v in stages.items()}}
+    return {"status": "ok", "rows": counted["rows"], "failing": failing, "unprotected_cells": unprotected,
+            "stages_s": {k: round(v, 2) for k, v in stages.items()}, "home": str(paths.home),
+            "serving_db": str(paths.serving_db)}
+
+
+def ours_resubmission(data: Path, home: Path, out: Path) -> dict:
+    """One county's resubmission on the home ours_panel published: the county's rows of the gdca's last file
+    (its province's last year), one indicator's values one higher (a stock: still never falling). Landed,
+    checked and loaded as a run
+    does, then every mart rebuilt in the run's order (the tables refreshed per indicator family rebuild only
+    the families the file touches), the disclosure audit and the publish: each timed."""
+    import csv
+    import os
+
+    from benchmarks.resubmission import build_every_mart
+    from indicators import reference
+    from indicators.validation import Validator
+    from pipelines.build import load_submission, open_build_db
+    from pipelines.disclosure import audit_published
+    from pipelines.paths import Paths
+    from pipelines.publish import publish
+
+    os.environ[reference.AREA_REGISTER_VARIABLE] = str(data / "areas.csv")
+    _, reference_date = window(data)
+    source = sorted((data / "panel" / "gdca").glob("*.csv"))[-1]
+    with source.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    county, changed = rows[1][0], rows[1][2]
+    resubmitted = out / f"{county}-resubmission.csv"
+    with resubmitted.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([rows[0], *([*r[:3], str(int(r[3]) + 1) if r[2] == changed else r[3], *r[4:]]
+                                            for r in rows[1:] if r[0] == county)])
+    paths = Paths.resolve(home)
+    landing = paths.landing_zone()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    receipt, _ = landing.receive(resubmitted.read_bytes(), resubmitted.name, "gdca", "benchmark")
+    checked = Validator().check(landing.path_of(receipt), "gdca", display_name=resubmitted.name,
+                                reference_date=reference_date)
+    with open_build_db(paths) as con:
+        loaded = load_submission(con, receipt, landing.path_of(receipt), checked.report, checked.cells)
+        seconds["land_check_load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        build_every_mart(con, reference_date, seconds)
+        seconds["marts"] = time.perf_counter() - started
+        started = time.perf_counter()
+        unprotected = int((~audit_published(con)["protected"].astype(bool)).sum())
+        seconds["disclosure_audit"] = time.perf_counter() - started
+        started = time.perf_counter()
+        publish(con, paths.serving_db)
+        seconds["publish"] = time.perf_counter() - started
+    return {"status": "ok" if checked.report.accepted else "rejected", "unprotected_cells": unprotected,
+            "rows": loaded, "county": county, "indicator": changed, "file": source.name,
+            "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
 
 def ours(workload: str, data: Path, out: Path) -> dict:
@@ -423,6 +482,10 @@ def main(argv: list[str]) -> int:
     if argv[0] == "bi":
         db, parameters, rounds, out = Path(argv[1]), json.loads(argv[2]), int(argv[3]), Path(argv[4])
         result = bi_queries(db, parameters, rounds)
+    elif argv[0] == "resubmission":  # resubmission DATA HOME OUT: on the home ours' panel path published
+        data, home, out = Path(argv[1]), Path(argv[2]), Path(argv[3])
+        out.mkdir(parents=True, exist_ok=True)
+        result = ours_resubmission(data, home, out)
     else:
         workload, path, data, out = argv[0], argv[1], Path(argv[2]), Path(argv[3])
         out.mkdir(parents=True, exist_ok=True)

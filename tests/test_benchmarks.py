@@ -124,7 +124,8 @@ def test_registries_have_their_headers_and_valid_codes(bench):
 def test_results_have_the_workload_shape(bench):
     document = bench["document"]
     assert {w["name"] for w in document["workloads"]} == {"panel", "site_list", "ours_vs_naive", "ours_vs_limit_proxy",
-                                                          "ours_vs_naive_site_list", "ours_vs_limit_proxy_site_list"}
+                                                          "ours_vs_naive_site_list", "ours_vs_limit_proxy_site_list",
+                                                          "county_resubmission"}
     sites = _workload(document, "site_list")["paths"]
     ratio = _workload(document, "ours_vs_naive_site_list")["measured"]["naive_over_ours"]
     assert ratio == pytest.approx(sites["naive"]["wall_s"] / sites["ours"]["wall_s"], rel=1e-2)
@@ -204,20 +205,32 @@ def test_cold_validate_small(bench):
     assert record["meets_target"] == harness.meets(record["target"], record["measured"])
 
 
-def test_bi_queries_on_the_sample_and_the_national_file(bench, sample_home):
+def test_bi_queries_on_the_sample_and_the_national_serving_db(bench, sample_home):
     records = commands.bi(sample_home.serving_db, bench["found"]["proxy_db"], bench["work"], rounds=2,
-                          results=bench["results"], size="small")
-    assert [r["name"] for r in records] == ["bi_queries", "bi_queries_national_file"]
-    record = records[0]
-    ours, proxy = record["paths"]["ours"], record["paths"]["limit_proxy"]
-    assert ours["status"] == "ok" and proxy["status"] == "ok"
-    assert ours["rows_returned"]["bi_ranking"] == 21  # the sample's cities
-    assert proxy["rows_returned"]["bi_ranking"] == 31  # the provinces
-    assert proxy["rows_returned"]["bi_area_series"] == 24  # a county's 24 months of 5G stations
-    assert ours["rows_returned"]["bi_latest_all_areas"] > 21  # cities, regions and the province
+                          results=bench["results"], size="small", national_serving_db=bench["found"]["ours_serving_db"])
+    assert [r["name"] for r in records] == ["bi_queries", "bi_queries_national"]
+    sample, national, proxy = (records[0]["paths"]["ours"], records[1]["paths"]["ours"],
+                               records[1]["paths"]["limit_proxy"])
+    assert sample["status"] == national["status"] == proxy["status"] == "ok"
+    assert sample["rows_returned"]["bi_ranking"] == 21  # the sample's cities
+    assert sample["rows_returned"]["bi_latest_all_areas"] > 21  # cities, regions and the province
+    for found in (national, proxy):  # the same national panel, published by ours and built by the proxy
+        assert found["rows_returned"]["bi_ranking"] == 31  # the provinces
+        assert found["rows_returned"]["bi_area_series"] == 24  # a county's 24 months of 5G stations
     for record in records:
         assert record["meets_target"] == harness.meets(record["target"], record["measured"])
-    assert records[1]["measured"]["slowest_median_s"] == proxy["slowest_median_s"]
+    assert records[1]["measured"]["slowest_median_s"] == national["slowest_median_s"]
+
+
+def test_one_countys_resubmission_on_the_published_national_home(bench):
+    record = _workload(bench["document"], "county_resubmission")
+    ours = record["paths"]["ours"]
+    assert ours["status"] == "ok" and ours["unprotected_cells"] == 0
+    # the county's rows of one gdca file of one year: every gdca indicator's months, quarters and year
+    county_rows = [r for r in _rows(bench["data"] / "panel" / "gdca", ours["file"]) if r["城市代码"] == ours["county"] and r["数值"]]
+    assert ours["rows"] == len(county_rows) > 0
+    assert record["measured"]["marts_s"] == ours["seconds"]["marts"] > 0
+    assert record["meets_target"] == harness.meets(record["target"], record["measured"])
 
 
 def test_meets_target_is_computed_from_the_measurement():
