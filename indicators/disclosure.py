@@ -253,8 +253,8 @@ def audit(relations: list[Relation], status: dict[Key, str], value: dict[Key, fl
     """For each suppressed cell (of `only`, if given), the range the published relations leave it.
 
     Known cells are folded into the right-hand side; each connected group of suppressed cells is one
-    linear programme, solved twice per cell (min and max) by HiGHS. Values are non-negative. Equalities
-    hold within a relative tolerance, since published figures are sums of floating-point values.
+    linear programme, solved for each cell's min and max by HiGHS (`_ranges`). Values are non-negative.
+    Equalities hold within a relative tolerance, since published figures are sums of floating-point values.
     `audited` keeps each group's bounds by its cells and relations, for a caller that audits again after
     changing a few groups (the rounds of `suppress`)."""
     groups = _components(relations, status)
