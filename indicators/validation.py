@@ -720,7 +720,7 @@ def _observations(complete: pd.DataFrame) -> pd.DataFrame:
     unique = complete.drop_duplicates(CELL_KEY)
     return pd.DataFrame({
         "city_code": unique["city_code"].astype(str),
-        "period": [s.date() for s in unique["period_start"]],
+        "period": unique["period_start"].dt.date,
         "freq": unique["period_freq"],
         "indicator_code": unique["indicator_code"],
         "value": unique["value"].astype(float),
