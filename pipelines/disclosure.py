@@ -7,7 +7,10 @@ build DB (core.disclosure, ops.disclosure_audit) and never reach the serving DB.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import duckdb
 import pandas as pd
@@ -17,11 +20,13 @@ from indicators.clock import now_shanghai
 from pipelines.paths import sql_text
 
 
-def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None
-            ) -> Iterator[tuple[str, disclosure.Cells]]:
+# One top area's frames, as disclosure.Cells takes them: cells, indicators, members, pairs.
+Block = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> dict[str, Block]:
     """The cells of the `indicators` (default: every one) that disclosure control looks at, by top area (a
-    province): every relation it protects stays within one, so each is suppressed and audited alone (and
-    only one block's index is held at a time)."""
+    province): every relation it protects stays within one, so each is suppressed and audited alone."""
     if indicators is None:
         indicators = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators").fetchall()]
     frames = {name: con.execute(sql_text(f"disclosure/{name}.sql"),
@@ -35,10 +40,19 @@ def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None
     top = _top_areas(con)
     by_top = {name: dict(tuple(frame.groupby(frame["area_code"].map(top), sort=True)))
               for name, frame in frames.items() if name != "indicators"}
-    for area, cells in by_top["cells"].items():
-        yield area, disclosure.Cells(cells, frames["indicators"],
-                                     by_top["members"].get(area, frames["members"].iloc[0:0]),
-                                     by_top["pairs"].get(area, frames["pairs"].iloc[0:0]))
+    return {area: (cells, frames["indicators"], by_top["members"].get(area, frames["members"].iloc[0:0]),
+                   by_top["pairs"].get(area, frames["pairs"].iloc[0:0]))
+            for area, cells in by_top["cells"].items()}
+
+
+def _each_block(work: Callable, arguments: list[tuple]) -> list:
+    """work(*a) for each block's arguments, in order: in worker processes, one per core, when there are
+    several blocks (a national home's provinces), in this process otherwise (Guangdong's one)."""
+    workers = min(len(arguments), os.cpu_count() or 1)
+    if workers < 2:
+        return [work(*a) for a in arguments]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(work, *zip(*arguments)))
 
 
 def _top_areas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -56,6 +70,30 @@ def _rules(con: duckdb.DuckDBPyConnection) -> dict:
     return con.execute("SELECT * FROM ref.disclosure_rules").df().iloc[0].to_dict()
 
 
+def _suppressed(block: Block, rules: dict) -> list[dict]:
+    """One block's suppressed cells as core.disclosure rows (run in a worker process: see _each_block)."""
+    cells = disclosure.Cells(*block)
+    p = rules.get("dominance_p")
+    result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
+                                 float(rules["protection_interval_pct"]),
+                                 dominance_p=None if p is None or pd.isna(p) else float(p))
+    return [dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
+                 suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,
+                 true_value=cells.rows[k].value, true_numerator_value=cells.rows[k].numerator_value,
+                 true_denominator_value=cells.rows[k].denominator_value)
+            for k, status in sorted(result.status.items())]
+
+
+def _audited(block: Block, status: dict, growth: pd.DataFrame, interval_pct: float
+             ) -> tuple[list[disclosure.Bounds], dict]:
+    """One block's audit: the bounds of its suppressed magnitude cells, and those cells' status."""
+    cells = disclosure.Cells(*block)
+    relations = disclosure.observation_relations(cells, status) + \
+        disclosure.growth_relations(growth, cells.magnitude)
+    mine = {k: s for k, s in status.items() if k in cells.rows and k[2] in cells.magnitude}
+    return disclosure.audit(relations, mine, cells.value, interval_pct), mine
+
+
 def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) -> int:
     """Suppress in mart.observations the cells of `indicators` (their rows just rebuilt, inside the caller's
     transaction; whole families, since every relation disclosure control protects stays within one): record
@@ -64,18 +102,8 @@ def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) 
     con.execute("DELETE FROM core.disclosure WHERE list_contains($indicators, indicator_code)",
                 dict(indicators=indicators))
     rules = _rules(con)
-    p = rules.get("dominance_p")
-    rows = []
-    for _, cells in _blocks(con, indicators):
-        result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
-                                     float(rules["protection_interval_pct"]),
-                                     dominance_p=None if p is None or pd.isna(p) else float(p))
-        rows += [dict(area_code=k[0], period=k[1], indicator_code=k[2], conf_status=status,
-                      suppression_reason=result.reason[k], obs_status=cells.rows[k].obs_status,
-                      true_value=cells.rows[k].value,
-                      true_numerator_value=cells.rows[k].numerator_value,
-                      true_denominator_value=cells.rows[k].denominator_value)
-                 for k, status in sorted(result.status.items())]
+    blocks = _blocks(con, indicators).values()
+    rows = [row for found in _each_block(_suppressed, [(block, rules) for block in blocks]) for row in found]
     suppressed = pd.DataFrame(rows, columns=[
         "area_code", "period", "indicator_code", "conf_status", "suppression_reason", "obs_status", "true_value",
         "true_numerator_value", "true_denominator_value"])
@@ -96,14 +124,17 @@ def audit_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     growth = con.execute(sql_text("disclosure/growth.sql")).df()
     for column in ("period", "pop_base_period"):
         growth[column] = [None if pd.isna(p) else p.date() for p in growth[column]]
-    growth_of = dict(tuple(growth.groupby(growth["area_code"].map(_top_areas(con)))))
+    top = _top_areas(con)
+    growth_of = dict(tuple(growth.groupby(growth["area_code"].map(top))))
+    status_of: dict[str, dict] = {}
+    for key, conf_status in status.items():  # an area a changed register dropped has no block to audit
+        status_of.setdefault(top.get(key[0]), {})[key] = conf_status
     bounds, audited = [], {}
-    for area, cells in _blocks(con):
-        relations = disclosure.observation_relations(cells, status) + \
-            disclosure.growth_relations(growth_of.get(area, growth.iloc[0:0]), cells.magnitude)
-        mine = {k: s for k, s in status.items() if k in cells.rows and k[2] in cells.magnitude}
+    for found, mine in _each_block(_audited, [
+            (block, status_of.get(area, {}), growth_of.get(area, growth.iloc[0:0]),
+             float(rules["protection_interval_pct"])) for area, block in _blocks(con).items()]):
+        bounds += found
         audited.update(mine)
-        bounds += disclosure.audit(relations, mine, cells.value, float(rules["protection_interval_pct"]))
     at = now_shanghai()
     frame = pd.DataFrame([
         dict(area_code=b.key[0], period=b.key[1], indicator_code=b.key[2], conf_status=audited[b.key],

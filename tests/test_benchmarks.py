@@ -293,3 +293,32 @@ def _gone(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state == "Z"
+
+
+def test_disclosure_control_in_worker_processes_suppresses_what_one_process_does(bench, tmp_path, monkeypatch):
+    """A national home's provinces are suppressed in worker processes (pipelines/disclosure.py _each_block):
+    the same cells, statuses and reasons as one process suppressing them in turn."""
+    import os
+    import shutil
+
+    import duckdb
+
+    from indicators import reference
+    from pipelines.build import build_whole
+    from pipelines.disclosure import protect_observations
+
+    home = json.loads((bench["work"] / "national" / "out" / "panel" / "ours" / "result.json").read_text())["home"]
+    build = tmp_path / "warehouse.duckdb"
+    shutil.copy(Path(home) / "build" / "warehouse.duckdb", build)
+    monkeypatch.setenv(reference.AREA_REGISTER_VARIABLE, str(bench["data"] / "areas.csv"))
+    suppressed = {}
+    with duckdb.connect(str(build)) as con:
+        indicators = [code for (code,) in con.execute("SELECT indicator_code FROM ref.indicators").fetchall()]
+        for cores in (1, 2):
+            monkeypatch.setattr(os, "cpu_count", lambda: cores)
+            con.execute("BEGIN TRANSACTION")
+            build_whole(con, "mart.observations", indicators)  # unmasked again, as a run builds it
+            protect_observations(con, indicators)
+            suppressed[cores] = con.execute("SELECT * FROM core.disclosure ORDER BY ALL").fetchall()
+            con.execute("ROLLBACK")
+    assert suppressed[1] == suppressed[2] and len(suppressed[1]) > 0
