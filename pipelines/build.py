@@ -128,7 +128,8 @@ def open_build_db(paths: Paths, *, read_only: bool = False) -> Iterator[duckdb.D
     """A connection to the build DB. Writing takes the writer lock (already held inside a run); reading
     never does, so asset checks and previews never block or write."""
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    config = {"memory_limit": f"{build_memory_mb()}MB"}
+    limit = build_memory_mb()
+    config = {} if limit is None else {"memory_limit": f"{limit}MB"}
     if read_only:
         with closing(duckdb.connect(str(paths.build_db), read_only=True, config=config)) as con:
             yield con

@@ -75,11 +75,13 @@ def resolve_reference_date(value: str | dt.date | None = None) -> dt.date:
     return dt.date.fromisoformat(text) if text else today_shanghai()
 
 
-def build_memory_mb() -> int:
-    """The memory DuckDB may use for the build DB, $DIGECON_BUILD_MEMORY_MB, default 2048; past it, joins,
-    sorts and windows spill to <build DB>.tmp. DuckDB's own default (80 % of RAM) let one query of a
-    national build hold 13.5 GB."""
-    text = os.environ.get("DIGECON_BUILD_MEMORY_MB") or "2048"
-    if not text.strip().isdigit() or int(text) <= 0:
+def build_memory_mb() -> int | None:
+    """The memory DuckDB may use for the build DB, $DIGECON_BUILD_MEMORY_MB; unset, DuckDB's own default (80 %
+    of RAM). Past it, joins, sorts and windows spill to <build DB>.tmp; the lineage mart of a national home
+    (34 M rows) does not fit in 4 GB, so there is no lower default."""
+    text = os.environ.get("DIGECON_BUILD_MEMORY_MB", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) <= 0:
         raise BadLimitSetting("DIGECON_BUILD_MEMORY_MB", text)
     return int(text)

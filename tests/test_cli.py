@@ -173,12 +173,13 @@ def test_the_build_db_is_held_to_its_memory_setting(monkeypatch, tmp_path):
     from pipelines.build import open_build_db
     from pipelines.paths import Paths
 
+    import duckdb
+
     paths = Paths.resolve(tmp_path / "home")
-    for setting, shown in ((None, "1.9 GiB"), ("512", "488.2 MiB")):  # DuckDB shows 2048 MB and 512 MB so
-        if setting is None:
-            monkeypatch.delenv("DIGECON_BUILD_MEMORY_MB", raising=False)
-        else:
-            monkeypatch.setenv("DIGECON_BUILD_MEMORY_MB", setting)
+    with duckdb.connect() as plain:  # unset: DuckDB's own default
+        default = plain.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    for setting, shown in (("", default), ("512", "488.2 MiB"), ("3000", "2.7 GiB")):  # 512 MB, 3000 MB
+        monkeypatch.setenv("DIGECON_BUILD_MEMORY_MB", setting)
         for read_only in (False, True):
             with open_build_db(paths, read_only=read_only) as con:
                 assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == shown
