@@ -218,9 +218,9 @@ def ours_panel(data: Path, out: Path) -> dict:
 def ours_resubmission(data: Path, home: Path, out: Path) -> dict:
     """One county's resubmission on the home ours_panel published: the county's rows of the gdca's last file
     (its province's last year), one indicator's values one higher (a stock: still never falling). Landed,
-    checked and loaded as a run
-    does, then every mart rebuilt in the run's order (the tables refreshed per indicator family rebuild only
-    the families the file touches), the disclosure audit and the publish: each timed."""
+    checked and loaded as a run does, then every mart rebuilt in the run's order (the tables refreshed per
+    indicator family rebuild only the families the file touches), the disclosure audit and the publish:
+    each timed."""
     import csv
     import os
 
