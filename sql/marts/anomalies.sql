@@ -108,20 +108,16 @@ changes AS MATERIALIZED (
     JOIN usable b ON b.area_code = c.area_code AND b.indicator_code = c.indicator_code AND b.period = g.pop_base_period
     WHERE g.pop_growth IS NOT NULL AND g.pop_base_value IS NOT NULL
 ),
--- Each (indicator, period)'s cities' statistics are aggregated once and joined back: a median OVER a whole
--- partition is worked out again for every row of it (2,800 counties nationally: minutes).
 mz_centre AS (
-    SELECT c.*, g.n_cities, g.median_growth
-    FROM changes c
-    JOIN (SELECT indicator_code, period, count(*) AS n_cities, median(pop_growth) AS median_growth
-          FROM changes GROUP BY indicator_code, period) g USING (indicator_code, period)
+    SELECT *, count(*) OVER cities AS n_cities, median(pop_growth) OVER cities AS median_growth
+    FROM changes
+    WINDOW cities AS (PARTITION BY indicator_code, period)
 ),
 mz_spread AS (
-    SELECT m.*, g.mad, g.mean_ad
-    FROM mz_centre m
-    JOIN (SELECT indicator_code, period, median(abs(pop_growth - median_growth)) AS mad,
-                 avg(abs(pop_growth - median_growth)) AS mean_ad
-          FROM mz_centre GROUP BY indicator_code, period) g USING (indicator_code, period)
+    SELECT *, median(abs(pop_growth - median_growth)) OVER cities AS mad,
+           avg(abs(pop_growth - median_growth)) OVER cities AS mean_ad
+    FROM mz_centre
+    WINDOW cities AS (PARTITION BY indicator_code, period)
 ),
 modified_z AS (
     SELECT m.*, p.*,
@@ -131,24 +127,18 @@ modified_z AS (
 ),
 -- Hidiroglou–Berthelot on the cities with both values above zero; when half of them or more did not change,
 -- those are left out (else every city that moved is an outlier).
-hb_positive AS (
-    SELECT * FROM changes WHERE pop_value > 0 AND pop_base_value > 0
-),
 hb_units AS (
-    SELECT c.*, c.pop_value / c.pop_base_value AS ratio, g.share_unchanged
-    FROM hb_positive c
-    JOIN (SELECT indicator_code, period,
-                 avg(CASE WHEN pop_value = pop_base_value THEN 1.0 ELSE 0.0 END) AS share_unchanged
-          FROM hb_positive GROUP BY indicator_code, period) g USING (indicator_code, period)
-),
-hb_kept AS (
-    SELECT * FROM hb_units WHERE NOT (share_unchanged >= 0.5 AND pop_value = pop_base_value)
+    SELECT *, pop_value / pop_base_value AS ratio,
+           avg(CASE WHEN pop_value = pop_base_value THEN 1.0 ELSE 0.0 END) OVER cities AS share_unchanged
+    FROM changes
+    WHERE pop_value > 0 AND pop_base_value > 0
+    WINDOW cities AS (PARTITION BY indicator_code, period)
 ),
 hb_centre AS (
-    SELECT k.*, g.n_cities, g.median_ratio
-    FROM hb_kept k
-    JOIN (SELECT indicator_code, period, count(*) AS n_cities, median(ratio) AS median_ratio
-          FROM hb_kept GROUP BY indicator_code, period) g USING (indicator_code, period)
+    SELECT *, count(*) OVER cities AS n_cities, median(ratio) OVER cities AS median_ratio
+    FROM hb_units
+    WHERE NOT (share_unchanged >= 0.5 AND pop_value = pop_base_value)
+    WINDOW cities AS (PARTITION BY indicator_code, period)
 ),
 hb_effects AS (
     SELECT h.*, p.*,
@@ -157,11 +147,10 @@ hb_effects AS (
     FROM hb_centre h CROSS JOIN parameters p
 ),
 hb_quartiles AS (
-    SELECT e.*, g.effect_q1, g.effect_median, g.effect_q3
-    FROM hb_effects e
-    JOIN (SELECT indicator_code, period, quantile_cont(effect, 0.25) AS effect_q1, median(effect) AS effect_median,
-                 quantile_cont(effect, 0.75) AS effect_q3
-          FROM hb_effects GROUP BY indicator_code, period) g USING (indicator_code, period)
+    SELECT *, quantile_cont(effect, 0.25) OVER cities AS effect_q1, median(effect) OVER cities AS effect_median,
+           quantile_cont(effect, 0.75) OVER cities AS effect_q3
+    FROM hb_effects
+    WINDOW cities AS (PARTITION BY indicator_code, period)
 ),
 hidiroglou_berthelot AS (
     SELECT *,
