@@ -96,17 +96,21 @@ falls AS (
 ),
 -- ------------------------------------------------------------------------- changes against the cities
 -- Each city's 环比 from mart.growth (a year-to-date series compares own values), where both the value and
--- its base may be shown and neither is a slip.
-changes AS MATERIALIZED (
+-- its base may be shown and neither is a slip. The value's growth is materialised before its base is
+-- joined on all three keys: left to itself, the planner joins the value to every period of its series first.
+grown AS MATERIALIZED (
     SELECT c.area_code, c.period, c.freq, c.time_period, c.indicator_code, c.unit, c.obs_status, c.submission_id,
-           c.indicator_zh, c.indicator_en, c.area_zh, c.area_en,
+           c.indicator_zh, c.indicator_en, c.area_zh, c.area_en, c.released,
            CASE WHEN c.series_kind = 'ytd' THEN g.own_value ELSE g.value END AS pop_value,
-           g.pop_base_period, g.pop_base_time_period, g.pop_base_value, g.pop_growth,
-           c.released AND b.released AS released
+           g.pop_base_period, g.pop_base_time_period, g.pop_base_value, g.pop_growth
     FROM usable c
     JOIN mart.growth g USING (area_code, period, indicator_code)
-    JOIN usable b ON b.area_code = c.area_code AND b.indicator_code = c.indicator_code AND b.period = g.pop_base_period
     WHERE g.pop_growth IS NOT NULL AND g.pop_base_value IS NOT NULL
+),
+changes AS MATERIALIZED (
+    SELECT c.* REPLACE (c.released AND b.released AS released)
+    FROM grown c
+    JOIN usable b ON b.area_code = c.area_code AND b.indicator_code = c.indicator_code AND b.period = c.pop_base_period
 ),
 mz_centre AS (
     SELECT *, count(*) OVER cities AS n_cities, median(pop_growth) OVER cities AS median_growth
