@@ -90,10 +90,12 @@ def _loaded_home(listed: list[Path], out: Path, reference_date: dt.date, profile
                  tally: Callable[[object], None], stages: dict[str, float],
                  progress: Callable[[int], None] = lambda number: None) -> Iterator[tuple[object, object]]:
     """(build DB connection, Paths) of a fresh home under `out` with every file landed, checked as
-    `profile_of(file)` and loaded as a run loads it (a rejected file loads nothing). Each report goes to
-    `tally`, the seconds of each stage add up in `stages`, `progress(n)` follows each file."""
+    `profile_of(file)` and loaded as a run loads it (a rejected file loads nothing): the checks run in worker
+    processes (Validator.check_all) while this one loads what they have checked. Each report goes to
+    `tally`, the seconds of each stage add up in `stages` ("check": the time spent waiting for a verdict),
+    `progress(n)` follows each file."""
     from indicators.readers import ReadLimits
-    from indicators.validation import Validator
+    from indicators.validation import CheckJob, Validator
     from pipelines.build import load_submission, open_build_db, prepare_schema, refresh_reference
     from pipelines.paths import Paths
 
@@ -107,18 +109,19 @@ def _loaded_home(listed: list[Path], out: Path, reference_date: dt.date, profile
     with open_build_db(paths) as con:
         prepare_schema(con)
         refresh_reference(con)
-        for number, path in enumerate(listed, start=1):
-            profile = profile_of(path)
+        started = time.perf_counter()
+        receipts = [landing.receive(path.read_bytes(), path.name, profile_of(path), "benchmark")[0] for path in listed]
+        stages["land"] += time.perf_counter() - started
+        results = validator.check_all([CheckJob(landing.path_of(receipt), receipt.profile, display_name=path.name,
+                                                reference_date=reference_date)
+                                       for receipt, path in zip(receipts, listed, strict=True)])
+        for number, receipt in enumerate(receipts, start=1):
             started = time.perf_counter()
-            receipt, _ = landing.receive(path.read_bytes(), path.name, profile, "benchmark")
-            landed = time.perf_counter()
-            checked = validator.check(landing.path_of(receipt), profile, display_name=path.name,
-                                      reference_date=reference_date)
+            checked = next(results)
             tally(checked.report)
             done_check = time.perf_counter()
             load_submission(con, receipt, landing.path_of(receipt), checked.report, checked.cells)
-            stages["land"] += landed - started
-            stages["check"] += done_check - landed
+            stages["check"] += done_check - started
             stages["load"] += time.perf_counter() - done_check
             progress(number)
         yield con, paths

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -54,6 +54,7 @@ from indicators.suites import SuiteRunner
 from indicators.report import Finding, Report, RuleResult
 from indicators.registers import REGISTRIES
 from indicators.values import N_UNITS_MAX, TEN_THOUSAND, format_number, is_n_units_header, suggest_indicator
+from indicators.workers import each_in_processes
 
 SUITE_FILE = "submission.json"
 RULES_FILE = "rules.yaml"
@@ -412,6 +413,22 @@ class _Reading:
         return (self.grid.sheet if self.grid else None, exc.row, column, exc.value)
 
 
+@dataclass(frozen=True)
+class CheckJob:
+    """One file for `Validator.check_all`: what `check` takes, with the history by reference (its profile's)."""
+
+    path: Path
+    profile_id: str
+    display_name: str | None = None
+    reference_date: dt.date | None = None
+    with_history: bool = False  # judged against its profile's served history (check_all's `histories`)
+
+
+# Below this many bytes in all, a batch of files is checked in this process: starting a worker (imports,
+# compiled rules) costs about 0.7 s, more than checking a megabyte saves.
+PARALLEL_CHECK_BYTES = 1024 * 1024
+
+
 class Validator:
     """Checks submitted files against the rules. Compiles the suite once (a rule the compiler cannot run
     as GX does fails here, at start-up); `check` may be called from several threads. `limits` default to ReadLimits
@@ -444,6 +461,17 @@ class Validator:
                 return self._check_grid(reading, profile, findings, report_fields, history, reference_date)
         except UnreadableFile as exc:
             return self._refused(exc, reading, profile_id, profile, report_fields)
+
+    def check_all(self, jobs: list[CheckJob], histories: Mapping[str, pd.DataFrame | None] | None = None
+                  ) -> Iterator[CheckedFile]:
+        """Each job's file checked, yielded in order as it is done. A job `with_history` is judged against
+        `histories[profile]` (None, or a profile not given: no history). Many files are checked in worker
+        processes, one per core, each given this validator's limits and the histories once."""
+        histories = dict(histories or {})
+        size = sum(job.path.stat().st_size for job in jobs if job.path.is_file())
+        if size < PARALLEL_CHECK_BYTES:
+            return (_checked(self, histories, job) for job in jobs)
+        return each_in_processes(_check_in_worker, [(job,) for job in jobs], shared=(self.limits, histories))
 
     def _digest(self, path: Path) -> str:
         """The file's sha256 as the landing zone names it; "" for a file the readers will refuse unread."""
@@ -523,6 +551,21 @@ class Validator:
             for cell_id in outcome.failing_ids:
                 findings.add(outcome.rule_id, records[cell_id])
         return failed
+
+
+def _checked(validator: Validator, histories: Mapping[str, pd.DataFrame | None], job: CheckJob) -> CheckedFile:
+    return validator.check(job.path, job.profile_id, display_name=job.display_name,
+                           history=histories.get(job.profile_id) if job.with_history else None,
+                           reference_date=job.reference_date)
+
+
+@functools.cache
+def _worker_validator(limits: ReadLimits) -> Validator:
+    return Validator(limits)  # once per worker process: the rules compiled for every file it checks
+
+
+def _check_in_worker(limits: ReadLimits, histories: Mapping[str, pd.DataFrame | None], job: CheckJob) -> CheckedFile:
+    return _checked(_worker_validator(limits), histories, job)
 
 
 def _rejected(findings: _Findings, report_fields: dict, *, rows: int, carried: pd.DataFrame | None = None) -> CheckedFile:

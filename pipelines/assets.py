@@ -4,6 +4,7 @@
 import datetime as dt
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import dagster as dg
@@ -14,6 +15,7 @@ from indicators.clock import SHANGHAI
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
+from indicators.validation import CheckJob
 from indicators.served import read_served
 from pipelines.build import (
     refresh_reference,
@@ -111,13 +113,17 @@ def validated_submissions(context: dg.AssetExecutionContext, config: CheckConfig
     rebuild judges again, and stops if the rules now give another verdict than the one the submitter got.
     """
     landing = warehouse.paths.landing_zone()
-    checked = []
+    kept, to_judge = {}, []
     for receipt in landed_submissions:
         kept_report, kept_cells = landing.report_of(receipt), landing.checked_of(receipt)
         if kept_report is not None and kept_cells is not None and not config.rejudge:
-            item = CheckedSubmission(receipt, Report.from_dict(kept_report), kept_cells)
+            kept[receipt.submission_id] = CheckedSubmission(receipt, Report.from_dict(kept_report), kept_cells)
         else:
-            item = _judge(receipt, kept_report, warehouse)
+            to_judge.append((receipt, kept_report))
+    judged = _judge(to_judge, warehouse)
+    checked = []
+    for receipt in landed_submissions:
+        item = kept.get(receipt.submission_id) or next(judged)
         checked.append(item)
         report = item.report
         if not report.accepted or report.warnings:
@@ -139,26 +145,31 @@ def validated_submissions(context: dg.AssetExecutionContext, config: CheckConfig
     return checked
 
 
-def _judge(receipt: Receipt, kept_report: dict | None, warehouse: WarehouseResource) -> CheckedSubmission:
-    """Parse and check a file that has no kept verdict yet (landed by `digecon run`), or again (rebuild)."""
+def _judge(pending: list[tuple[Receipt, dict | None]], warehouse: WarehouseResource) -> Iterator[CheckedSubmission]:
+    """Parse and check, in order, the files that have no kept verdict yet (landed by `digecon run`), or
+    again (rebuild): each (receipt, its kept report or None). Many files are checked in worker processes."""
     paths = warehouse.paths
     landing = paths.landing_zone()
     # A file judged before keeps that report: its history warnings were judged against what was served
-    # then, so a rebuild reproduces them exactly.
-    result = shared_validator().check(
-        landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
-        history=None if kept_report else read_served(paths.serving_db, reference.profiles()[receipt.profile]),
-        reference_date=receipt.received_at.date(),
-    )
-    report = result.report if kept_report is None else Report.from_dict(kept_report)
-    if report.accepted != result.report.accepted:
-        raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
-                           " its kept report; review the rule change before rebuilding")
-    cells = result.cells
-    if kept_report is None:
-        landing.keep_report(receipt, report.to_dict())
-    landing.keep_checked(receipt, cells)
-    return CheckedSubmission(receipt, report, cells)
+    # then, so a rebuild reproduces them exactly. The others are judged against what is served now, read
+    # once per profile (the run publishes only at its end).
+    profiles = {receipt.profile for receipt, kept_report in pending if kept_report is None}
+    histories = {profile: read_served(paths.serving_db, reference.profiles()[profile])
+                 for profile in sorted(profiles) if profile in reference.profiles()}
+    jobs = [CheckJob(landing.path_of(receipt), receipt.profile, display_name=receipt.original_filename,
+                     reference_date=receipt.received_at.date(), with_history=kept_report is None)
+            for receipt, kept_report in pending]
+    results = shared_validator().check_all(jobs, histories) if jobs else iter(())
+    for (receipt, kept_report), result in zip(pending, results, strict=True):
+        report = result.report if kept_report is None else Report.from_dict(kept_report)
+        if report.accepted != result.report.accepted:
+            raise RuntimeError(f"{receipt.original_filename}: the rules now judge this file differently from"
+                               " its kept report; review the rule change before rebuilding")
+        cells = result.cells
+        if kept_report is None:
+            landing.keep_report(receipt, report.to_dict())
+        landing.keep_checked(receipt, cells)
+        yield CheckedSubmission(receipt, report, cells)
 
 
 @dg.asset(pool=WAREHOUSE_POOL, owners=OWNERS, group_name="core", kinds={"duckdb"})

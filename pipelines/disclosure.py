@@ -7,16 +7,12 @@ build DB (core.disclosure, ops.disclosure_audit) and never reach the serving DB.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-
 import duckdb
 import pandas as pd
 
 from indicators import disclosure
 from indicators.clock import now_shanghai
+from indicators.workers import each_in_processes
 from pipelines.paths import sql_text
 
 
@@ -45,16 +41,6 @@ def _blocks(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None)
             for area, cells in by_top["cells"].items()}
 
 
-def _each_block(work: Callable, arguments: list[tuple]) -> list:
-    """work(*a) for each block's arguments, in order: in worker processes, one per core, when there are
-    several blocks (a national home's provinces), in this process otherwise (Guangdong's one)."""
-    workers = min(len(arguments), os.cpu_count() or 1)
-    if workers < 2:
-        return [work(*a) for a in arguments]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(work, *zip(*arguments)))
-
-
 def _top_areas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Each area's top area: the one it lies in that lies in no other."""
     parent = dict(con.execute("SELECT area_code, parent_code FROM ref.areas").fetchall())
@@ -71,7 +57,7 @@ def _rules(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def _suppressed(block: Block, rules: dict) -> list[dict]:
-    """One block's suppressed cells as core.disclosure rows (run in a worker process: see _each_block)."""
+    """One block's suppressed cells as core.disclosure rows (run in a worker process: see each_in_processes)."""
     cells = disclosure.Cells(*block)
     p = rules.get("dominance_p")
     result = disclosure.suppress(cells, int(rules["min_units"]), rules["unknown_units"],
@@ -103,7 +89,7 @@ def protect_observations(con: duckdb.DuckDBPyConnection, indicators: list[str]) 
                 dict(indicators=indicators))
     rules = _rules(con)
     blocks = _blocks(con, indicators).values()
-    rows = [row for found in _each_block(_suppressed, [(block, rules) for block in blocks]) for row in found]
+    rows = [row for found in each_in_processes(_suppressed, [(block, rules) for block in blocks]) for row in found]
     suppressed = pd.DataFrame(rows, columns=[
         "area_code", "period", "indicator_code", "conf_status", "suppression_reason", "obs_status", "true_value",
         "true_numerator_value", "true_denominator_value"])
@@ -128,9 +114,10 @@ def audit_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     growth_of = dict(tuple(growth.groupby(growth["area_code"].map(top))))
     status_of: dict[str, dict] = {}
     for key, conf_status in status.items():  # an area a changed register dropped has no block to audit
-        status_of.setdefault(top.get(key[0]), {})[key] = conf_status
+        if key[0] in top:
+            status_of.setdefault(top[key[0]], {})[key] = conf_status
     bounds, audited = [], {}
-    for found, mine in _each_block(_audited, [
+    for found, mine in each_in_processes(_audited, [
             (block, status_of.get(area, {}), growth_of.get(area, growth.iloc[0:0]),
              float(rules["protection_interval_pct"])) for area, block in _blocks(con).items()]):
         bounds += found

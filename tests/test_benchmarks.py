@@ -296,7 +296,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_disclosure_control_in_worker_processes_suppresses_what_one_process_does(bench, tmp_path, monkeypatch):
-    """A national home's provinces are suppressed in worker processes (pipelines/disclosure.py _each_block):
+    """A national home's provinces are suppressed in worker processes (indicators/workers.py each_in_processes):
     the same cells, statuses and reasons as one process suppressing them in turn."""
     import os
     import shutil

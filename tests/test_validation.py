@@ -716,6 +716,37 @@ def test_checking_a_batch_at_a_time_changes_nothing(validator, tmp_path):
     assert batched.carried.equals(whole.carried) and batched.observations.equals(whole.observations)
 
 
+def test_checking_many_files_in_worker_processes_gives_what_checking_each_gives(validator, tmp_path, monkeypatch):
+    """check_all spreads files over worker processes (one per core, above PARALLEL_CHECK_BYTES): each
+    verdict, its observations and carried cells are check's, in the jobs' order, with the history only
+    for the jobs that ask for it (before, a run checked its files one after another in one process)."""
+    import os
+
+    from indicators import validation
+    from indicators.validation import CheckJob
+
+    history = history_of(served_history(tmp_path / "s.duckdb", [("440300", dt.date(2019, 1, 1), "M", "pon_ports_total", 99.0)]))
+    june = write_file(tmp_path, "utf8.csv", shenzhen_june(), stem="june")
+    mixed = write_file(tmp_path, "utf8.csv", mixed_file(), stem="mixed")
+    jobs = [CheckJob(mixed, "pilot-440300", reference_date=REFERENCE_DATE, with_history=True),
+            CheckJob(june, "pilot-440300", reference_date=REFERENCE_DATE),
+            CheckJob(mixed, "pilot-440300", display_name="again.csv", reference_date=REFERENCE_DATE),
+            CheckJob(tmp_path / "missing.csv", "gdca", reference_date=REFERENCE_DATE)]
+    expected = [check(validator, mixed, history=history), check(validator, june),
+                check(validator, mixed, display_name="again.csv"), check(validator, tmp_path / "missing.csv", "gdca")]
+    monkeypatch.setattr(validation, "PARALLEL_CHECK_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    started = os.getpid()
+    found = list(validator.check_all(jobs, {"pilot-440300": history}))
+    assert os.getpid() == started and len(found) == 4
+    for got, want in zip(found, expected, strict=True):
+        assert got.report.to_dict() == want.report.to_dict()
+        assert got.observations.equals(want.observations) and got.carried.equals(want.carried)
+    assert [w.rule for w in found[0].report.warnings] == ["jump_10000x", "duplicate_identical"]
+    assert [w.rule for w in found[2].report.warnings] == ["duplicate_identical"]  # no history asked for
+    assert [e.rule for e in found[3].report.errors] == ["unreadable"]
+
+
 def test_a_wide_row_split_between_batches_is_still_one_finding(tmp_path):
     from indicators.validation import Validator
 
