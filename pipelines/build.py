@@ -373,7 +373,8 @@ def load_submission(con: duckdb.DuckDBPyConnection, receipt: Receipt, archived_p
         # Revisions against the source's previous vintage, before this one joins core.observations.
         con.register("incoming_rows", rows)
         con.execute(sql_text("core/30_vintage_changes.sql"),
-                    dict(received_at=receipt.received_at, areas=sorted(rows["area_code"].unique().tolist())))
+                    dict(received_at=receipt.received_at, areas=sorted(rows["area_code"].unique().tolist()),
+                         periods=sorted(rows["period"].unique().tolist())))
         con.unregister("incoming_rows")
         insert_frame(con, "core.observations", rows)
         bump_generation(con)

@@ -4,15 +4,17 @@
 -- catalogue wins; a pilot's value fills only cells the agency has not reported.
 -- as_of is an instant: every time is a TIMESTAMPTZ, so a TIMESTAMPTZ argument gets the same answer whatever
 -- the connection's TimeZone (a naive TIMESTAMP argument is read in that TimeZone, as DuckDB casts it).
--- `areas`, when given, keeps those areas' cells only, before the window: a file's load compares the cells
--- it carries, without ranking every vintage of the warehouse (national scale: millions) for each file.
-CREATE OR REPLACE MACRO core.source_cells_as_of(as_of, areas := NULL) AS TABLE
+-- `areas` and `periods`, when given, keep those areas' and periods' cells only, before the window: a file's
+-- load compares the cells it carries, without ranking every vintage of the warehouse (national scale:
+-- millions), or every year of its areas, for each file.
+CREATE OR REPLACE MACRO core.source_cells_as_of(as_of, areas := NULL, periods := NULL) AS TABLE
     SELECT o.*
     FROM core.observations o
     LEFT JOIN ops.withdrawals w USING (submission_id)
     WHERE o.received_at <= as_of
       AND (w.withdrawn_at IS NULL OR w.withdrawn_at > as_of)
       AND (areas IS NULL OR list_contains(areas, o.area_code))
+      AND (periods IS NULL OR list_contains(periods, o.period))
     QUALIFY row_number() OVER (
         PARTITION BY o.source, o.area_code, o.period, o.indicator_code
         ORDER BY o.received_at DESC, o.submission_id DESC) = 1;
