@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import hashlib
 import math
@@ -111,6 +112,38 @@ class Cells:
             for total in totals_of.get(r.area_code, ()):
                 self.pair_members[total, r.period, r.indicator_code].append((r.area_code, r.denominator_period))
 
+    @functools.cached_property
+    def relations(self) -> list[tuple[Key | None, Relation]]:
+        """Every linear relation mart.observations can publish between magnitude cells, in cell order, each
+        with the rate cell it comes from (None: a total's sum). Made once: a suppression round only drops
+        the relations of the rates it hides (observation_relations)."""
+        relations = []
+        for key, row in self.rows.items():
+            area, period, code = key
+            if _missing(row.value):
+                continue
+            if code in self.magnitude and self.is_total(area):
+                cities = self.reported(area, period, code)
+                estimate = row.value - sum(self.value[(c, period, code)] for c in cities)
+                relations.append((None, Relation(((key, 1.0), *(((c, period, code), -1.0) for c in cities)),
+                                                 estimate, f"{area} = Σ cities")))
+            elif code in self.rates:
+                rate = self.rates[code]
+                for part, total in (("numerator", row.numerator_value), ("denominator", row.denominator_value)):
+                    part_code = getattr(rate, part)
+                    if part_code not in self.magnitude or _missing(total):
+                        continue
+                    if not self.is_total(area):
+                        part_period = period if part == "numerator" else row.denominator_period
+                        terms = (((area, part_period, part_code), 1.0),)
+                    else:
+                        terms = tuple(((c, period if part == "numerator" else dp, part_code), 1.0)
+                                      for c, dp in self.pair_members[key])
+                    # a total's published part is its pair cities' sum plus its imputed part, which is known
+                    # (an estimate read from a suppressed cell is itself suppressed, see `carry`)
+                    relations.append((key, Relation(terms, sum(self.value[k] for k, _ in terms), f"{key} {part}")))
+        return relations
+
     def is_total(self, area: str) -> bool:
         """A region or the province (nationally also a city): its values sum reporting areas."""
         return area in self.members
@@ -188,33 +221,9 @@ def carry(cells: Cells, status: dict[Key, str], reason: dict[Key, str]) -> bool:
 
 
 def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation]:
-    """The linear relations mart.observations publishes between magnitude cells."""
-    relations = []
-    for key, row in cells.rows.items():
-        area, period, code = key
-        if _missing(row.value):
-            continue
-        if code in cells.magnitude and cells.is_total(area):
-            cities = cells.reported(area, period, code)
-            estimate = row.value - sum(cells.value[(c, period, code)] for c in cities)
-            relations.append(Relation(((key, 1.0), *(((c, period, code), -1.0) for c in cities)), estimate,
-                                      f"{area} = Σ cities"))
-        elif code in cells.rates and key not in status:
-            rate = cells.rates[code]
-            for part, total in (("numerator", row.numerator_value), ("denominator", row.denominator_value)):
-                part_code = getattr(rate, part)
-                if part_code not in cells.magnitude or _missing(total):
-                    continue
-                if not cells.is_total(area):
-                    part_period = period if part == "numerator" else row.denominator_period
-                    terms = (((area, part_period, part_code), 1.0),)
-                else:
-                    terms = tuple(((c, period if part == "numerator" else dp, part_code), 1.0)
-                                  for c, dp in cells.pair_members[key])
-                # a total's published part is its pair cities' sum plus its imputed part, which is known
-                # (an estimate read from a suppressed cell is itself suppressed, see `carry`)
-                relations.append(Relation(terms, sum(cells.value[k] for k, _ in terms), f"{key} {part}"))
-    return relations
+    """The linear relations mart.observations publishes between magnitude cells: a total's sum always, a
+    rate's parts while the rate itself is published."""
+    return [rel for rate, rel in cells.relations if rate is None or rate not in status]
 
 
 def growth_relations(growth: pd.DataFrame, magnitude: set[str]) -> list[Relation]:
