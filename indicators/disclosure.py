@@ -32,6 +32,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -226,10 +227,14 @@ def observation_relations(cells: Cells, status: dict[Key, str]) -> list[Relation
     return [rel for rate, rel in cells.relations if rate is None or rate not in status]
 
 
-def growth_relations(growth: pd.DataFrame, magnitude: set[str]) -> list[Relation]:
-    """The linear relations mart.growth publishes between a magnitude series' periods."""
+def growth_relations(growth: pd.DataFrame, magnitude: set[str], hidden: Collection[Key] | None = None
+                     ) -> list[Relation]:
+    """The linear relations mart.growth publishes between a magnitude series' periods; given the `hidden`
+    cells, only those that involve one of them (the others tell a reader nothing it cannot see)."""
     relations = []
     rows = growth[growth.indicator_code.isin(magnitude)]
+    if hidden is not None:
+        rows = rows[_involving(rows, set(hidden))]
     for r in rows.itertuples(index=False):
         this = (r.area_code, r.period, r.indicator_code)
         for base_period, change, rate, base_value in (
@@ -251,6 +256,17 @@ def growth_relations(growth: pd.DataFrame, magnitude: set[str]) -> list[Relation
         relations.append(Relation(tuple(((r.area_code, p, r.indicator_code), 1.0) for p in so_far), r.ytd_value,
                                   f"{r.area_code} {r.indicator_code} ytd {r.period}"))
     return relations
+
+
+def _involving(rows: pd.DataFrame, hidden: set[Key]) -> list[bool]:
+    """Which rows of mart.growth have a relation with a `hidden` cell in it: the row's own cell, its base
+    periods' (the previous period, the year before) or, for a year-to-date value, a period of its year."""
+    a_year_later = {(area, period.replace(year=period.year + 1), code) for area, period, code in hidden}
+    years = {(area, period.year, code) for area, period, code in hidden}
+    return [(area, period, code) in hidden or (area, period, code) in a_year_later or (area, base, code) in hidden
+            or (ytd and (area, period.year, code) in years)
+            for area, period, code, base, ytd in zip(rows.area_code, rows.period, rows.indicator_code,
+                                                     rows.pop_base_period, rows.ytd_value.notna(), strict=True)]
 
 
 def _year_before(period: dt.date) -> dt.date:

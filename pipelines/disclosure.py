@@ -75,7 +75,7 @@ def _audited(block: Block, status: dict, growth: pd.DataFrame, interval_pct: flo
     """One block's audit: the bounds of its suppressed magnitude cells, and those cells' status."""
     cells = disclosure.Cells(*block)
     relations = disclosure.observation_relations(cells, status) + \
-        disclosure.growth_relations(growth, cells.magnitude)
+        disclosure.growth_relations(growth, cells.magnitude, hidden=status)
     mine = {k: s for k, s in status.items() if k in cells.rows and k[2] in cells.magnitude}
     return disclosure.audit(relations, mine, cells.value, interval_pct), mine
 
