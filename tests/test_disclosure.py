@@ -171,6 +171,24 @@ def test_a_growth_figure_over_a_hidden_cell_would_give_it_back():
     assert not bounds["a"].protected and not bounds["c"].protected  # c = 150 - a
 
 
+def test_only_the_growth_relations_around_a_hidden_cell_are_audited():
+    """growth_relations(hidden=…) keeps a row of mart.growth whose relations hold a hidden cell: its own,
+    its previous period's, the year before's, or (year to date) one of its year's; it drops the rest,
+    which constrain nothing a reader cannot see."""
+    def row(area, period, base, ytd=math.nan):
+        return dict(area_code=area, period=period, freq="Q", indicator_code="racks", pop_base_period=base,
+                    pop_change=1.0, pop_growth=math.nan, pop_base_value=math.nan, yoy_change=1.0,
+                    yoy_growth=math.nan, yoy_base_value=math.nan, ytd_value=ytd)
+    q3, q3_before = dt.date(2023, 7, 1), dt.date(2022, 7, 1)
+    growth = pd.DataFrame([row("own", Q2, Q1), row("base", Q2, Q1), row("year", q3, Q2), row("ytd", q3, Q2, 9.0),
+                           row("none", Q2, Q1)])
+    hidden = {("own", Q2, "racks"), ("base", Q1, "racks"), ("year", q3_before, "racks"), ("ytd", Q1, "racks"),
+              ("none", dt.date(2021, 4, 1), "racks"), ("none", Q2, "other")}
+    kept = growth_relations(growth, {"racks"}, hidden=hidden)
+    assert kept == growth_relations(growth[growth.area_code != "none"], {"racks"})
+    assert {k[0] for rel in kept for k, _ in rel.terms} == {"own", "base", "year", "ytd"}
+
+
 def test_a_year_to_date_total_over_a_hidden_quarter_would_give_it_back():
     rows = racks(CITIES, indicator="racks") + racks({c: (v, 9) for c, (v, _) in CITIES.items()}, period=Q2)
     cells = cells_of(rows)
