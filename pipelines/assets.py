@@ -15,8 +15,8 @@ from indicators.clock import SHANGHAI
 from indicators.landing import Receipt
 from indicators.rounding import round_half_away
 from indicators.report import Report
-from indicators.validation import CheckJob
 from indicators.served import read_served
+from indicators.validation import CheckJob
 from pipelines.build import (
     refresh_reference,
     build_mart, build_period_completeness, derive, load_submission, processed_submission_ids, sync_landing_acts,
