@@ -144,6 +144,7 @@ JOIN ref.indicators i ON i.indicator_code = r.input_indicator_code
 JOIN ops.submissions s ON s.submission_id = r.submission_id
 LEFT JOIN ops.withdrawals w ON w.submission_id = r.submission_id
 LEFT JOIN ops.releases rel ON rel.period = mart.release_month(o.period, o.freq)
-LEFT JOIN ops.releases input_rel ON input_rel.period = mart.release_month(b.period, b.freq)
-ORDER BY r.indicator_code, o.area_level, r.area_code, r.period, r.role, r.input_area_code, r.input_indicator_code,
-         r.input_period, s.received_at;
+LEFT JOIN ops.releases input_rel ON input_rel.period = mart.release_month(b.period, b.freq);
+-- Not sorted here: the publish sorts the served table (pipelines/publish.py), and nothing reads this one's
+-- order. At national scale (34 M rows) the sort here made the mart need more than 4 GB; without it, it
+-- builds within DIGECON_BUILD_MEMORY_MB=4096.
