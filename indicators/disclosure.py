@@ -84,6 +84,11 @@ class Cells:
 
     def __init__(self, cells: pd.DataFrame, indicators: pd.DataFrame, members: pd.DataFrame,
                  pairs: pd.DataFrame):
+        # In a fixed order, whatever order the frames come in (a table refreshed per family, a parallel scan):
+        # the relations follow the cells' order, and a complement is chosen by it.
+        cells = cells.sort_values(["indicator_code", "area_level", "area_code", "period"], kind="stable")
+        members = members.sort_values(["area_code", "city_code"], kind="stable")
+        pairs = pairs.sort_values(["indicator_code", "area_code", "period"], kind="stable")
         self.indicators = {r.indicator_code: r for r in indicators.itertuples(index=False)}
         self.magnitude = {code for code, r in self.indicators.items() if r.magnitude and not r.is_derived}
         self.rates = {code: r for code, r in self.indicators.items()
@@ -232,7 +237,8 @@ def growth_relations(growth: pd.DataFrame, magnitude: set[str], hidden: Collecti
     """The linear relations mart.growth publishes between a magnitude series' periods; given the `hidden`
     cells, only those that involve one of them (the others tell a reader nothing it cannot see)."""
     relations = []
-    rows = growth[growth.indicator_code.isin(magnitude)]
+    rows = growth[growth.indicator_code.isin(magnitude)].sort_values(["indicator_code", "area_code", "period"],
+                                                                       kind="stable")  # a fixed order, as Cells
     if hidden is not None:
         rows = rows[_involving(rows, set(hidden))]
     for r in rows.itertuples(index=False):

@@ -51,6 +51,22 @@ def cells_of(rows, pairs=NO_PAIRS) -> Cells:
 CITIES = dict(a=(100.0, 1), b=(10.0, 5), c=(50.0, 4), d=(200.0, 9), e=(300.0, 7), f=(400.0, 8))
 
 
+def test_the_relations_do_not_depend_on_the_order_the_rows_come_in():
+    """A complement is chosen by the order of the relations, and the audit's programmes are built in it:
+    both follow the cells' order, which Cells fixes. Before, it was the order a scan of mart.observations
+    gave, which a family refresh or a parallel scan changes (seen at national scale)."""
+    rows = racks(CITIES) + racks({c: (v + 10, n) for c, (v, n) in CITIES.items()}, period=Q2)
+    status = {("a", Q1, "racks"): "C"}
+    growth = pd.DataFrame([dict(area_code=area, period=Q2, freq="Q", indicator_code="racks", pop_base_period=Q1,
+                                pop_change=10.0, pop_growth=math.nan, pop_base_value=math.nan, yoy_change=math.nan,
+                                yoy_growth=math.nan, yoy_base_value=math.nan, ytd_value=math.nan)
+                           for area in "abcdef"])
+    forward = Cells(pd.DataFrame(rows), INDICATORS, MEMBERS, NO_PAIRS)
+    backward = Cells(pd.DataFrame(rows[::-1]), INDICATORS, MEMBERS.iloc[::-1], NO_PAIRS)
+    assert observation_relations(forward, status) == observation_relations(backward, status)
+    assert growth_relations(growth, {"racks"}) == growth_relations(growth.iloc[::-1], {"racks"})
+
+
 def test_a_cell_of_one_data_centre_is_hidden_with_the_smallest_sibling_that_can_hide_it():
     result = suppress(cells_of(racks(CITIES)), min_units=3, unknown_units="publish", interval_pct=15)
     # a has 1 unit: C. R1 = a + b + c + d would give it back, so one more R1 city is hidden: b (10) is the
