@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -13,9 +15,18 @@ from concurrent.futures import ProcessPoolExecutor
 _shared: tuple = ()
 
 
-def _start(shared: tuple) -> None:
+def _start(parent: int, shared: tuple) -> None:
     global _shared
     _shared = shared
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (kill -9 leaves it no chance to stop its pool) exits, instead of waiting
+    for tasks that never come; also one whose parent died while it started (the pid is the parent's own)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _call(work: Callable, arguments: tuple):
@@ -31,5 +42,5 @@ def each_in_processes(work: Callable, arguments: list[tuple], shared: tuple = ()
         yield from (work(*shared, *a) for a in arguments)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start, initargs=(shared,)) as pool:
+                             initializer=_start, initargs=(os.getpid(), shared)) as pool:
         yield from pool.map(_call, itertools.repeat(work), arguments)
