@@ -237,10 +237,10 @@ def growth_relations(growth: pd.DataFrame, magnitude: set[str], hidden: Collecti
     """The linear relations mart.growth publishes between a magnitude series' periods; given the `hidden`
     cells, only those that involve one of them (the others tell a reader nothing it cannot see)."""
     relations = []
-    rows = growth[growth.indicator_code.isin(magnitude)].sort_values(["indicator_code", "area_code", "period"],
-                                                                       kind="stable")  # a fixed order, as Cells
+    rows = growth[growth.indicator_code.isin(magnitude)]
     if hidden is not None:
         rows = rows[_involving(rows, set(hidden))]
+    rows = rows.sort_values(["indicator_code", "area_code", "period"], kind="stable")  # a fixed order, as Cells
     for r in rows.itertuples(index=False):
         this = (r.area_code, r.period, r.indicator_code)
         for base_period, change, rate, base_value in (
